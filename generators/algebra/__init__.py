@@ -1,0 +1,1 @@
+"""algebra problem families."""

@@ -1,0 +1,1 @@
+"""Arithmetic families: mixed expressions, prime factors, gcd and the matrix families."""

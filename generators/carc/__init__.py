@@ -1,0 +1,1 @@
+"""carc problem families."""

@@ -1,0 +1,1 @@
+"""combinatorics problem families."""

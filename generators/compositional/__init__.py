@@ -1,0 +1,1 @@
+"""compositional problem families."""

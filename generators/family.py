@@ -1,0 +1,77 @@
+"""The Family contract: one problem template with a level ladder, a solver and an independent checker.
+
+A family module subclasses :class:`Family`, fills in the class attributes and the three methods, and
+decorates the class with ``@register_family`` (from ``generators.registry``). Nothing else changes when a
+family is added: ``omegactl ls``, ``generate``, ``eval`` and ``report`` pick it up from the registry.
+"""
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from generators.record import BOXED_SUFFIX
+
+
+class Reject(Exception):
+    """Raised by ``generate`` when a drawn instance is unusable; the framework re-draws it."""
+
+
+class GenerationError(Exception):
+    """A request that cannot be filled (level space exhausted, a rejection bound hit)."""
+
+
+class VerificationError(Exception):
+    """``solve`` and the independent ``check`` disagree: a bug in the family, never written out."""
+
+
+@dataclass
+class Problem:
+    """One drawn instance: the question text and the parameters its answer is recomputed from."""
+
+    question: str
+    params: dict[str, Any] = field(default_factory=dict)
+    answer_type: str | None = None  # overrides the family's default, e.g. an int-valued rational
+
+
+class Family(ABC):
+    """A problem family. Subclasses set the class attributes and implement the three methods."""
+
+    name: ClassVar[str]
+    axis: ClassVar[str] = "exploratory"
+    domain: ClassVar[str]
+    description: ClassVar[str]  # one line, shown by ``omegactl ls``
+    answer_type: ClassVar[str]
+    levels: ClassVar[dict[int, dict[str, Any]]]  # level -> knobs
+    train_levels: ClassVar[tuple[int, ...] | None] = None  # default: the first two levels
+    ood_levels: ClassVar[tuple[int, ...] | None] = None  # default: the levels above train_levels
+    version: ClassVar[str] = "1"
+    max_attempts: ClassVar[int] = 1000  # re-draws per item before giving up
+    prompt_suffix: ClassVar[str] = BOXED_SUFFIX
+
+    @abstractmethod
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        """Draw one instance at ``level`` using only ``rng``; raise :class:`Reject` to re-draw."""
+
+    @abstractmethod
+    def solve(self, params: dict[str, Any]) -> Any:
+        """The exact canonical answer (JSON-serialisable) of the instance described by ``params``."""
+
+    @abstractmethod
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        """Independently confirm ``answer`` by a different method than ``solve``."""
+
+    # -- derived
+    @property
+    def level_range(self) -> tuple[int, ...]:
+        return tuple(sorted(self.levels))
+
+    def default_train_levels(self) -> tuple[int, ...]:
+        return tuple(self.train_levels) if self.train_levels else self.level_range[:2]
+
+    def default_ood_levels(self) -> tuple[int, ...]:
+        if self.ood_levels:
+            return tuple(self.ood_levels)
+        top = max(self.default_train_levels())
+        return tuple(lv for lv in self.level_range if lv > top)

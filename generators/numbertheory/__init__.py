@@ -1,0 +1,1 @@
+"""numbertheory problem families."""

@@ -1,0 +1,1 @@
+"""transformative problem families."""
