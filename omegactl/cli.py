@@ -1,0 +1,151 @@
+"""The `omegactl` command line (typer + rich). Each command delegates to its own module."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from omegactl import __version__
+from omegactl.errors import UserError
+
+app = typer.Typer(
+    name="omegactl",
+    help="Measure how LLM reasoning generalizes: generate seeded problems, evaluate models, report ID→OOD degradation, gate releases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"omegactl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """omegactl: reasoning-generalization benchmarks from the command line."""
+
+
+@app.command("ls")
+def ls_cmd(
+    what: str = typer.Argument("settings", help="What to list: settings (default) or suites."),
+    axis: Optional[str] = typer.Option(None, "--axis", help="Only this axis: exploratory, compositional, transformative, carc."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """List every registered setting (axis, levels, splits, answer type, description) or the eval suites."""
+    from generators import registry
+    from omegactl.display import settings_table
+
+    if what == "suites":
+        from omegactl.suites import SUITES, suites_table
+
+        if as_json:
+            print(json.dumps({k: v.describe() for k, v in SUITES.items()}, indent=2))
+        else:
+            console.print(suites_table())
+        return
+    if what not in ("settings", "families"):
+        raise UserError(f"unknown listing {what!r} (valid: settings, suites)")
+    if axis is not None:
+        from generators.record import AXES
+
+        if axis not in AXES:
+            raise UserError(f"unknown axis {axis!r} (valid: {', '.join(AXES)})")
+    found = list(registry.settings(axis).values())
+    if as_json:
+        print(json.dumps([s.summary() for s in found], indent=2))
+    else:
+        console.print(settings_table(found))
+
+
+@app.command("generate")
+def generate_cmd(
+    names: list[str] = typer.Argument(None, help="Setting names (see `omegactl ls`)."),
+    axis: Optional[str] = typer.Option(None, "--axis", help="Every setting of this axis (or filter NAMES by it)."),
+    split: Optional[str] = typer.Option(None, "--split", help="One split (train, test_in, test_out, test); default: all of a setting's splits."),
+    levels: Optional[str] = typer.Option(None, "--levels", help="Override the split's levels: 2, 1-3 or 1,3,5."),
+    n: int = typer.Option(100, "--n", help="Problems per (setting, split, level)."),
+    seed: int = typer.Option(0, "--seed", help="Generation seed; same command + seed = identical bytes."),
+    out: Path = typer.Option(Path("data"), "-o", "--out", help="Output folder (<setting>/<split>.jsonl) or one .jsonl file."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (full records) or hf (the six public OMEGA fields)."),
+) -> None:
+    """Write seeded problem sets: train / test_in / test_out (or test) splits."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from omegactl import generate as gen
+
+    jobs = gen.plan(names or [], axis, split, levels, n)
+    total = sum(job.setting.count(job.split, job.levels, n) for job in jobs)
+    progress = Progress(
+        TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=err_console, transient=True, disable=total < 200,
+    )
+    with progress:
+        task = progress.add_task("gen", total=total)
+        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task))
+    for path, count in written:
+        console.print(f"wrote {count:>6} problems → {path}")
+
+
+@app.command("show")
+def show_cmd(
+    name: str = typer.Argument(..., help="Setting name."),
+    level: Optional[int] = typer.Option(None, "--level", help="Level to show (default: the split's first level)."),
+    n: int = typer.Option(2, "--n", help="How many problems."),
+    split: Optional[str] = typer.Option(None, "--split", help="Split (default: one whose levels include --level)."),
+    seed: int = typer.Option(0, "--seed"),
+    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON lines instead."),
+) -> None:
+    """Print rendered prompts with their gold answers."""
+    from generators import registry
+    from generators.family import GenerationError
+    from generators.registry import UnknownName
+    from omegactl.display import print_problems
+
+    if n <= 0:
+        raise UserError(f"--n must be positive (got {n})")
+    try:
+        setting = registry.get_setting(name)
+    except UnknownName as exc:
+        raise UserError(str(exc)) from None
+    if split is None:
+        split = next((s for s, lv in setting.splits.items() if level is None or level in lv), None)
+        if split is None:
+            split = next(iter(setting.splits))
+    levels = (level,) if level is not None else (setting.splits.get(split, setting.levels)[0],)
+    try:
+        setting.validate(split, levels)
+        records = list(setting.records(split, n=n, seed=seed, levels=levels))
+    except GenerationError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        for rec in records:
+            print(rec.to_json())
+    else:
+        print_problems(console, records)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: user errors become one line on stderr and a non-zero exit code."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except UserError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("[bold red]interrupted[/]")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

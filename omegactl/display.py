@@ -1,0 +1,51 @@
+"""Rich rendering for `ls` and `show`: tables of settings and nicely printed problems."""
+from __future__ import annotations
+
+import json
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from generators.record import ProblemRecord
+from generators.settings import Setting
+
+
+def settings_table(settings: list[Setting]) -> Table:
+    table = Table(title=f"{len(settings)} settings", show_lines=False, header_style="bold")
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("axis")
+    table.add_column("levels", justify="center")
+    table.add_column("splits (levels)")
+    table.add_column("answer")
+    table.add_column("description")
+    for s in settings:
+        info = s.summary()
+        splits = " ".join(f"{k}:{v}" for k, v in info["splits"].items())
+        table.add_row(info["name"], info["axis"], info["levels"], splits, ",".join(info["answer_types"]), info["description"])
+    return table
+
+
+def _grid_renderable(grid):
+    try:
+        from generators.carc.render import render_grid_rich  # optional: present once C-ARC lands
+    except ImportError:
+        return Text(json.dumps(grid))
+    return render_grid_rich(grid)
+
+
+def problem_panel(rec: ProblemRecord, index: int) -> Panel:
+    title = f"[bold]{rec.setting_key}[/] · {rec.split} · level {rec.level} · #{index} · id {rec.id[:12]}"
+    body: list = [Text(rec.messages[-1].content)]
+    if rec.answer_type == "grid":
+        body.append(Text("gold output grid:", style="bold green"))
+        body.append(_grid_renderable(rec.answer))
+    else:
+        body.append(Text.assemble(("gold answer: ", "bold green"), (rec.ground_truth, "green"), (f"   [{rec.answer_type}]", "dim")))
+    return Panel(Group(*body), title=title, title_align="left", border_style="blue")
+
+
+def print_problems(console: Console, records: list[ProblemRecord]) -> None:
+    for i, rec in enumerate(records):
+        console.print(problem_panel(rec, i))

@@ -1,0 +1,141 @@
+"""`omegactl generate`: resolve settings/splits/levels, generate records, write them all-or-nothing."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generators import registry
+from generators.family import GenerationError
+from generators.registry import UnknownName
+from generators.settings import Setting, parse_levels
+from omegactl.atomic import ensure_writable_dir
+from omegactl.errors import UserError
+
+FORMATS = ("jsonl", "hf")
+
+
+@dataclass
+class GenJob:
+    setting: Setting
+    split: str
+    levels: tuple[int, ...] | None  # None: the split's default levels
+
+    def resolved_levels(self) -> tuple[int, ...]:
+        return self.levels if self.levels is not None else self.setting.splits[self.split]
+
+
+def resolve_settings(names: list[str], axis: str | None) -> list[Setting]:
+    """Settings named on the command line, or every setting of ``axis``."""
+    if axis is not None:
+        from generators.record import AXES
+
+        if axis not in AXES:
+            raise UserError(f"unknown axis {axis!r} (valid: {', '.join(AXES)})")
+    chosen: list[Setting] = []
+    try:
+        for name in names:
+            chosen.append(registry.get_setting(name))
+    except UnknownName as exc:
+        raise UserError(str(exc)) from None
+    if axis is not None:
+        by_axis = list(registry.settings(axis).values())
+        chosen = [s for s in chosen if s.axis == axis] if names else by_axis
+        if not chosen:
+            raise UserError(f"no settings on axis {axis!r} among the names given")
+    if not chosen:
+        raise UserError("name at least one setting (see `omegactl ls`) or pass --axis")
+    return list(dict.fromkeys(chosen))
+
+
+def plan(names: list[str], axis: str | None, split: str | None, levels: str | None, n: int) -> list[GenJob]:
+    if n <= 0:
+        raise UserError(f"--n must be a positive number of problems per level (got {n})")
+    lv: tuple[int, ...] | None = None
+    if levels is not None:
+        try:
+            lv = parse_levels(levels)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    jobs: list[GenJob] = []
+    for setting in resolve_settings(names, axis):
+        splits = [split] if split else list(setting.splits)
+        for sp in splits:
+            try:
+                setting.validate(sp, lv)
+            except GenerationError as exc:
+                raise UserError(str(exc)) from None
+            jobs.append(GenJob(setting, sp, lv))
+    return jobs
+
+
+def output_paths(jobs: list[GenJob], out: Path) -> tuple[bool, list[Path]]:
+    """(single_file, paths): a ``.jsonl`` target gets everything; a folder gets <setting>/<split>.jsonl."""
+    if out.suffix == ".jsonl":
+        return True, [out]
+    return False, [out / job.setting.name / f"{job.split}.jsonl" for job in jobs]
+
+
+def run(
+    jobs: list[GenJob],
+    *,
+    n: int,
+    seed: int,
+    out: Path,
+    fmt: str = "jsonl",
+    on_item: Callable[[], None] | None = None,
+) -> list[tuple[Path, int]]:
+    """Generate every job; files appear only when all jobs succeeded (temp files, then rename)."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(FORMATS)})")
+    single, paths = output_paths(jobs, out)
+    for p in dict.fromkeys(p.parent for p in paths):
+        ensure_writable_dir(p)
+    temps: list[tuple[str, Path]] = []
+    counts: dict[Path, int] = {}
+    handles: dict[Path, object] = {}
+
+    def handle_for(path: Path):
+        if path not in handles:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handles[path] = os.fdopen(fd, "w", encoding="utf-8")
+            temps.append((tmp, path))
+            counts[path] = 0
+        return handles[path]
+
+    try:
+        for job, path in zip(jobs, paths * len(jobs) if single else paths):
+            fh = handle_for(path)
+            for rec in job.setting.records(job.split, n=n, seed=seed, levels=job.levels, on_item=on_item):
+                line = rec.to_json() if fmt == "jsonl" else json.dumps(rec.to_hf(), ensure_ascii=False)
+                fh.write(line + "\n")
+                counts[path] += 1
+        for fh in handles.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except GenerationError as exc:
+        _cleanup(handles, temps)
+        raise UserError(str(exc)) from None
+    except BaseException:
+        _cleanup(handles, temps)
+        raise
+    return [(p, counts[p]) for p in dict.fromkeys(p for _, p in temps)]
+
+
+def _cleanup(handles, temps) -> None:
+    for fh in handles.values():
+        try:
+            fh.close()
+        except Exception:
+            pass
+    for tmp, _ in temps:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
