@@ -1,0 +1,206 @@
+"""logic_gridworld_blocked: count right/up lattice paths across a grid that avoid blocked cells.
+
+solve: a forward dynamic programme over the cells (exact integers).
+check: a first-blocked-cell decomposition with binomial coefficients (inclusion-exclusion over the sorted
+blocked cells, O(k^2) in the number of blocked cells), and on small grids also a depth-first enumeration
+of every path.
+
+Levels follow the OMEGA ladder: width and height in [5,9], [10,19], [20,29], [30,39], [40,49]; the
+initial number of blocked cells is drawn from [min(8, 1.5W), 1.5W]. Instances with no path are re-drawn,
+and while the count exceeds one million more cells are blocked (cells with 0 < paths-through < total,
+drawn with probability proportional to the number of paths through them, a few per round while the count
+is far above the cap, always keeping the count positive).
+"""
+from __future__ import annotations
+
+import math
+import random
+
+from generators.family import Family, Problem, Reject
+from generators.logic.grid_common import (
+    Cell,
+    cells_from_params,
+    cells_to_params,
+    coordinate_convention,
+    format_cells,
+    sample_cells,
+)
+from generators.registry import register_family
+
+ANSWER_CAP = 10**6
+DFS_MAX_CELLS = 100  # depth-first enumeration in check only on grids this small
+_MAX_BATCH = 8
+
+_QUESTIONS = (
+    "{convention} You start in cell (0, 0) and must reach cell ({tx}, {ty}). Each step moves one cell to "
+    "the right (x increases by 1) or one cell up (y increases by 1), and you may never enter a blocked cell. "
+    "The blocked cells are: {blocked}. How many different paths are there? Give the answer as an integer.",
+    "{convention} The following cells are blocked: {blocked}. A walker starts at (0, 0) and moves only "
+    "right (from (x, y) to (x + 1, y)) or up (from (x, y) to (x, y + 1)), never stepping onto a blocked "
+    "cell. In how many ways can the walker reach ({tx}, {ty})? Answer with an integer.",
+    "{convention} Count the monotone paths from (0, 0) to ({tx}, {ty}) that use only unit steps right "
+    "or up and avoid every one of these blocked cells: {blocked}. Give the number of paths as an integer.",
+)
+
+
+def paths_from_start(width: int, height: int, blocked: frozenset[Cell] | set[Cell]) -> list[list[int]]:
+    """``f[x][y]`` = number of right/up paths from (0, 0) to (x, y) avoiding ``blocked``."""
+    f = [[0] * height for _ in range(width)]
+    for x in range(width):
+        col, prev = f[x], f[x - 1] if x else None
+        for y in range(height):
+            if (x, y) in blocked:
+                continue
+            if x == 0 and y == 0:
+                col[y] = 1
+                continue
+            col[y] = (prev[y] if prev is not None else 0) + (col[y - 1] if y else 0)
+    return f
+
+
+def paths_to_end(width: int, height: int, blocked: frozenset[Cell] | set[Cell]) -> list[list[int]]:
+    """``g[x][y]`` = number of right/up paths from (x, y) to (W-1, H-1) avoiding ``blocked``."""
+    g = [[0] * height for _ in range(width)]
+    for x in range(width - 1, -1, -1):
+        col, nxt = g[x], g[x + 1] if x < width - 1 else None
+        for y in range(height - 1, -1, -1):
+            if (x, y) in blocked:
+                continue
+            if x == width - 1 and y == height - 1:
+                col[y] = 1
+                continue
+            col[y] = (nxt[y] if nxt is not None else 0) + (col[y + 1] if y < height - 1 else 0)
+    return g
+
+
+def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell]) -> int:
+    """Paths avoiding ``blocked`` = all paths minus, for each blocked cell b, the paths whose first blocked
+    cell is b. ``first[b]`` is the number of paths to b that avoid every other blocked cell."""
+
+    def lattice(a: Cell, b: Cell) -> int:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        return math.comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
+
+    start, end = (0, 0), (width - 1, height - 1)
+    if start in blocked or end in blocked:
+        return 0
+    order = sorted(blocked, key=lambda c: (c[0] + c[1], c[0]))
+    first: list[int] = []
+    for i, b in enumerate(order):
+        value = lattice(start, b)
+        for j in range(i):
+            a = order[j]
+            if a[0] <= b[0] and a[1] <= b[1]:
+                value -= first[j] * lattice(a, b)
+        first.append(value)
+    return lattice(start, end) - sum(fb * lattice(b, end) for fb, b in zip(first, order))
+
+
+def count_by_enumeration(width: int, height: int, blocked: frozenset[Cell], limit: int) -> int:
+    """Walk every path explicitly (depth first); stops early once more than ``limit`` paths are found."""
+    end = (width - 1, height - 1)
+    if (0, 0) in blocked:
+        return 0
+    found = 0
+    stack: list[Cell] = [(0, 0)]
+    while stack:
+        x, y = stack.pop()
+        if (x, y) == end:
+            found += 1
+            if found > limit:
+                return found
+            continue
+        if x + 1 < width and (x + 1, y) not in blocked:
+            stack.append((x + 1, y))
+        if y + 1 < height and (x, y + 1) not in blocked:
+            stack.append((x, y + 1))
+    return found
+
+
+def _cap_paths(rng: random.Random, width: int, height: int, blocked: set[Cell]) -> int:
+    """Block more cells until at most ANSWER_CAP paths remain (never zero); returns the final count."""
+    end = (width - 1, height - 1)
+    f = paths_from_start(width, height, blocked)
+    total = f[end[0]][end[1]]
+    if total == 0:
+        raise Reject("no path")
+    for _ in range(width * height):
+        if total <= ANSWER_CAP:
+            return total
+        g = paths_to_end(width, height, blocked)
+        cells, weights = [], []
+        for x in range(width):
+            for y in range(height):
+                through = f[x][y] * g[x][y]
+                if 0 < through < total:
+                    cells.append((x, y))
+                    weights.append(through)
+        if not cells:  # every path-carrying cell is on every path: total would be 1
+            raise Reject("cannot lower the path count")
+        # far above the cap, block a few cells per round; their through-counts sum to less than the
+        # total, so at least one path survives (paths through several of them are subtracted twice)
+        batch = min(1 + int(math.log10(total / ANSWER_CAP)), _MAX_BATCH)
+        removed = 0
+        for _ in range(batch):
+            i = rng.choices(range(len(cells)), weights=weights)[0]
+            if removed + weights[i] >= total:
+                break
+            removed += weights[i]
+            blocked.add(cells[i])
+            weights[i] = 0
+            if not any(weights):
+                break
+        f = paths_from_start(width, height, blocked)
+        total = f[end[0]][end[1]]
+    raise Reject("path count did not drop below the cap")
+
+
+@register_family
+class LogicGridworldBlocked(Family):
+    name = "logic_gridworld_blocked"
+    domain = "logic"
+    description = "Count right/up paths across a grid that avoid blocked cells; the grid grows with the level"
+    answer_type = "int"
+    levels = {
+        1: {"size": (5, 9)},
+        2: {"size": (10, 19)},
+        3: {"size": (20, 29)},
+        4: {"size": (30, 39)},
+        5: {"size": (40, 49)},
+    }
+    test_items = 60  # levels 4-5 take ~0.1 s an item; the slow suite runs 200 per level
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        lo, hi = self.levels[level]["size"]
+        width, height = rng.randint(lo, hi), rng.randint(lo, hi)
+        most = (3 * width) // 2
+        count = rng.randint(min(8, most), most)
+        end = (width - 1, height - 1)
+        blocked = sample_cells(rng, width, height, count, exclude=[(0, 0), end])
+        _cap_paths(rng, width, height, blocked)
+        question = rng.choice(_QUESTIONS).format(
+            convention=coordinate_convention(width, height),
+            tx=end[0],
+            ty=end[1],
+            blocked=format_cells(blocked),
+        )
+        return Problem(
+            question=question,
+            params={"width": width, "height": height, "blocked": cells_to_params(blocked)},
+        )
+
+    def solve(self, params: dict) -> int:
+        width, height = params["width"], params["height"]
+        f = paths_from_start(width, height, cells_from_params(params["blocked"]))
+        return f[width - 1][height - 1]
+
+    def check(self, params: dict, answer: int) -> bool:
+        width, height = params["width"], params["height"]
+        blocked = cells_from_params(params["blocked"])
+        if not isinstance(answer, int) or answer <= 0:
+            return False
+        if count_by_first_blocked_cell(width, height, blocked) != answer:
+            return False
+        if width * height <= DFS_MAX_CELLS:
+            return count_by_enumeration(width, height, blocked, limit=answer) == answer
+        return True
