@@ -135,6 +135,90 @@ def show_cmd(
         print_problems(console, records)
 
 
+@app.command("eval")
+def eval_cmd(
+    ctx: typer.Context,
+    model: str = typer.Option("local", "--model", help="local | openai:NAME | vllm:HF_ID_OR_PATH"),
+    model_args: Optional[str] = typer.Option(None, "--model-args", "--model_args", "-M", help="k=v,... passed to the backend (vLLM: tensor_parallel_size=2,...)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint(s), comma-separated to spread load over replicas."),
+    api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Name of the env var holding the API key (default OPENAI_API_KEY)."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (prefer --api-key-env); never written anywhere."),
+    suite: Optional[str] = typer.Option(None, "--suite", help="smoke | default | carc (see `omegactl ls suites`)."),
+    problems: Optional[str] = typer.Option(None, "--problems", help="A problem file (JSONL) or folder instead of a suite."),
+    problem_seed: Optional[int] = typer.Option(None, "--problem-seed", help="Draw the suite's problems from this seed (fresh test sets)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N problems per (setting, split)."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Samples per problem (K)."),
+    temperature: Optional[float] = typer.Option(None, "--temperature"),
+    top_p: Optional[float] = typer.Option(None, "--top-p"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Completion token cap (default: the suite's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Sampling seed; a per-request seed is derived and sent on every request."),
+    system_prompt: Optional[str] = typer.Option(None, "--system-prompt"),
+    gen_kwargs: Optional[str] = typer.Option(None, "--gen-kwargs", "--gen_kwargs", help="k=v,... passed through to the sampler."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Concurrent requests (API backends)."),
+    request_timeout: Optional[float] = typer.Option(None, "--request-timeout", help="Per-attempt timeout, seconds."),
+    retry_budget: Optional[float] = typer.Option(None, "--retry-budget", help="Total retry time per request, seconds."),
+    max_retries: Optional[int] = typer.Option(None, "--max-retries"),
+    max_error_rate: Optional[float] = typer.Option(None, "--max-error-rate", help="Fail (exit 3) above this fraction of errored samples (default 0.05)."),
+    out: Optional[str] = typer.Option(None, "--out", "--output-path", "--output_path", "-o", help="Run folder."),
+    resume: bool = typer.Option(False, "--resume", help="Require an existing run folder and continue it (re-running the same command also resumes)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the resolved config and the first prompts; load no model."),
+    config: Optional[str] = typer.Option(None, "--config", help="YAML file of options; command-line values override it."),
+) -> None:
+    """Evaluate a model on a suite or problem file; resumable; ends with an ID→OOD table."""
+    import os
+
+    from click.core import ParameterSource
+
+    from omegactl.config import build_config, load_config_file, parse_kv
+    from omegactl.evaluate import EvalRun
+    from omegactl.redact import Redactor
+    from omegactl.summary import print_dry_run, print_run_summary
+
+    given = {}
+    for name in ("model", "base_url", "api_key_env", "suite", "problems", "problem_seed", "limit", "samples",
+                 "temperature", "top_p", "max_tokens", "seed", "system_prompt", "concurrency", "request_timeout",
+                 "retry_budget", "max_retries", "max_error_rate", "out"):
+        value = ctx.params[name]
+        if value is not None and ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE:
+            given[name] = value
+    if model_args is not None:
+        given["model_args"] = parse_kv(model_args, "--model-args")
+    if gen_kwargs is not None:
+        given["gen_kwargs"] = parse_kv(gen_kwargs, "--gen-kwargs")
+    cfg = build_config(load_config_file(config), given)
+    extra_secrets = []
+    if api_key:
+        os.environ["OMEGACTL_API_KEY"] = api_key
+        extra_secrets.append(api_key)
+        if not cfg.api_key_env:
+            cfg.api_key_env = "OMEGACTL_API_KEY"
+    redactor = Redactor.from_env(cfg.api_key_env, extra=extra_secrets)
+    run = EvalRun(cfg, redactor=redactor, dry_run=dry_run)
+    if resume and (run.folder is None or not run.folder.exists()):
+        raise UserError(f"--resume: {run.folder.path} holds no run to resume")
+    if dry_run:
+        print_dry_run(console, cfg, run.run(dry_run=True))
+        return
+    try:
+        results = run.run(console=err_console, show_progress=True)
+    except KeyboardInterrupt:
+        err_console.print(f"[yellow]interrupted; re-run the same command to resume {run.folder.path}[/]")
+        raise typer.Exit(130)
+    print_run_summary(console, results, run.folder.path)
+    run.raise_if_failed()
+
+
+@app.command("score")
+def score_cmd(run: Path = typer.Argument(..., help="Run folder.")) -> None:
+    """Re-score a run's stored responses with the current verifiers (no inference)."""
+    from omegactl.score import rescore
+    from omegactl.summary import print_run_summary
+
+    res = rescore(run)
+    console.print(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); {res['changed']} verdicts changed")
+    print_run_summary(console, res["results"], run)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors become one line on stderr and a non-zero exit code."""
     try:

@@ -1,0 +1,463 @@
+"""`omegactl eval`: problems → backend → verifiers → append-only samples → results, resumable.
+
+Re-running the same command on the same folder continues where it stopped, keyed on
+(problem_id, sample_index); errored samples are retried and their new line supersedes the old one; a torn
+last line is repaired; a changed configuration or problem set is refused (exit 2).
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from generators.record import ProblemRecord
+from generators.seeding import derive_seed
+from omegactl import __version__
+from omegactl.aggregate import aggregate
+from omegactl.config import EvalConfig, describe_difference, problem_set_hash
+from omegactl.errors import RunFailed, UserError
+from omegactl.redact import Redactor
+from omegactl.runfolder import RunFolder, sample_key
+
+DEFAULT_MAX_TOKENS = 2048
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def git_hash() -> str | None:
+    here = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        if out.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def resolve_problems(cfg: EvalConfig) -> tuple[list[ProblemRecord], dict[str, Any]]:
+    """The problem records of this run and a description of where they came from."""
+    from omegactl.problem_files import load_problem_file
+    from omegactl.suites import SUITE_SEED, build_suite, get_suite
+
+    if cfg.suite and cfg.problems:
+        raise UserError("give either --suite or --problems, not both")
+    if cfg.problems:
+        records = load_problem_file(Path(cfg.problems))
+        source = {"kind": "file", "path": str(cfg.problems)}
+    else:
+        name = cfg.suite or "smoke"
+        get_suite(name)
+        seed = SUITE_SEED if cfg.problem_seed is None else cfg.problem_seed
+        records = build_suite(name, seed)
+        source = {"kind": "suite", "suite": name, "problem_seed": seed}
+    if cfg.limit is not None:
+        kept: list[ProblemRecord] = []
+        per_group: Counter = Counter()
+        for r in records:
+            g = (r.setting_key, r.split)
+            if per_group[g] < cfg.limit:
+                per_group[g] += 1
+                kept.append(r)
+        records = kept
+    return records, source
+
+
+def effective_max_tokens(cfg: EvalConfig) -> int:
+    if cfg.max_tokens is not None:
+        return cfg.max_tokens
+    if cfg.suite and not cfg.problems:
+        from omegactl.suites import get_suite
+
+        return get_suite(cfg.suite).max_tokens
+    if not cfg.problems:
+        from omegactl.suites import get_suite
+
+        return get_suite("smoke").max_tokens
+    return DEFAULT_MAX_TOKENS
+
+
+def request_seed(seed: int, problem_id: str, sample_index: int) -> int:
+    """Per-request sampler seed: distinct across samples, identical across runs."""
+    return derive_seed("omegactl-request", seed, problem_id, sample_index) % (2**31 - 1)
+
+
+def build_messages(rec: ProblemRecord, system_prompt: str | None) -> list[dict[str, str]]:
+    msgs = [m.model_dump() for m in rec.messages]
+    if system_prompt:
+        msgs = [{"role": "system", "content": system_prompt}] + [m for m in msgs if m["role"] != "system"]
+    return msgs
+
+
+@dataclass
+class RunStats:
+    done: int = 0
+    errors: int = 0
+    correct: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reasons: Counter = field(default_factory=Counter)
+    error_kinds: Counter = field(default_factory=Counter)
+
+
+def _error_kind(err: str) -> str:
+    head = err.split(":", 1)[0].strip()
+    return head[:80] or "error"
+
+
+class EvalRun:
+    """One eval invocation over a run folder."""
+
+    def __init__(self, cfg: EvalConfig, *, argv: list[str] | None = None, redactor: Redactor | None = None,
+                 dry_run: bool = False):
+        if not cfg.out and not dry_run:
+            raise UserError("--out is required: the run folder to write (e.g. runs/smoke)")
+        self.cfg = cfg
+        self.folder = RunFolder(Path(cfg.out)) if cfg.out else None
+        self.argv = argv if argv is not None else sys.argv
+        self.redactor = redactor or Redactor.from_env(cfg.api_key_env)
+        self.max_tokens = effective_max_tokens(cfg)
+
+    # -- preparation
+    def prepare(self) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
+        cfg = self.cfg
+        records, source = resolve_problems(cfg)
+        lines = [r.to_json() for r in records]
+        pset = problem_set_hash(lines)
+        identity = cfg.identity() | {"max_tokens": self.max_tokens}
+        if self.folder is not None and self.folder.exists():
+            manifest = self.folder.read_manifest()
+            old_identity = manifest.get("identity", {})
+            if old_identity != identity:
+                raise UserError(
+                    f"{self.folder.path} holds a run with a different configuration: "
+                    f"{describe_difference(old_identity, identity)}; use another --out or the same options"
+                )
+            if manifest.get("problem_set_hash") != pset:
+                raise UserError(
+                    f"{self.folder.path} holds a run over a different problem set "
+                    f"(run has {manifest.get('n_problems')} problems, hash {str(manifest.get('problem_set_hash'))[:12]}; "
+                    f"this command has {len(records)}, hash {pset[:12]}); use another --out"
+                )
+            repaired = self.folder.repair_samples()
+            manifest["repaired_bytes"] = manifest.get("repaired_bytes", 0) + repaired
+            manifest["resumed"] = manifest.get("resumed", 0) + 1
+        else:
+            manifest = {
+                "omegactl_version": __version__,
+                "created": now_iso(),
+                "identity": identity,
+                "problem_set_hash": pset,
+                "n_problems": len(records),
+                "source": source,
+            }
+        latest = self.folder.latest_samples() if self.folder is not None and self.folder.exists() else {}
+        todo = [
+            (rec, k)
+            for rec in records
+            for k in range(cfg.samples)
+            if (s := latest.get(sample_key(rec.id, k))) is None or s.get("error") is not None
+        ]
+        return records, manifest, todo
+
+    def base_manifest(self, manifest: dict[str, Any], records: list[ProblemRecord], backend_info: dict[str, Any]) -> dict[str, Any]:
+        from verifiers import VERIFIER_VERSION
+
+        cfg = self.cfg
+        resolved = cfg.model_dump()
+        resolved["max_tokens"] = self.max_tokens
+        manifest.update(
+            {
+                "command": self.redactor.redact(" ".join(self.argv)),
+                "config": self.redactor.redact_obj(resolved),
+                "versions": {
+                    "omegactl": __version__,
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "verifier": VERIFIER_VERSION,
+                    "generators": sorted({r.generator_version for r in records}),
+                },
+                "verifier_version": VERIFIER_VERSION,
+                "git_hash": git_hash(),
+                "model": cfg.model,
+                "backend": self.redactor.redact_obj(backend_info),
+                "seeds": {"sampling_seed": cfg.seed, "per_request": "derive_seed(seed, problem_id, sample_index)",
+                          "problem_seed": manifest.get("source", {}).get("problem_seed")},
+                "generation": {"temperature": cfg.temperature, "top_p": cfg.top_p, "max_tokens": self.max_tokens,
+                               "samples": cfg.samples, "gen_kwargs": cfg.gen_kwargs, "system_prompt": cfg.system_prompt},
+                "status": "running",
+                "started": now_iso(),
+                "ended": None,
+            }
+        )
+        return manifest
+
+    # -- running
+    def run(self, *, console=None, dry_run: bool = False, show_progress: bool = True) -> dict[str, Any]:
+        records, manifest, todo = self.prepare()
+        if dry_run:
+            return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens}
+        from models import BackendError, load_backend
+
+        self.folder.create()
+        if not self.folder.problems_path.exists():
+            self.folder.write_problems(records)
+        try:
+            backend = load_backend(
+                self.cfg.model,
+                model_args=self.cfg.model_args,
+                base_url=self.cfg.base_url,
+                api_key_env=self.cfg.api_key_env,
+                concurrency=self.cfg.concurrency,
+                request_timeout_s=self.cfg.request_timeout,
+                retry_budget_s=self.cfg.retry_budget,
+                max_retries=self.cfg.max_retries,
+            )
+        except BackendError as exc:
+            raise UserError(self.redactor.redact(str(exc))) from None
+        manifest = self.base_manifest(manifest, records, backend.info())
+        self.folder.write_manifest(manifest)
+        stats = RunStats()
+        status = "failed"
+        try:
+            asyncio.run(self._drive(backend, records, todo, stats, console, show_progress))
+            status = "complete"
+        except KeyboardInterrupt:
+            status = "running"
+            raise
+        finally:
+            backend_stats = {}
+            try:
+                backend_stats = backend.stats()
+            except Exception:
+                pass
+            results = self.finish(records, manifest, stats, backend_stats, status)
+        return results
+
+    async def _drive(self, backend, records, todo, stats: RunStats, console, show_progress: bool) -> None:
+        from models import GenerationRequest
+        from verifiers import verify
+
+        cfg = self.cfg
+        by_key: dict[str, tuple[ProblemRecord, int]] = {}
+        requests = []
+        for rec, k in todo:
+            key = f"{rec.id}#{k}"
+            by_key[key] = (rec, k)
+            requests.append(
+                GenerationRequest(
+                    key=key,
+                    messages=build_messages(rec, cfg.system_prompt),
+                    sample_index=k,
+                    seed=request_seed(cfg.seed, rec.id, k),
+                    temperature=cfg.temperature,
+                    top_p=cfg.top_p,
+                    max_tokens=self.max_tokens,
+                    extra=dict(cfg.gen_kwargs),
+                )
+            )
+        progress = _Progress(console, total=len(requests), enabled=show_progress and console is not None)
+        loop = asyncio.get_running_loop()
+        pool = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)))
+        pending: set[asyncio.Future] = set()
+        out = self.folder.open_samples_for_append()
+        try:
+            with progress:
+                stream = backend.stream(requests)
+                try:
+                    async for result in stream:
+                        rec, k = by_key[result.key]
+                        fut = loop.run_in_executor(pool, _verify_line, verify, rec, k, result, self.redactor)
+                        pending.add(fut)
+                        # write finished verdicts promptly, in completion order
+                        await self._drain(pending, out, stats, progress, backend, block=False)
+                finally:
+                    aclose = getattr(stream, "aclose", None)
+                    if aclose is not None:
+                        await aclose()
+                    await self._drain(pending, out, stats, progress, backend, block=True)
+        finally:
+            out.close()
+            pool.shutdown(wait=False, cancel_futures=True)
+            try:
+                await backend.aclose()
+            except Exception:
+                pass
+
+    async def _drain(self, pending, out, stats, progress, backend, *, block: bool) -> None:
+        if not pending:
+            return
+        if block:
+            done = await asyncio.gather(*list(pending))
+            pending.clear()
+        else:
+            ready = [f for f in list(pending) if f.done()]
+            done = [f.result() for f in ready]
+            for f in ready:
+                pending.discard(f)
+        for line, row in done:
+            out.write(line)
+            out.write("\n")
+            out.flush()
+            stats.done += 1
+            if row["error"] is not None:
+                stats.errors += 1
+                stats.error_kinds[_error_kind(row["error"])] += 1
+            else:
+                stats.finish_reasons[row["finish_reason"] or "unknown"] += 1
+            stats.correct += int(bool(row["strict"]["correct"]))
+            stats.prompt_tokens += row.get("prompt_tokens") or 0
+            stats.completion_tokens += row.get("completion_tokens") or 0
+            try:
+                bstats = backend.stats()
+            except Exception:
+                bstats = {}
+            progress.update(stats, bstats)
+        if done:
+            os.fsync(out.fileno())
+
+    # -- finishing
+    def finish(self, records, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
+        latest = self.folder.latest_samples()
+        results = aggregate(records, latest, samples_per_problem=self.cfg.samples)
+        n_expected = results["n_expected_samples"]
+        errored = results["overall"]["errored"]
+        missing = n_expected - results["n_samples"]
+        error_rate = (errored + missing) / n_expected if n_expected else 0.0
+        if status == "complete" and error_rate > self.cfg.max_error_rate:
+            status = "failed"
+        kinds = Counter()
+        finish = Counter()
+        usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        for s in latest.values():
+            if s.get("error"):
+                kinds[_error_kind(s["error"])] += 1
+            else:
+                finish[s.get("finish_reason") or "unknown"] += 1
+            usage["prompt_tokens"] += s.get("prompt_tokens") or 0
+            usage["completion_tokens"] += s.get("completion_tokens") or 0
+        results.update(
+            {
+                "omegactl_version": __version__,
+                "verifier_version": manifest.get("verifier_version"),
+                "status": status,
+                "model": self.cfg.model,
+                "source": manifest.get("source"),
+            }
+        )
+        manifest.update(
+            {
+                "status": status,
+                "ended": now_iso(),
+                "n_samples_done": results["n_samples"],
+                "token_usage": usage,
+                "finish_reasons": dict(finish),
+                "errors": {"count": errored, "missing": missing, "rate": round(error_rate, 6), "kinds": dict(kinds)},
+                "retries": int(backend_stats.get("retries", 0)) + int(manifest.get("retries_previous", 0)),
+                "backend_stats": self.redactor.redact_obj(backend_stats),
+            }
+        )
+        manifest["retries_previous"] = manifest["retries"]
+        self.folder.write_results(results)
+        self.folder.write_manifest(manifest)
+        self.status = status
+        self.error_rate = error_rate
+        self.error_kinds = kinds
+        return results
+
+    def raise_if_failed(self) -> None:
+        if getattr(self, "status", None) == "failed":
+            breakdown = ", ".join(f"{k} ×{v}" for k, v in self.error_kinds.most_common(5)) or "missing samples"
+            raise RunFailed(
+                f"run failed: {self.error_rate:.1%} of samples errored after retries (limit "
+                f"{self.cfg.max_error_rate:.0%}): {breakdown}. Re-run the same command to retry them."
+            )
+
+
+def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor: Redactor) -> tuple[str, dict]:
+    """Verify one backend result and render its samples.jsonl line (runs in a worker thread)."""
+    import json
+
+    from verifiers import VERIFIER_VERSION
+
+    error = redactor.redact(result.error) if result.error else None
+    verdict = verify(result.text if error is None else None, rec)
+    row = {
+        "problem_id": rec.id,
+        "sample_index": k,
+        "axis": rec.axis,
+        "setting": rec.setting_key,
+        "split": rec.split,
+        "level": rec.level,
+        "prompt_hash": _prompt_hash(rec),
+        "response": result.text,
+        "finish_reason": result.finish_reason,
+        "prompt_tokens": result.prompt_tokens,
+        "completion_tokens": result.completion_tokens,
+        "latency_s": round(result.latency_s, 4) if result.latency_s is not None else None,
+        "attempts": result.attempts,
+        "error": error,
+        "strict": verdict.strict.model_dump(mode="json"),
+        "flex": verdict.flex.model_dump(mode="json"),
+        "grid": verdict.grid,
+        "verifier_version": VERIFIER_VERSION,
+        "time": now_iso(),
+    }
+    return json.dumps(row, ensure_ascii=False, default=str), row
+
+
+def _prompt_hash(rec: ProblemRecord) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1e".join(m.content for m in rec.messages).encode("utf-8")).hexdigest()[:16]
+
+
+class _Progress:
+    """Rich live progress: done/total, rate, ETA, errors, retries, current concurrency."""
+
+    def __init__(self, console, total: int, enabled: bool):
+        self.enabled = enabled and total > 0
+        self.total = total
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+            self.progress = Progress(
+                TextColumn("[bold]eval[/]"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                TextColumn("acc {task.fields[acc]} · err {task.fields[err]} · retries {task.fields[retries]} · conc {task.fields[conc]}"),
+                console=console, transient=False,
+            )
+            self.task = self.progress.add_task("eval", total=total, rate="", acc="-", err=0, retries=0, conc="-")
+            self.t0 = time.monotonic()
+
+    def __enter__(self):
+        if self.enabled:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.progress.__exit__(*exc)
+
+    def update(self, stats: RunStats, bstats: dict) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(1e-9, time.monotonic() - self.t0)
+        self.progress.update(
+            self.task, completed=stats.done, rate=f"{stats.done / elapsed:.1f}/s",
+            acc=f"{stats.correct / stats.done:.0%}" if stats.done else "-", err=stats.errors,
+            retries=bstats.get("retries", 0), conc=bstats.get("current_concurrency", "-"),
+        )
