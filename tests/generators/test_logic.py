@@ -13,6 +13,8 @@ from generators.logic.gridworld_blocked import (
     count_by_first_blocked_cell,
     paths_from_start,
 )
+from generators.logic.gridworld_knight_move import astar_distance, bfs_distance, leaper_steps
+from generators.logic.gridworld_rookmove import fewest_moves_01bfs, fewest_moves_dp
 from generators.settings import make_record
 
 
@@ -88,3 +90,87 @@ def test_blocked_same_seed_same_bytes():
     b = [r.to_json() for r in _items("logic_gridworld_blocked", 3, 5, seed=3)]
     c = [r.to_json() for r in _items("logic_gridworld_blocked", 3, 5, seed=4)]
     assert a == b and a != c
+
+
+# ---------------------------------------------------------------- logic_gridworld_knight_move
+
+def test_knight_axes_not_swapped_regression():
+    """OMEGA weak point #10: x must range over the W columns and y over the H rows."""
+    fam = registry.get_family("logic_gridworld_knight_move")
+    # 3 columns x 5 rows, (1, 4)-leaper: (0, 0) -> (1, 4) -> (2, 0) is the only way, 2 moves.
+    params = {"width": 3, "height": 5, "a": 1, "b": 4, "target": [2, 0]}
+    assert fam.solve(params) == 2
+    assert fam.check(params, 2)
+    # with the axes swapped (x < 5, y < 3) the same target is unreachable: the bug changes answers
+    assert bfs_distance(5, 3, 1, 4, (2, 0)) is None
+    # a knight on 4 columns x 5 rows needs 5 moves to (3, 0); on the transposed board only 3
+    assert bfs_distance(4, 5, 1, 2, (3, 0)) == 5 == astar_distance(4, 5, 1, 2, (3, 0))
+    assert bfs_distance(5, 4, 1, 2, (3, 0)) == 3
+
+
+def test_knight_targets_lie_inside_the_stated_grid_regression():
+    """OMEGA weak point #10, second half: the original could ask for a target outside the grid."""
+    for level in (1, 2):
+        for r in _items("logic_gridworld_knight_move", level, 100, seed=10):
+            p = r.params
+            tx, ty = p["target"]
+            assert 0 <= tx < p["width"] and 0 <= ty < p["height"]
+            assert tx >= p["width"] - 4 and ty >= p["height"] - 4
+            assert f"{p['width']} columns and {p['height']} rows" in r.question
+            assert f"({tx}, {ty})" in r.question
+            assert r.answer == bfs_distance(p["width"], p["height"], p["a"], p["b"], (tx, ty))
+
+
+def test_knight_hand_computed_and_search_agreement():
+    assert len(leaper_steps(1, 2)) == 8
+    # ordinary knight on 8x8 from a corner to the opposite corner: 6 moves
+    assert bfs_distance(8, 8, 1, 2, (7, 7)) == 6 == astar_distance(8, 8, 1, 2, (7, 7))
+    # (1, 3)-leaper keeps x + y even: (1, 0) is unreachable
+    assert bfs_distance(9, 9, 1, 3, (1, 0)) is None and astar_distance(9, 9, 1, 3, (1, 0)) is None
+    rng = random.Random(8)
+    for _ in range(300):
+        w, h = rng.randint(2, 12), rng.randint(2, 12)
+        a, b = rng.choice([(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (2, 5), (1, 6)])
+        t = (rng.randrange(w), rng.randrange(h))
+        assert bfs_distance(w, h, a, b, t) == astar_distance(w, h, a, b, t)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_knight_200_items_per_level(level):
+    recs = _items("logic_gridworld_knight_move", level, 200)
+    assert all(r.answer >= 1 for r in recs)
+    assert len({r.params["a"] * 10 + r.params["b"] for r in recs}) >= 6  # the leaper set is really used
+
+
+# ---------------------------------------------------------------- logic_gridworld_rookmove
+
+def test_rook_hand_computed_cases():
+    fam = registry.get_family("logic_gridworld_rookmove")
+    assert fam.solve({"width": 3, "height": 3, "blocked": []}) == 2
+    assert fam.solve({"width": 3, "height": 3, "blocked": [[1, 0]]}) == 2
+    # up to (0, 1), right to (1, 1), up to (1, 2), right to (2, 2)
+    params = {"width": 3, "height": 3, "blocked": [[1, 0], [0, 2], [2, 1]]}
+    assert fam.solve(params) == 4 and fam.check(params, 4) and not fam.check(params, 3)
+    assert fewest_moves_dp(3, 3, frozenset({(1, 0), (0, 1)})) is None
+    assert fewest_moves_01bfs(3, 3, frozenset({(1, 0), (0, 1)})) is None
+
+
+def test_rook_dp_and_01bfs_agree_on_random_grids():
+    rng = random.Random(12)
+    for _ in range(400):
+        w, h = rng.randint(1, 9), rng.randint(1, 9)
+        cells = [(x, y) for x in range(w) for y in range(h) if (x, y) not in ((0, 0), (w - 1, h - 1))]
+        blocked = frozenset(rng.sample(cells, rng.randint(0, len(cells) // 2)))
+        assert fewest_moves_dp(w, h, blocked) == fewest_moves_01bfs(w, h, blocked)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_rook_200_items_per_level(level):
+    fam = registry.get_family("logic_gridworld_rookmove")
+    lo, hi = fam.levels[level]["size"]
+    for r in _items("logic_gridworld_rookmove", level, 200):
+        p = r.params
+        assert lo <= p["width"] <= hi and lo <= p["height"] <= hi
+        frac = len(p["blocked"]) / (p["width"] * p["height"])
+        assert 0.09 <= frac <= 0.21
+        assert r.answer >= 2  # start and goal differ in both coordinates

@@ -1,0 +1,129 @@
+"""logic_gridworld_rookmove: fewest right/up rook moves across a grid with blocked cells.
+
+A move slides any positive number of cells to the right or up, never onto or across a blocked cell.
+10-20% of the cells (never the start or the goal) are blocked; instances whose goal cannot be reached
+are re-drawn, so the question never needs an "impossible" answer.
+
+solve: dynamic programme over the cells in row-major order, carrying for each cell the best distance
+among the cells that can slide into it from the left and from below (O(W*H)).
+check: 0-1 breadth-first search over (cell, direction) states: continuing a slide costs 0, starting a
+new slide costs 1.
+"""
+from __future__ import annotations
+
+import random
+from collections import deque
+
+from generators.family import Family, Problem, Reject
+from generators.logic.grid_common import (
+    Cell,
+    cells_from_params,
+    cells_to_params,
+    coordinate_convention,
+    format_cells,
+    sample_cells,
+)
+from generators.registry import register_family
+
+INF = float("inf")
+
+_QUESTIONS = (
+    "{convention} A rook starts on (0, 0) and wants to reach ({tx}, {ty}). In one move it slides any "
+    "positive number of cells either to the right (increasing x) or up (increasing y); it may not stop on "
+    "or pass over a blocked cell. The blocked cells are: {blocked}. What is the minimum number of moves? "
+    "Give the answer as an integer.",
+    "{convention} These cells are blocked: {blocked}. A rook on (0, 0) moves only rightwards or upwards, "
+    "any number of cells per move, and can neither land on nor jump over a blocked cell. Find the fewest "
+    "moves that take it to ({tx}, {ty}). Answer with an integer.",
+)
+
+
+def fewest_moves_dp(width: int, height: int, blocked: frozenset[Cell]) -> int | None:
+    """Row-by-row DP: ``left[x][y]`` / ``below[x][y]`` hold the best distance of any cell that can slide
+    into (x, y) from the left / from below without crossing a blocked cell."""
+    dist = [[INF] * height for _ in range(width)]
+    left = [[INF] * height for _ in range(width)]
+    below = [[INF] * height for _ in range(width)]
+    for x in range(width):
+        for y in range(height):
+            if (x, y) in blocked:
+                continue
+            if x > 0 and (x - 1, y) not in blocked:
+                left[x][y] = min(left[x - 1][y], dist[x - 1][y])
+            if y > 0 and (x, y - 1) not in blocked:
+                below[x][y] = min(below[x][y - 1], dist[x][y - 1])
+            dist[x][y] = 0 if (x, y) == (0, 0) else 1 + min(left[x][y], below[x][y])
+    best = dist[width - 1][height - 1]
+    return None if best == INF else int(best)
+
+
+def fewest_moves_01bfs(width: int, height: int, blocked: frozenset[Cell]) -> int | None:
+    """0-1 BFS on (x, y, direction); a state means "standing on (x, y) having just moved in direction"."""
+    dirs = ((1, 0), (0, 1))
+    goal = (width - 1, height - 1)
+    if goal == (0, 0):
+        return 0
+    best: dict[tuple[int, int, int], int] = {}
+    dq: deque[tuple[int, int, int, int]] = deque()
+    for d, (dx, dy) in enumerate(dirs):
+        if dx < width and dy < height and (dx, dy) not in blocked:
+            best[(dx, dy, d)] = 1
+            dq.append((1, dx, dy, d))
+    while dq:
+        cost, x, y, d = dq.popleft()
+        if cost > best.get((x, y, d), cost):
+            continue
+        if (x, y) == goal:
+            return cost
+        for nd, (dx, dy) in enumerate(dirs):
+            nx, ny = x + dx, y + dy
+            if nx >= width or ny >= height or (nx, ny) in blocked:
+                continue
+            step = 0 if nd == d else 1
+            if cost + step < best.get((nx, ny, nd), 1 << 30):
+                best[(nx, ny, nd)] = cost + step
+                if step == 0:
+                    dq.appendleft((cost, nx, ny, nd))
+                else:
+                    dq.append((cost + 1, nx, ny, nd))
+    return None
+
+
+@register_family
+class LogicGridworldRookmove(Family):
+    name = "logic_gridworld_rookmove"
+    domain = "logic"
+    description = "Fewest right/up rook moves across a grid with blocked cells; the grid grows with the level"
+    answer_type = "int"
+    levels = {
+        1: {"size": (5, 9), "blocked_fraction": (0.10, 0.20)},
+        2: {"size": (10, 19), "blocked_fraction": (0.10, 0.20)},
+        3: {"size": (20, 29), "blocked_fraction": (0.10, 0.20)},
+        4: {"size": (30, 39), "blocked_fraction": (0.10, 0.20)},
+        5: {"size": (40, 49), "blocked_fraction": (0.10, 0.20)},
+    }
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        knobs = self.levels[level]
+        lo, hi = knobs["size"]
+        width, height = rng.randint(lo, hi), rng.randint(lo, hi)
+        f_lo, f_hi = knobs["blocked_fraction"]
+        count = max(1, round(width * height * rng.uniform(f_lo, f_hi)))
+        goal = (width - 1, height - 1)
+        blocked = frozenset(sample_cells(rng, width, height, count, exclude=[(0, 0), goal]))
+        if fewest_moves_dp(width, height, blocked) is None:
+            raise Reject("goal unreachable")
+        question = rng.choice(_QUESTIONS).format(
+            convention=coordinate_convention(width, height), tx=goal[0], ty=goal[1], blocked=format_cells(blocked)
+        )
+        return Problem(question=question, params={"width": width, "height": height, "blocked": cells_to_params(blocked)})
+
+    def solve(self, params: dict) -> int:
+        moves = fewest_moves_dp(params["width"], params["height"], cells_from_params(params["blocked"]))
+        if moves is None:
+            raise ValueError("goal unreachable")
+        return moves
+
+    def check(self, params: dict, answer: int) -> bool:
+        moves = fewest_moves_01bfs(params["width"], params["height"], cells_from_params(params["blocked"]))
+        return isinstance(answer, int) and moves == answer
