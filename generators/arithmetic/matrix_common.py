@@ -43,6 +43,14 @@ def random_square(rng: random.Random, n: int, bound: int, kind: str) -> Matrix:
     raise ValueError(f"unknown matrix kind {kind!r} (valid: {', '.join(MATRIX_KINDS)})")
 
 
+def random_square_nonsingular(rng: random.Random, n: int, bound: int, kind: str) -> Matrix:
+    """Like :func:`random_square`, but :class:`Reject` the draw when the matrix is singular."""
+    m = random_square(rng, n, bound, kind)
+    if bareiss_det(m) == 0:
+        raise Reject("singular matrix")
+    return m
+
+
 # ---------------------------------------------------------------- rendering
 def format_matrix(m: Sequence[Sequence[int]]) -> str:
     """Row-major bracket notation, e.g. ``[[1, -2], [3, 4]]``."""

@@ -107,3 +107,191 @@ def test_determinant_levels_follow_the_ladder(level):
 @pytest.mark.parametrize("level", range(1, 8))
 def test_determinant_200_per_level(level):
     assert len(_records("arithmetic_matrix_determinant", level, 200, seed=3)) == 200
+
+
+# ---------------------------------------------------------------- inverse (weak point #18)
+def test_inverse_known_case():
+    fam = registry.get_family("arithmetic_matrix_inverse")
+    # A = [[2, 1], [1, 1]], A^-1 = [[1, -1], [-1, 2]]; with s = 3 the scaled inverse is [[3, -3], [-3, 6]]
+    base = {"matrix": [[2, 1], [1, 1]], "scale": 3}
+    expected = {"sum": 3, "abs_sum": 15, "trace": 9, "max_abs_entry": 6}
+    for stat, value in expected.items():
+        params = dict(base, statistic=stat)
+        assert fam.solve(params) == value and fam.check(params, value) and not fam.check(params, value + 1)
+    params = dict(base, statistic="entry", row=0, col=1)
+    assert fam.solve(params) == -3
+    # s = 1: A^-1 of [[4, 1], [2, 1]] is [[1/2, -1/2], [-1, 2]]: entry (1,1) is 0.5 exactly - a rounding tie
+    assert mc.fraction_inverse([[4, 1], [2, 1]])[0][0] == sympy.Rational(1, 2)
+
+
+@pytest.mark.parametrize("level", [1, 4, 7])
+def test_inverse_answers_are_exact_and_far_from_half_regression(level):
+    """OMEGA #18: rounding a float inverse near .5 is fragile; ours rounds the exact value, never near .5."""
+    from fractions import Fraction
+
+    recs = _records("arithmetic_matrix_inverse", level, 25)
+    for r in recs:
+        p = r.params
+        inv = sympy.Matrix(p["matrix"]).inv() * p["scale"]
+        value = {
+            "sum": sum(inv),
+            "abs_sum": sum(abs(x) for x in inv),
+            "trace": inv.trace(),
+            "max_abs_entry": max(inv, key=abs),
+            "entry": inv[p.get("row", 0), p.get("col", 0)],
+        }[p["statistic"]]
+        exact = Fraction(int(value.p), int(value.q))
+        assert abs(exact - r.answer) < Fraction(1, 2) - Fraction(1, 10**9)
+        assert str(p["scale"]) in r.question and "nearest integer" in r.question
+    assert len({r.params["statistic"] for r in recs}) >= 3
+
+
+# ---------------------------------------------------------------- eigenvalues and SVD (weak point #18)
+def _mp50(values_fn, m):
+    import mpmath
+
+    ctx = mpmath.MPContext()
+    ctx.dps = 50
+    return values_fn(ctx, ctx.matrix(m))
+
+
+@pytest.mark.parametrize("level", [1, 5, 7])
+def test_eigenvalue_answers_match_50_digit_values_and_avoid_half(level):
+    from generators.arithmetic.matrix_spectral import eigen_quantity
+
+    for r in _records("arithmetic_matrix_eigenvalues", level, 15):
+        m = r.params["matrix"]
+        assert all(m[i][j] == m[j][i] for i in range(len(m)) for j in range(len(m)))
+        vals = _mp50(lambda ctx, a: list(ctx.eigsy(a, eigvals_only=True)), m)
+        q = eigen_quantity(vals, r.params["quantity"])
+        assert abs(q - r.answer) < 0.5 - 1e-9
+
+
+@pytest.mark.parametrize("level", [1, 5, 7])
+def test_svd_answers_match_50_digit_values_and_avoid_half(level):
+    from generators.arithmetic.matrix_spectral import singular_quantity
+
+    for r in _records("arithmetic_matrix_svd", level, 15):
+        vals = _mp50(lambda ctx, a: [abs(x) for x in ctx.svd_r(a, compute_uv=False)], r.params["matrix"])
+        q = singular_quantity(vals, r.params["quantity"])
+        assert abs(q - r.answer) < 0.5 - 1e-9
+
+
+def test_spectral_known_cases():
+    eig = registry.get_family("arithmetic_matrix_eigenvalues")
+    svd = registry.get_family("arithmetic_matrix_svd")
+    m = [[2, 1], [1, 2]]  # eigenvalues 1 and 3
+    assert [eig.solve({"matrix": m, "quantity": q}) for q in ("max_abs", "abs_sum", "largest", "smallest", "spread")] == [3, 4, 3, 1, 2]
+    m = [[0, 4], [-6, 0]]  # singular values 6 and 4
+    assert [svd.solve({"matrix": m, "quantity": q}) for q in ("largest", "sum", "spread")] == [6, 10, 2]
+    assert svd.check({"matrix": m, "quantity": "sum"}, 10) and not svd.check({"matrix": m, "quantity": "sum"}, 11)
+    # a non-symmetric matrix is refused by the eigenvalue check
+    assert not eig.check({"matrix": [[1, 2], [3, 4]], "quantity": "largest"}, 5)
+
+
+def test_float_screen_margin():
+    from generators.arithmetic.matrix_spectral import float_near_half, mp_to_fraction
+    import mpmath
+
+    assert float_near_half(2.5000001) and float_near_half(-7.4999999) and not float_near_half(2.49)
+    assert mp_to_fraction(mpmath.mpf(-2.5)) == sympy.Rational(-5, 2)
+
+
+# ---------------------------------------------------------------- multiplication and power
+def test_multiplication_and_power_known_cases():
+    mul = registry.get_family("arithmetic_matrix_multiplication")
+    a, b = [[1, 2], [3, 4]], [[5, 6], [7, 8]]  # AB = [[19, 22], [43, 50]]
+    for stat, value in {"sum": 134, "abs_sum": 134, "trace": 69}.items():
+        assert mul.solve({"a": a, "b": b, "statistic": stat}) == value
+    assert mul.solve({"a": a, "b": b, "statistic": "entry", "row": 1, "col": 0}) == 43
+    assert not mul.check({"a": a, "b": b, "statistic": "sum"}, 133)
+    pw = registry.get_family("arithmetic_matrix_power")
+    fib = [[1, 1], [1, 0]]  # Fibonacci: A^10 = [[89, 55], [55, 34]]
+    assert pw.solve({"matrix": fib, "power": 10, "statistic": "sum"}) == 233
+    assert pw.solve({"matrix": [[1, -1], [0, -1]], "power": 3, "statistic": "abs_sum"}) == 3  # [[1,-1],[0,-1]]
+    assert pw.check({"matrix": fib, "power": 10, "statistic": "entry", "row": 1, "col": 1}, 34)
+
+
+@pytest.mark.parametrize("level", range(1, 8))
+def test_multiplication_and_power_ladders(level):
+    mul = registry.get_family("arithmetic_matrix_multiplication")
+    lo, hi = mul.levels[level]["dims"]
+    for r in _records("arithmetic_matrix_multiplication", level, 20):
+        a, b = r.params["a"], r.params["b"]
+        assert all(lo <= d <= hi for d in (len(a), len(a[0]), len(b[0]))) and len(a[0]) == len(b)
+        assert r.params["statistic"] != "trace" or len(a) == len(b[0])
+    pw = registry.get_family("arithmetic_matrix_power")
+    knobs = pw.levels[level]
+    for r in _records("arithmetic_matrix_power", level, 20):
+        assert len(r.params["matrix"]) == knobs["n"]
+        assert knobs["power"][0] <= r.params["power"] <= knobs["power"][1]
+        assert r.params["matrix_kind"] in knobs["matrix_kinds"]
+        assert f"^{r.params['power']}" in r.question
+
+
+# ---------------------------------------------------------------- rank (weak point #8)
+def test_rank_is_exact_not_the_target_rank_regression():
+    """OMEGA #8: L(n×k)·R(k×n) was labelled with rank k; a deficient factor gives a smaller true rank."""
+    fam = registry.get_family("arithmetic_matrix_rank")
+    left = [[1, 2], [2, 4], [3, 6], [-1, -2]]  # two dependent columns: rank 1
+    right = [[1, 0, 2, 1], [0, 1, 1, 3]]
+    params = {"matrix": mc.mat_mul(left, right), "inner_dimension": 2}
+    assert fam.solve(params) == 1
+    assert fam.check(params, 1) and not fam.check(params, 2)
+
+
+@pytest.mark.parametrize("level", range(1, 8))
+def test_rank_answers_equal_sympy_rank(level):
+    fam = registry.get_family("arithmetic_matrix_rank")
+    n = fam.levels[level]["n"]
+    recs = _records("arithmetic_matrix_rank", level, 25)
+    for r in recs:
+        m = r.params["matrix"]
+        assert len(m) == n
+        assert r.answer == sympy.Matrix(m).rank() <= r.params["inner_dimension"] <= n - 1
+    assert len({r.answer for r in recs}) >= 2
+
+
+def test_rank_sometimes_differs_from_the_inner_dimension():
+    # at level 1 (4x4, factors in [-4, 4]) accidental deficiency happens; scan construction-level draws
+    fam = registry.get_family("arithmetic_matrix_rank")
+    rng = random.Random(0)
+    differ = 0
+    for _ in range(3000):
+        p = fam.generate(rng, 1).params
+        differ += fam.solve(p) != p["inner_dimension"]
+    assert differ > 0
+
+
+# ---------------------------------------------------------------- every matrix family: determinism, 200 per level
+MATRIX_FAMILIES = [
+    "arithmetic_matrix_determinant",
+    "arithmetic_matrix_inverse",
+    "arithmetic_matrix_eigenvalues",
+    "arithmetic_matrix_multiplication",
+    "arithmetic_matrix_power",
+    "arithmetic_matrix_rank",
+    "arithmetic_matrix_svd",
+]
+
+
+@pytest.mark.parametrize("name", MATRIX_FAMILIES)
+def test_matrix_family_is_deterministic_and_levels_grow(name):
+    a = [r.to_json() for r in _records(name, 2, 5, seed=4)]
+    b = [r.to_json() for r in _records(name, 2, 5, seed=4)]
+    assert a == b
+    fam = registry.get_family(name)
+    assert sorted(fam.levels) == list(range(1, 8))
+    sizes = [_size(fam.levels[lv]) for lv in range(1, 8)]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+
+
+def _size(knobs: dict) -> tuple:
+    return (knobs.get("n") or knobs["dims"][0], max(v for k, v in knobs.items() if k.startswith("max_abs")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MATRIX_FAMILIES[1:])
+@pytest.mark.parametrize("level", range(1, 8))
+def test_matrix_family_200_per_level(name, level):
+    assert len(_records(name, level, 200, seed=3)) == 200
