@@ -1,0 +1,51 @@
+"""Multisets of letters shared by the combinatorics families: drawing letter counts, rendering, sub-multisets.
+
+A multiset is a ``dict`` letter -> count with sorted keys (JSON-friendly, deterministic order).
+"""
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Iterator
+from fractions import Fraction
+from math import comb, prod
+
+ALPHABET = string.ascii_lowercase
+
+
+def random_composition(rng: random.Random, total: int, parts: int) -> list[int]:
+    """A uniformly random composition of ``total`` into ``parts`` positive integers (stars and bars)."""
+    if not 1 <= parts <= total:
+        raise ValueError(f"cannot split {total} into {parts} positive parts")
+    cuts = sorted(rng.sample(range(1, total), parts - 1))
+    bounds = [0, *cuts, total]
+    return [bounds[i + 1] - bounds[i] for i in range(parts)]
+
+
+def random_multiset(rng: random.Random, types: int, total: int) -> dict[str, int]:
+    """``types`` distinct random letters whose counts form a random composition of ``total``."""
+    letters = sorted(rng.sample(ALPHABET, types))
+    counts = random_composition(rng, total, types)
+    return dict(zip(letters, counts))
+
+
+def render_multiset(letters: dict[str, int]) -> str:
+    """``{a: 2, b: 1}``: every letter with its number of copies, in alphabetical order."""
+    return "{" + ", ".join(f"{ch}: {letters[ch]}" for ch in sorted(letters)) + "}"
+
+
+def sub_multisets(counts: tuple[int, ...], size: int) -> Iterator[tuple[int, ...]]:
+    """Every vector ``s`` with ``0 <= s[i] <= counts[i]`` and ``sum(s) == size``, in lexicographic order."""
+    if not counts:
+        if size == 0:
+            yield ()
+        return
+    rest_capacity = sum(counts[1:])
+    for first in range(max(0, size - rest_capacity), min(counts[0], size) + 1):
+        for tail in sub_multisets(counts[1:], size - first):
+            yield (first, *tail)
+
+
+def unordered_draw_probability(counts: tuple[int, ...], drawn: tuple[int, ...]) -> Fraction:
+    """Probability that drawing ``sum(drawn)`` items without replacement yields exactly ``drawn`` (hypergeometric)."""
+    return Fraction(prod(comb(c, d) for c, d in zip(counts, drawn)), comb(sum(counts), sum(drawn)))

@@ -1,0 +1,75 @@
+"""Shared base of the four draw-then-shuffle probability families (OMEGA combinatory_probability_*).
+
+"Form a word by drawing L letters from a multiset, shuffle it; what is the probability of <event>? Answer m+n
+for p = m/n in lowest terms." Subclasses only say which event they ask about and how to phrase it; the exact
+probability comes from :mod:`generators.combinatorics.shuffle_events` (method 1 in ``solve``, the independent
+method 2 in ``check``). Instances with p = 0 or p = 1 are re-drawn.
+"""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from generators.combinatorics.letter_multiset import random_multiset, render_multiset
+from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
+from generators.family import Family, Problem, Reject
+
+# OMEGA combi_config: word length 2,3,4,4,5; multiset size 4,6,8,10,11; letter types max(3, level)
+SHUFFLE_LEVELS: dict[int, dict[str, int]] = {
+    1: {"length": 2, "total": 4, "types": 3},
+    2: {"length": 3, "total": 6, "types": 3},
+    3: {"length": 4, "total": 8, "types": 3},
+    4: {"length": 4, "total": 10, "types": 4},
+    5: {"length": 5, "total": 11, "types": 5},
+}
+
+_SETUPS = (
+    "Form a word by randomly choosing {length} letters from the multiset {multiset}: the letters are drawn one "
+    "at a time without replacement, each remaining letter equally likely, and written down in the order drawn. "
+    "Then shuffle the word by rearranging its {length} positions with a uniformly random permutation.",
+    "From the multiset {multiset}, {length} letters are drawn at random without replacement (every remaining "
+    "letter equally likely at each draw) and written left to right in the order drawn to make a word. The "
+    "letters of this word are then shuffled: a permutation of its {length} positions is chosen uniformly at random.",
+)
+_ANSWER_FORM = " Write this probability as m/n with m and n coprime positive integers and give m + n."
+
+
+def answer_from_probability(p: Fraction) -> int:
+    return p.numerator + p.denominator
+
+
+class LetterShuffleProbability(Family):
+    """Base class; subclasses set ``event_kind`` and implement ``draw_event`` and ``event_question``."""
+
+    domain = "combinatorics"
+    answer_type = "int"
+    levels = SHUFFLE_LEVELS
+    test_items = 40  # items per level in the default generic test run (200 under -m slow)
+    event_kind: ClassVar[str]
+
+    def draw_event(self, rng: random.Random, letters: dict[str, int]) -> dict[str, Any]:
+        """The event dict (see shuffle_events) for this family; may depend on the multiset."""
+        return {"kind": self.event_kind}
+
+    def event_question(self, event: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        knobs = self.levels[level]
+        letters = random_multiset(rng, knobs["types"], knobs["total"])
+        event = self.draw_event(rng, letters)
+        p = probability_by_permutations(letters, knobs["length"], event)
+        if p in (0, 1):
+            raise Reject(f"probability {p} is trivial")
+        setup = rng.choice(_SETUPS).format(length=knobs["length"], multiset=render_multiset(letters))
+        question = f"{setup} {self.event_question(event)}{_ANSWER_FORM}"
+        params = {"letters": letters, "length": knobs["length"], "event": event}
+        return Problem(question=question, params=params)
+
+    def solve(self, params: dict[str, Any]) -> int:
+        return answer_from_probability(probability_by_permutations(params["letters"], params["length"], params["event"]))
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        p = probability_by_formula(params["letters"], params["length"], params["event"])
+        return isinstance(answer, int) and 0 < p < 1 and answer == answer_from_probability(p)

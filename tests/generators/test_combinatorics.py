@@ -1,0 +1,122 @@
+"""Combinatorics families: hand-computed cases, the two exact methods against a literal simulation, and
+solve-vs-check over many generated items per level."""
+from __future__ import annotations
+
+import json
+import random
+from fractions import Fraction
+from itertools import permutations
+
+import pytest
+
+from generators import registry
+from generators.combinatorics.letter_multiset import random_composition, sub_multisets
+from generators.combinatorics.shuffle_events import (
+    multiset_derangement_share,
+    probability_by_formula,
+    probability_by_permutations,
+)
+from generators.settings import make_record
+
+SHUFFLE_FAMILIES = ["combinatory_probability_no_fixed_points"]
+
+
+def _records(name: str, level: int, count: int, seed: int = 11):
+    fam = registry.get_family(name)
+    seen: set[str] = set()
+    return [make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test", level=level,
+                        seed=seed, index=i, seen=seen) for i in range(count)]
+
+
+def literal_shuffle_probability(letters: dict[str, int], length: int, event: dict) -> Fraction:
+    """The question read literally: every copy is a distinct tile; all ordered draws, all position shuffles."""
+    tiles = [ch for ch in sorted(letters) for _ in range(letters[ch])]
+    good = total = 0
+    for draw in permutations(range(len(tiles)), length):
+        word = [tiles[i] for i in draw]
+        for perm in permutations(range(length)):
+            shuffled = [word[j] for j in perm]
+            fixed = [i for i in range(length) if shuffled[i] == word[i]]
+            special = sum(1 for i in fixed if word[i] == event.get("letter"))
+            kind = event["kind"]
+            ok = {
+                "no_fixed_points": not fixed,
+                "no_letter_fixed": special == 0,
+                "exactly_letter_fixed": special == event.get("n"),
+                "at_least_letter_fixed": special >= event.get("n", 0),
+            }[kind]
+            good += ok
+            total += 1
+    return Fraction(good, total)
+
+
+# ------------------------------------------------------------------ helpers
+def test_random_composition_is_positive_and_sums():
+    rng = random.Random(3)
+    for _ in range(200):
+        parts = random_composition(rng, 11, 5)
+        assert len(parts) == 5 and sum(parts) == 11 and min(parts) >= 1
+
+
+def test_sub_multisets_enumerates_exactly_the_bounded_vectors():
+    got = list(sub_multisets((2, 1, 3), 3))
+    expected = [(a, b, c) for a in range(3) for b in range(2) for c in range(4) if a + b + c == 3]
+    assert got == sorted(expected)
+
+
+# ------------------------------------------------------------------ hand-computed cases
+def test_no_fixed_points_hand_case_two_letters():
+    # {e:1, i:2, s:1}, 2 letters: "ii" (prob 1/6) can never be deranged; distinct pairs are swapped with prob 1/2
+    letters = {"e": 1, "i": 2, "s": 1}
+    p = probability_by_permutations(letters, 2, {"kind": "no_fixed_points"})
+    assert p == Fraction(5, 6) * Fraction(1, 2) == Fraction(5, 12)
+    assert probability_by_formula(letters, 2, {"kind": "no_fixed_points"}) == p
+
+
+def test_no_fixed_points_of_distinct_letters_is_the_derangement_ratio():
+    letters = {"a": 1, "b": 1, "c": 1, "d": 1}
+    assert probability_by_permutations(letters, 4, {"kind": "no_fixed_points"}) == Fraction(9, 24)
+    assert multiset_derangement_share((1, 1, 1, 1)) == Fraction(9, 24)
+
+
+def test_multiset_derangement_share_known_values():
+    assert multiset_derangement_share((2,)) == 0  # "aa" keeps both a's in place
+    assert multiset_derangement_share((2, 2)) == Fraction(4, 24)  # "aabb" -> only "bbaa": 2!*2! of 24 perms
+    assert multiset_derangement_share((1, 2)) == 0  # "abb": b's have only one non-b slot
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_both_methods_match_the_literal_reading(seed):
+    rng = random.Random(seed)
+    types = rng.randint(2, 3)
+    counts = random_composition(rng, rng.randint(types, 6), types)
+    letters = dict(zip("abc", counts))
+    length = rng.randint(1, min(4, sum(counts)))
+    letter = rng.choice(sorted(letters))
+    n = rng.randint(1, 2)
+    for event in ({"kind": "no_fixed_points"}, {"kind": "no_letter_fixed", "letter": letter},
+                  {"kind": "exactly_letter_fixed", "letter": letter, "n": n},
+                  {"kind": "at_least_letter_fixed", "letter": letter, "n": n}):
+        expected = literal_shuffle_probability(letters, length, event)
+        assert probability_by_permutations(letters, length, event) == expected, event
+        assert probability_by_formula(letters, length, event) == expected, event
+
+
+# ------------------------------------------------------------------ generated items
+@pytest.mark.parametrize("name", SHUFFLE_FAMILIES)
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_shuffle_items_are_checked_and_well_formed(name, level):
+    for rec in _records(name, level, 25):
+        p = probability_by_formula(rec.params["letters"], rec.params["length"], rec.params["event"])
+        assert 0 < p < 1 and rec.answer == p.numerator + p.denominator
+        assert "m + n" in rec.question and str(rec.params["length"]) in rec.question
+        assert json.loads(json.dumps(rec.params)) == rec.params
+        knobs = registry.get_family(name).levels[level]
+        assert sum(rec.params["letters"].values()) == knobs["total"] and len(rec.params["letters"]) == knobs["types"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHUFFLE_FAMILIES)
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_shuffle_200_items_per_level(name, level):
+    assert len(_records(name, level, 200)) == 200
