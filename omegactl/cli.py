@@ -219,6 +219,26 @@ def score_cmd(run: Path = typer.Argument(..., help="Run folder.")) -> None:
     print_run_summary(console, res["results"], run)
 
 
+@app.command("report")
+def report_cmd(
+    runs: list[Path] = typer.Argument(..., help="One or more run folders (several: side by side plus paired differences)."),
+    fmt: str = typer.Option("terminal", "--format", help="terminal | md | csv | json | html"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed (reports are reproducible)."),
+    resamples: int = typer.Option(10_000, "--resamples", help="Cluster-bootstrap resamples for aggregate intervals."),
+) -> None:
+    """Degradation report: per-axis ID→OOD tables, level curves, critical level, C-ARC metrics."""
+    from omegactl.report import build_reports, render
+
+    formats = ("terminal", "md", "csv", "json", "html")
+    if fmt not in formats:
+        raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(formats)})")
+    if resamples < 100:
+        raise UserError("--resamples must be at least 100")
+    reps = build_reports(runs, seed=seed, resamples=resamples)
+    render(reps, fmt, output, console)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors become one line on stderr and a non-zero exit code."""
     try:
