@@ -15,6 +15,13 @@ from generators.logic.gridworld_blocked import (
 )
 from generators.logic.gridworld_knight_move import astar_distance, bfs_distance, leaper_steps
 from generators.logic.gridworld_rookmove import fewest_moves_01bfs, fewest_moves_dp
+from generators.logic.puzzles_grid_chip import (
+    fill_greedily,
+    max_chips_by_search,
+    max_chips_formula,
+    maximal_count_formula,
+    maximal_counts_by_search,
+)
 from generators.settings import make_record
 
 
@@ -174,3 +181,89 @@ def test_rook_200_items_per_level(level):
         frac = len(p["blocked"]) / (p["width"] * p["height"])
         assert 0.09 <= frac <= 0.21
         assert r.answer >= 2  # start and goal differ in both coordinates
+
+
+# ---------------------------------------------------------------- logic_puzzles_grid_chip
+
+def test_grid_chip_max_chips_is_free_rows_times_free_cols_regression():
+    """OMEGA weak point #9: the original added the constraint cells to free rows x free columns."""
+    fam = registry.get_family("logic_puzzles_grid_chip")
+    params = {"variant": "max", "side": 4, "chips": [[1, 1, "black"], [2, 2, "white"]], "target": "white"}
+    # white chips fit in rows 2-4 and columns 2-4 (row 1 and column 1 hold a black chip): 3 x 3
+    assert fam.solve(params) == 9
+    assert fam.check(params, 9)
+    assert not fam.check(params, 9 + 2)  # the original's answer (constraint cells added)
+    params = {"variant": "max", "side": 5, "chips": [[1, 1, "black"], [1, 2, "black"], [3, 3, "white"]],
+              "target": "black"}
+    assert fam.solve(params) == 4 * 4 and fam.check(params, 16)
+
+
+def test_grid_chip_count_variant_hand_computed():
+    fam = registry.get_family("logic_puzzles_grid_chip")
+    # rows B B W W W, columns B W W B W: 2 x 2 black + 3 x 3 white
+    rows, cols = "BBWWW", "BWWBW"
+    name = {"B": "black", "W": "white"}
+    chips = [[r + 1, c + 1, name[rows[r]]] for r in range(5) for c in range(5)
+             if rows[r] == cols[c] and (r == c or (r, c) in {(0, 3), (1, 0), (2, 1), (3, 4)})]
+    params = {"variant": "count", "side": 5, "chips": sorted(chips)}
+    assert fam.solve(params) == 13 and fam.check(params, 13) and not fam.check(params, 12)
+
+
+def _all_valid_placements(side):
+    """Every placement on a side x side grid (cell -> None/'black'/'white') obeying the two rules."""
+    cells = [(r, c) for r in range(1, side + 1) for c in range(1, side + 1)]
+    out = []
+    for values in __import__("itertools").product((None, "black", "white"), repeat=len(cells)):
+        grid = {cell: v for cell, v in zip(cells, values) if v}
+        lines_ok = all(
+            len({v for (r, c), v in grid.items() if (r if axis == 0 else c) == k}) <= 1
+            for axis in (0, 1) for k in range(1, side + 1)
+        )
+        if lines_ok:
+            out.append(grid)
+    return out
+
+
+def test_grid_chip_formulas_match_exhaustive_placements_on_3x3():
+    """Enumerate all 3^9 placements: the max-chips and maximal-count formulas are what the rules imply."""
+    side = 3
+    placements = _all_valid_placements(side)
+    valid = {frozenset(g.items()) for g in placements}
+
+    def maximal(g):
+        for r in range(1, side + 1):
+            for c in range(1, side + 1):
+                if (r, c) not in g:
+                    for colour in ("black", "white"):
+                        if frozenset({**g, (r, c): colour}.items()) in valid:
+                            return False
+        return True
+
+    maximal_ones = [g for g in placements if maximal(g)]
+    rng = random.Random(3)
+    for _ in range(40):
+        base = rng.choice(placements)
+        chips = sorted([r, c, v] for (r, c), v in base.items())
+        containing = [g for g in placements if all(g.get((r, c)) == v for r, c, v in chips)]
+        for target in ("black", "white"):
+            best = max(sum(1 for v in g.values() if v == target) for g in containing)
+            assert max_chips_formula(side, chips, target) == best == max_chips_by_search(side, chips, target)
+        maxi = [g for g in maximal_ones if all(g.get((r, c)) == v for r, c, v in chips)]
+        assert maximal_counts_by_search(side, chips) == {len(g) for g in maxi}
+    # every maximal placement has a chip in every row and column; its listed chips pin the count
+    for g in maximal_ones:
+        chips = sorted([r, c, v] for (r, c), v in g.items())
+        assert maximal_count_formula(side, chips) == len(g) == len(fill_greedily(side, chips))
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_grid_chip_200_items_per_level(level):
+    side = level + 3
+    recs = _items("logic_puzzles_grid_chip", level, 200)
+    variants = {r.params["variant"] for r in recs}
+    assert variants == {"max", "count"}
+    for r in recs:
+        assert r.params["side"] == side and 0 < r.answer <= side * side
+        if r.params["variant"] == "count":  # every row and column has a listed chip
+            assert {c[0] for c in r.params["chips"]} == set(range(1, side + 1))
+            assert {c[1] for c in r.params["chips"]} == set(range(1, side + 1))
