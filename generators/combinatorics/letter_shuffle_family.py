@@ -35,6 +35,12 @@ _SETUPS = (
 _ANSWER_FORM = " Write this probability as m/n with m and n coprime positive integers and give m + n."
 
 
+def draw_letter_and_n(rng: random.Random, letters: dict[str, int], kind: str) -> dict[str, Any]:
+    """A random special letter x and n in [1, min(3, copies of x in the multiset)] (OMEGA's range)."""
+    x = rng.choice(sorted(letters))
+    return {"kind": kind, "letter": x, "n": rng.randint(1, min(3, letters[x]))}
+
+
 def answer_from_probability(p: Fraction) -> int:
     return p.numerator + p.denominator
 

@@ -18,7 +18,8 @@ from generators.combinatorics.shuffle_events import (
 )
 from generators.settings import make_record
 
-SHUFFLE_FAMILIES = ["combinatory_probability_no_fixed_points"]
+SHUFFLE_FAMILIES = ["combinatory_probability_no_fixed_points", "combinatory_probability_no_specific_letter_fixed",
+                    "combinatory_probability_exactly_n_specific_fixed", "combinatory_probability_at_least_n_specific_fixed"]
 
 
 def _records(name: str, level: int, count: int, seed: int = 11):
