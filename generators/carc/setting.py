@@ -106,8 +106,7 @@ class CarcSetting(Setting):
     name = NAME
     axis = "carc"
     title = TITLE
-    description = ("Compositional-ARC: rules bound to shape, colour and an indicator object; test episodes "
-                   "combine held-out type-triplets (level 1 systematicity, level 2 3-shot)")
+    description = "Compositional-ARC grid episodes; test uses held-out rule triplets (L1 systematicity, L2 3-shot)"
 
     def __init__(self, config: CarcConfig | None = None):
         self.config = config or CarcConfig()

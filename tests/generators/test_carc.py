@@ -372,6 +372,17 @@ def test_same_seed_same_bytes_and_global_random_untouched():
     assert all(ProblemRecord.model_validate_json(x).to_json() == x for x in a)
 
 
+def test_bytes_do_not_depend_on_hash_randomization():
+    import subprocess
+    import sys
+
+    code = ("from generators import registry; s = registry.get_setting('carc'); "
+            "print(''.join(r.to_json() for sp in ('train', 'test') for r in s.records(sp, n=3, seed=5)))")
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": h}).stdout for h in ("1", "2")]
+    assert outs[0] == outs[1] and len(outs[0]) > 1000
+
+
 def test_records_match_make_record_item_by_item():
     """The setting's seeds are (seed, "carc", split, level, index): make_record reproduces any item."""
     recs = list(CARC.records("test", n=6, seed=2, levels=(2,)))
