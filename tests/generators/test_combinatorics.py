@@ -121,3 +121,66 @@ def test_shuffle_items_are_checked_and_well_formed(name, level):
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
 def test_shuffle_200_items_per_level(name, level):
     assert len(_records(name, level, 200)) == 200
+
+
+# ------------------------------------------------------------------ combinatory_distribution
+from generators.combinatorics.box_counting import (  # noqa: E402
+    brute_force_distributions,
+    labeled_by_boxes,
+    labeled_by_letters,
+    unlabeled_by_burnside,
+    unlabeled_by_canonical_forms,
+)
+from generators.combinatorics.distribution import distribution_question  # noqa: E402
+from generators.combinatorics.letter_multiset import render_multiset  # noqa: E402
+
+
+def test_distribution_hand_cases():
+    # {a:2, b:2} into two boxes of 2: labeled aa|bb, ab|ab, bb|aa = 3; unlabeled {aa,bb}, {ab,ab} = 2
+    assert labeled_by_boxes((2, 2), (2, 2)) == 3 == labeled_by_letters((2, 2), (2, 2))
+    assert unlabeled_by_burnside((2, 2), (2, 2)) == 2 == unlabeled_by_canonical_forms((2, 2), (2, 2))
+    # four distinct letters into two boxes of 2: C(4,2) = 6 labeled, 3 unlabeled
+    assert labeled_by_boxes((1, 1, 1, 1), (2, 2)) == 6
+    assert unlabeled_by_burnside((1, 1, 1, 1), (2, 2)) == 3
+    # six distinct letters into three unlabeled pairs: 6!/(2!^3 3!) = 15 perfect matchings
+    assert unlabeled_by_burnside((1,) * 6, (2, 2, 2)) == 15 == unlabeled_by_canonical_forms((1,) * 6, (2, 2, 2))
+    # boxes of different sizes are told apart by size: unlabeled = labeled
+    assert unlabeled_by_burnside((2, 1, 1), (1, 3)) == labeled_by_boxes((2, 1, 1), (1, 3)) == 3
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_distribution_counts_agree_with_brute_force(seed):
+    rng = random.Random(seed)
+    types, boxes = rng.randint(1, 4), rng.randint(1, 4)
+    total = rng.randint(max(types, boxes), 8)
+    counts, sizes = tuple(random_composition(rng, total, types)), tuple(random_composition(rng, total, boxes))
+    labeled = brute_force_distributions(counts, sizes, True)
+    unlabeled = brute_force_distributions(counts, sizes, False)
+    assert labeled_by_boxes(counts, sizes) == labeled == labeled_by_letters(counts, sizes)
+    assert unlabeled_by_burnside(counts, sizes) == unlabeled == unlabeled_by_canonical_forms(counts, sizes)
+
+
+def test_distribution_params_describe_the_asked_instance_regression():
+    # OMEGA weak point #16: the original stored letters / box sizes / labeled flag of a different, discarded draw
+    for level in (1, 3, 6):
+        for rec in _records("combinatory_distribution", level, 30):
+            p = rec.params
+            assert rec.question in {distribution_question(p, v) for v in (0, 1)}
+            assert render_multiset(p["letters"]) in rec.question
+            assert ("unlabeled" in rec.question or "indistinguishable" in rec.question) == (not p["labeled"])
+            knobs = registry.get_family("combinatory_distribution").levels[level]
+            assert sum(p["letters"].values()) == sum(p["box_sizes"]) == knobs["letters"]
+            assert len(p["letters"]) == knobs["types"] and len(p["box_sizes"]) == knobs["boxes"]
+            assert rec.answer == registry.get_family("combinatory_distribution").solve(p) >= 2
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
+def test_distribution_items_are_checked(level):
+    recs = _records("combinatory_distribution", level, 25)
+    assert all(isinstance(r.answer, int) and r.answer >= 2 for r in recs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
+def test_distribution_200_items_per_level(level):
+    assert len(_records("combinatory_distribution", level, 200)) == 200
