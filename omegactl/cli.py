@@ -239,6 +239,28 @@ def report_cmd(
     render(reps, fmt, output, console)
 
 
+@app.command("gate")
+def gate_cmd(
+    baseline: Path = typer.Option(..., "--baseline", help="Baseline run folder."),
+    candidate: Path = typer.Option(..., "--candidate", help="Candidate run folder (same problems)."),
+    tolerance: Optional[float] = typer.Option(None, "--tolerance", help="Non-inferiority margin as a fraction (0.01 = 1 point); default 0.01."),
+    alpha: Optional[float] = typer.Option(None, "--alpha", help="Family-wise false-alarm rate over the primary metrics (Holm); default 0.05."),
+    config: Optional[str] = typer.Option(None, "--config", help="gate.yaml with thresholds per metric; command-line values override it."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Bootstrap seed."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the verdict as JSON here."),
+) -> None:
+    """Paired, clustered non-inferiority gate: exit 0 pass · 1 regression · 2 cannot judge."""
+    from omegactl.gate import GateConfig, print_result, run_gate, write_json
+
+    cfg = GateConfig.load(config, {"tolerance": tolerance, "alpha": alpha, "seed": seed})
+    res = run_gate(baseline, candidate, cfg)
+    print_result(console, res, baseline, candidate)
+    if json_out is not None:
+        write_json(json_out, res)
+    if res.verdict == "FAIL":
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors become one line on stderr and a non-zero exit code."""
     try:
@@ -249,6 +271,15 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]")
         sys.exit(130)
+    except Exception as exc:  # never a traceback for users; OMEGACTL_DEBUG=1 shows it
+        import os
+
+        if os.environ.get("OMEGACTL_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        err_console.print(f"[bold red]error:[/] internal error {type(exc).__name__}: {first} "
+                          "(set OMEGACTL_DEBUG=1 for the traceback and please report it)", highlight=False, soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
