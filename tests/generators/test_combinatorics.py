@@ -184,3 +184,62 @@ def test_distribution_items_are_checked(level):
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
 def test_distribution_200_items_per_level(level):
     assert len(_records("combinatory_distribution", level, 200)) == 200
+
+
+# ------------------------------------------------------------------ combinatory_pattern_matching
+from generators.answers import near_rounding_boundary  # noqa: E402
+from generators.combinatorics.pattern_expectation import (  # noqa: E402
+    PATTERN_KINDS,
+    expectation_by_enumeration,
+    expectation_by_linearity,
+    pattern_text,
+)
+from generators.combinatorics.pattern_matching import round_half_up  # noqa: E402
+
+
+def test_pattern_hand_cases():
+    # {a:1, b:1}, two letters: "ab" with probability 1/2 holds one a.*b
+    assert expectation_by_linearity({"a": 1, "b": 1}, 2, "gap", "a", "b") == Fraction(1, 2)
+    # {a:2, b:1}, three letters: aab has aab, ab (2); aba has ab (1); baa none -> (2 + 1 + 0) / 3 = 1
+    for kind in ("star_tail", "plus_tail"):
+        assert expectation_by_linearity({"a": 2, "b": 1}, 3, kind, "a", "b") == 1
+        assert expectation_by_enumeration({"a": 2, "b": 1}, 3, pattern_text(kind, "a", "b")) == 1
+    # 'ab+' in the same words: only the block "ab" (aab, aba) -> 2/3
+    assert expectation_by_linearity({"a": 2, "b": 1}, 3, "head_plus", "a", "b") == Fraction(2, 3)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pattern_linearity_matches_enumeration(seed):
+    rng = random.Random(seed)
+    length = rng.randint(2, 5)
+    counts = random_composition(rng, rng.randint(max(length, 4), 9), rng.randint(2, 4))
+    letters = dict(zip("abcd", counts))
+    x, y = rng.sample(sorted(letters), 2)
+    for kind in PATTERN_KINDS:
+        assert expectation_by_linearity(letters, length, kind, x, y) == \
+            expectation_by_enumeration(letters, length, pattern_text(kind, x, y)), kind
+
+
+def test_pattern_matching_exact_expectation_not_float_regression():
+    # OMEGA weak point #18: the original summed floats and used round(x, 2). Here {a:7, b:1}, two letters, a.*b
+    # has the exact expectation 1/8 = 0.125: a float round gives 0.12, half-up gives 0.13, so such an instance
+    # sits on a rounding boundary and is never generated.
+    value = expectation_by_linearity({"a": 7, "b": 1}, 2, "gap", "a", "b")
+    assert value == Fraction(1, 8)
+    assert round(float(value), 2) == 0.12 and round_half_up(value, 2) == "0.13"
+    assert near_rounding_boundary(value, 2)
+    fam = registry.get_family("combinatory_pattern_matching")
+    for level in (1, 3, 5):
+        for rec in _records("combinatory_pattern_matching", level, 40):
+            p = rec.params
+            exact = expectation_by_enumeration(p["letters"], p["length"], p["pattern"])
+            assert rec.answer == rec.ground_truth == round_half_up(exact, 2) == fam.solve(p)
+            assert not near_rounding_boundary(exact, 2) and exact > 0
+            assert rec.answer_type == "decimal:2" and len(rec.answer.split(".")[1]) == 2
+            assert f"'{p['pattern']}'" in rec.question and "2 decimal places" in rec.question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_pattern_matching_200_items_per_level(level):
+    assert len(_records("combinatory_pattern_matching", level, 200)) == 200
