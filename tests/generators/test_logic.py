@@ -22,6 +22,9 @@ from generators.logic.puzzles_grid_chip import (
     maximal_count_formula,
     maximal_counts_by_search,
 )
+from generators.logic.zebra_clues import clue_holds, draw_true_clue, random_solution
+from generators.logic.zebra_cnf import count_models_dpll, enumerate_all
+from generators.logic.zebra_solver import solve_by_propagation
 from generators.settings import make_record
 
 
@@ -267,3 +270,91 @@ def test_grid_chip_200_items_per_level(level):
         if r.params["variant"] == "count":  # every row and column has a listed chip
             assert {c[0] for c in r.params["chips"]} == set(range(1, side + 1))
             assert {c[1] for c in r.params["chips"]} == set(range(1, side + 1))
+
+
+# ---------------------------------------------------------------- logic_zebralogic
+
+def _zebra_params(clues, item, houses=2, ask="house", **extra):
+    return {"houses": houses, "categories": ["name", "pet"], "values": [["Alice", "Bob"], ["cat", "dog"]][:houses],
+            "clues": clues, "item": item, "ask": ask, **extra}
+
+
+def test_zebra_hand_computed_two_by_two():
+    fam = registry.get_family("logic_zebralogic")
+    clues = [{"type": "at", "x": [0, 0], "house": 0},  # Alice lives in house 1
+             {"type": "not_same", "x": [0, 0], "y": [1, 0]}]  # Alice does not own the cat
+    params = _zebra_params(clues, item=[1, 0])  # where does the cat owner live?
+    assert fam.solve(params) == 2 and fam.check(params, 2) and not fam.check(params, 1)
+    # which pet does Alice own? options listed as 1. cat, 2. dog
+    params = _zebra_params(clues, item=[0, 0], ask="option", category=1, options=[0, 1])
+    assert fam.solve(params) == 2
+    params = _zebra_params(clues, item=[0, 0], ask="option", category=1, options=[1, 0])
+    assert fam.solve(params) == 1
+    # without the first clue the puzzle has two solutions: solve refuses it and check rejects any answer
+    ambiguous = _zebra_params(clues[1:], item=[1, 0])
+    with pytest.raises(ValueError):
+        fam.solve(ambiguous)
+    assert not fam.check(ambiguous, 1) and not fam.check(ambiguous, 2)
+
+
+def _sorted_solutions(sols):
+    return sorted(tuple(tuple(row) for row in s) for s in sols)
+
+
+def test_zebra_three_solvers_agree_on_random_clue_sets():
+    """Propagation, DPLL and plain enumeration find the same solution sets (unique or not)."""
+    rng = random.Random(21)
+    for _ in range(120):
+        n, m = rng.choice([(2, 2), (2, 3), (3, 2), (3, 3)])
+        pos = random_solution(rng, n, m)
+        clues = [c for c in (draw_true_clue(rng, pos) for _ in range(rng.randint(0, 6))) if c]
+        if rng.random() < 0.3:  # sometimes an arbitrary (possibly false) clue, so 0 solutions occur too
+            other = random_solution(rng, n, m)
+            extra = draw_true_clue(rng, other)
+            if extra:
+                clues.append(extra)
+        want = _sorted_solutions(enumerate_all(clues, n, m, limit=10**6))
+        assert _sorted_solutions(solve_by_propagation(clues, n, m, limit=10**6)) == want
+        assert _sorted_solutions(count_models_dpll(clues, n, m, limit=10**6)) == want
+        assert all(all(clue_holds(c, s) for c in clues) for s in enumerate_all(clues, n, m, limit=10**6))
+
+
+def test_zebra_generated_puzzles_are_unique_and_minimal():
+    for level in (2, 3, 4):
+        for r in _items("logic_zebralogic", level, 6, seed=17):
+            p = r.params
+            n, m = p["houses"], len(p["categories"])
+            sols = count_models_dpll(p["clues"], n, m, limit=2)
+            assert len(sols) == 1
+            assert all(clue_holds(c, sols[0]) for c in p["clues"])
+            for i in range(len(p["clues"])):  # every clue is needed
+                rest = p["clues"][:i] + p["clues"][i + 1:]
+                assert len(count_models_dpll(rest, n, m, limit=2)) == 2
+            for i in range(1, len(p["clues"]) + 1):
+                assert f"\n{i}. " in r.question
+            if p["ask"] == "option":
+                assert "Options:" in r.question and 1 <= r.answer <= n
+            else:
+                assert "which house" in r.question and 1 <= r.answer <= n
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_zebra_200_items_per_level(level):
+    fam = registry.get_family("logic_zebralogic")
+    knobs = fam.levels[level]
+    recs = _items("logic_zebralogic", level, 200)
+    assert {r.params["ask"] for r in recs} == {"house", "option"} or level == 1
+    for r in recs:
+        assert knobs["houses"][0] <= r.params["houses"] <= knobs["houses"][1]
+        assert knobs["categories"][0] <= len(r.params["categories"]) <= knobs["categories"][1]
+
+
+@pytest.mark.parametrize("level", [4, 5])
+def test_zebra_large_levels_quick(level):
+    assert len(_items("logic_zebralogic", level, 12)) == 12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [4, 5])
+def test_zebra_large_levels_200_items(level):
+    assert len(_items("logic_zebralogic", level, 200)) == 200
