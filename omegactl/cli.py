@@ -78,13 +78,20 @@ def generate_cmd(
     seed: int = typer.Option(0, "--seed", help="Generation seed; same command + seed = identical bytes."),
     out: Path = typer.Option(Path("data"), "-o", "--out", help="Output folder (<setting>/<split>.jsonl) or one .jsonl file."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (full records) or hf (the six public OMEGA fields)."),
+    split_seed: Optional[int] = typer.Option(None, "--split-seed", help="C-ARC: which triplets are held out (1860, 1870, 1880, 1890 as released)."),
+    grid_encoding: Optional[str] = typer.Option(None, "--grid-encoding", help="C-ARC prompt grids: python (default), digits or spaces."),
+    all_queries: bool = typer.Option(False, "--all-queries", help="C-ARC: all 10 queries of each episode instead of one."),
+    allow_identity: bool = typer.Option(False, "--allow-identity", help="C-ARC: keep pairs whose output equals the input."),
+    ccw: bool = typer.Option(False, "--ccw", help="C-ARC: allow counter-clockwise rotations too."),
 ) -> None:
     """Write seeded problem sets: train / test_in / test_out (or test) splits."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from omegactl import generate as gen
 
-    jobs = gen.plan(names or [], axis, split, levels, n)
+    carc = {"split_seed": split_seed, "encoding": grid_encoding, "queries_per_episode": 10 if all_queries else None,
+            "allow_identity": True if allow_identity else None, "rotation_directions": ("cw", "ccw") if ccw else None}
+    jobs = gen.plan(names or [], axis, split, levels, n, carc_options=carc)
     total = sum(job.setting.count(job.split, job.levels, n) for job in jobs)
     progress = Progress(
         TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),

@@ -37,6 +37,13 @@ def _grid_renderable(grid):
 
 def problem_panel(rec: ProblemRecord, index: int) -> Panel:
     title = f"[bold]{rec.setting_key}[/] · {rec.split} · level {rec.level} · #{index} · id {rec.id[:12]}"
+    if rec.axis == "carc":
+        try:
+            from generators.carc.render import render_record_rich
+        except ImportError:
+            pass
+        else:
+            return Panel(render_record_rich(rec), title=title, title_align="left", border_style="blue")
     body: list = [Text(rec.messages[-1].content)]
     if rec.answer_type == "grid":
         body.append(Text("gold output grid:", style="bold green"))

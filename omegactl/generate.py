@@ -51,7 +51,24 @@ def resolve_settings(names: list[str], axis: str | None) -> list[Setting]:
     return list(dict.fromkeys(chosen))
 
 
-def plan(names: list[str], axis: str | None, split: str | None, levels: str | None, n: int) -> list[GenJob]:
+def apply_carc_options(settings: list[Setting], options: dict) -> list[Setting]:
+    """Replace the C-ARC setting by a copy with the given generator options (split seed, encoding, ...)."""
+    options = {k: v for k, v in options.items() if v is not None}
+    if not options:
+        return settings
+    out = []
+    for s in settings:
+        if s.axis == "carc" and hasattr(s, "with_options"):
+            try:
+                s = s.with_options(**options)
+            except (ValueError, TypeError) as exc:
+                raise UserError(f"invalid C-ARC option: {exc}") from None
+        out.append(s)
+    return out
+
+
+def plan(names: list[str], axis: str | None, split: str | None, levels: str | None, n: int,
+         carc_options: dict | None = None) -> list[GenJob]:
     if n <= 0:
         raise UserError(f"--n must be a positive number of problems per level (got {n})")
     lv: tuple[int, ...] | None = None
@@ -61,7 +78,7 @@ def plan(names: list[str], axis: str | None, split: str | None, levels: str | No
         except ValueError as exc:
             raise UserError(str(exc)) from None
     jobs: list[GenJob] = []
-    for setting in resolve_settings(names, axis):
+    for setting in apply_carc_options(resolve_settings(names, axis), carc_options or {}):
         splits = [split] if split else list(setting.splits)
         for sp in splits:
             try:
