@@ -1,0 +1,134 @@
+"""geometry_basic / circle / triangle / polygon: random ruler-and-compass style constructions with one
+measured quantity, asked as a decimal rounded to 2 places.
+
+Level ladder (construction length after pruning, counting every command except the grouping ones
+``line`` and ``triangle``; both ends enforced, OMEGA's maximum never was):
+L1 4-6, L2 7-9, L3 10-12, L4 13-15, L5 16-18. ``raw_commands`` is the size of the random program the
+measured quantity is cut out of.
+
+* generate: sample, prune, refuse decoration, validate invariance at 20 + 1 instantiations (mpmath,
+  40 digits, agreement 1e-20), render (``construct_pipeline``, ``construct_render``);
+* solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
+* check: the independent complex-number evaluator at three other instantiations seeded from the
+  params, which must agree to 1e-20 and round to the same 2-place string; plus the length band.
+"""
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from generators.answers import format_decimal
+from generators.family import Family, Problem, Reject
+from generators.geometry.construct_complex import evaluate_complex, measure_complex
+from generators.geometry.construct_eval import Degenerate
+from generators.geometry.construct_numbers import Instance, to_fraction
+from generators.geometry.construct_pipeline import (
+    INVARIANCE_REL,
+    PLACES,
+    ConstructionRejected,
+    build_construction,
+    canonical_value,
+    mp_context,
+    program_key,
+)
+from generators.geometry.construct_program import OPS, construction_length
+from generators.geometry.construct_render import render_question
+from generators.registry import register_family
+from generators.seeding import derive_seed
+
+LEVELS = {
+    1: {"length": (4, 6), "raw_commands": 20},
+    2: {"length": (7, 9), "raw_commands": 26},
+    3: {"length": (10, 12), "raw_commands": 32},
+    4: {"length": (13, 15), "raw_commands": 38},
+    5: {"length": (16, 18), "raw_commands": 44},
+}
+CHECK_INSTANCES = 3
+CHECK_DRAWS = 12  # fresh instantiations tried to find CHECK_INSTANCES non-degenerate ones
+_ANSWER = re.compile(r"^\d+\.\d{2}$")
+
+
+class _ConstructionFamily(Family):
+    """Shared pipeline; subclasses set the name and the command group they add."""
+
+    domain = "geometry"
+    answer_type = f"decimal:{PLACES}"
+    levels = LEVELS
+    group = "basic"
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        knobs = self.levels[level]
+        band = tuple(knobs["length"])
+        try:
+            program, measure, _ = build_construction(rng, self.group, band, knobs["raw_commands"])
+        except ConstructionRejected as exc:
+            raise Reject(str(exc)) from exc
+        question = render_question(program, measure, rng)
+        params = {"program": program, "measure": measure, "band": list(band),
+                  "length": construction_length(program)}
+        return Problem(question=question, params=params)
+
+    def solve(self, params: dict[str, Any]) -> str:
+        try:
+            value = canonical_value(params["program"], params["measure"])
+        except Degenerate as exc:  # generate validated this instantiation; reaching here is a bug
+            raise ValueError(f"{self.name}: canonical instantiation is degenerate ({exc})") from exc
+        return format_decimal(to_fraction(value), PLACES)
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        if not isinstance(answer, str) or not _ANSWER.match(answer):
+            return False
+        program, measure = params["program"], params["measure"]
+        lo, hi = params["band"]
+        if not lo <= construction_length(program) <= hi:
+            return False
+        if self.group != "basic" and not any(
+            OPS[c["op"]].group == self.group and not OPS[c["op"]].trivial for c in program
+        ):
+            return False
+        ctx = mp_context()
+        key = program_key(program, measure)
+        values = []
+        for k in range(CHECK_DRAWS):
+            inst = Instance(random.Random(derive_seed("geometry-construct-check", key, k)))
+            try:
+                values.append(measure_complex(ctx, measure, evaluate_complex(ctx, inst, program)))
+            except (Degenerate, ValueError, ZeroDivisionError):
+                continue
+            if len(values) == CHECK_INSTANCES:
+                break
+        if len(values) < CHECK_INSTANCES:
+            return False
+        ref = values[0]
+        if any(abs(v - ref) > INVARIANCE_REL * max(1, abs(ref)) for v in values):
+            return False
+        return all(format_decimal(to_fraction(v), PLACES) == answer for v in values)
+
+
+@register_family
+class GeometryBasic(_ConstructionFamily):
+    name = "geometry_basic"
+    description = "Point-and-line constructions (midpoints, perpendiculars, reflections, rotations); measure a length, angle or area"
+    group = "basic"
+
+
+@register_family
+class GeometryCircle(_ConstructionFamily):
+    name = "geometry_circle"
+    description = "Constructions with circles (tangents, chords, circle intersections); measure a length, angle, radius or area"
+    group = "circle"
+
+
+@register_family
+class GeometryTriangle(_ConstructionFamily):
+    name = "geometry_triangle"
+    description = "Constructions with triangle centres, circumcircles and incircles; measure a length, angle, radius or area"
+    group = "triangle"
+
+
+@register_family
+class GeometryPolygon(_ConstructionFamily):
+    name = "geometry_polygon"
+    description = "Constructions with regular polygons (from centre, vertex or side; rotated); measure a length, angle, radius or area"
+    group = "polygon"

@@ -1,0 +1,123 @@
+"""The construction pipeline: sample a raw program, choose a measured quantity in the level's length
+band, prune to its ancestors, then validate at many high-precision instantiations.
+
+Validation (mpmath, 40 digits): the pruned program is evaluated at its canonical instantiation (the one
+``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones; the quantity must be defined and
+non-degenerate at all of them and agree to ``INVARIANCE_REL``. The answer is then rejected when it is
+tiny, huge, equal to a number stated in the question, or within 1e-9 of a 2-place rounding boundary.
+"""
+from __future__ import annotations
+
+import json
+import random
+from fractions import Fraction
+from typing import Any
+
+from generators.answers import format_decimal, near_rounding_boundary
+from generators.geometry.construct_eval import Degenerate, evaluate, measure_value
+from generators.geometry.construct_measure import MAX_ANGLE, MAX_VALUE, MIN_ANGLE, MIN_VALUE, find_measures
+from generators.geometry.construct_numbers import Instance, MPContext, to_fraction
+from generators.geometry.construct_program import construction_length, given_numbers, prune_and_relabel
+from generators.geometry.construct_relevance import irrelevant_command
+from generators.geometry.construct_sample import build_raw_program
+from generators.seeding import derive_seed
+
+VALIDATION_INSTANCES = 20
+INVARIANCE_REL = 1e-20
+PLACES = 2
+CANDIDATES_PER_PROGRAM = 4
+
+_MP: MPContext | None = None
+
+
+class ConstructionRejected(Exception):
+    """The drawn program yields no valid measured quantity (the family turns this into a re-draw)."""
+
+
+def mp_context() -> MPContext:
+    """The shared 40-digit private context (created once; its precision is never changed)."""
+    global _MP
+    if _MP is None:
+        _MP = MPContext()
+    return _MP
+
+
+def program_key(program: list[dict[str, Any]], measure: dict[str, Any]) -> str:
+    return json.dumps({"program": program, "measure": measure}, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_instance(program: list[dict[str, Any]], measure: dict[str, Any]) -> Instance:
+    """The instantiation ``solve`` uses: seeded by the program text, so anyone can re-derive it."""
+    return Instance(random.Random(derive_seed("geometry-construct-canonical", program_key(program, measure))))
+
+
+def value_at(program, measure, inst: Instance):
+    ctx = mp_context()
+    return measure_value(ctx, measure, evaluate(ctx, inst, program))
+
+
+def canonical_value(program: list[dict[str, Any]], measure: dict[str, Any]):
+    """The measured quantity (mpf, 40 digits) at the canonical instantiation; raises Degenerate."""
+    return value_at(program, measure, canonical_instance(program, measure))
+
+
+def validated_value(program, measure, rng: random.Random):
+    """The canonical value, after checking invariance at ``VALIDATION_INSTANCES`` more instantiations."""
+    try:
+        value = canonical_value(program, measure)
+        for _ in range(VALIDATION_INSTANCES):
+            other = value_at(program, measure, Instance(random.Random(rng.getrandbits(64))))
+            if abs(other - value) > INVARIANCE_REL * max(1, abs(value)):
+                raise ConstructionRejected("quantity is not invariant")
+    except (Degenerate, ValueError, ZeroDivisionError) as exc:
+        raise ConstructionRejected(f"degenerate: {exc}") from exc
+    return value
+
+
+def answer_problems(program, measure, value) -> str | None:
+    """Why a validated value makes a poor answer (None when it is fine)."""
+    exact = to_fraction(value)
+    if not MIN_VALUE <= exact <= MAX_VALUE:
+        return "value out of range"
+    lengths, angles = given_numbers(program)
+    kind = measure["kind"]
+    tol = Fraction(1, 10**12)
+    if kind in ("distance", "point_line_distance", "radius") and any(abs(exact - g) < tol for g in lengths):
+        return "answer repeats a stated length"
+    if kind == "angle":
+        ctx = mp_context()
+        degrees = value if measure["unit"] == "degrees" else value * 180 / ctx.pi
+        if not MIN_ANGLE <= degrees <= MAX_ANGLE or any(abs(degrees - g) < 1e-12 for g in angles):
+            return "answer repeats a stated angle or is too slim or too straight"
+    if near_rounding_boundary(exact, PLACES):
+        return "too close to a rounding boundary"
+    return None
+
+
+def build_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
+    """(program, measure, answer) for one drawn instance; raises ConstructionRejected to re-draw."""
+    builder = build_raw_program(rng, family_group, raw_length)
+    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
+    if not measures:
+        raise ConstructionRejected("no invariant quantity in the length band")
+    reasons = []
+    for raw_measure in measures:
+        program, measure = prune_and_relabel(builder.cmds, raw_measure)
+        length = construction_length(program)
+        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
+            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
+        k = irrelevant_command(program, measure, rng)
+        if k is not None:
+            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
+            continue
+        try:
+            value = validated_value(program, measure, rng)
+        except ConstructionRejected as exc:
+            reasons.append(str(exc))
+            continue
+        problem = answer_problems(program, measure, value)
+        if problem:
+            reasons.append(problem)
+            continue
+        return program, measure, format_decimal(to_fraction(value), PLACES)
+    raise ConstructionRejected("; ".join(reasons))
