@@ -16,6 +16,7 @@ max_completion_tokens; the latter for OpenAI reasoning models). ``GenerationRequ
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import logging
 import os
 import random
@@ -24,7 +25,6 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import AsyncIterator
 
-import httpx
 import openai
 
 from models.base import Backend, BackendError, GenerationRequest, GenerationResult
@@ -128,6 +128,17 @@ def resolve_api_key(base_urls: list[str], api_key_env: str | None) -> tuple[str,
     raise BackendError(f"no API key for {remote}: set OPENAI_API_KEY or name another variable with --api-key-env")
 
 
+def client_versions() -> dict:
+    """Versions of the openai client and of the HTTP library it runs on (httpx, or httpx2 in newer clients)."""
+    versions = {"openai": openai.__version__}
+    for dist in ("httpx", "httpx2"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
 class RequestRejected(ValueError):
     """A request that cannot be sent as given (a caller or --gen_kwargs mistake)."""
 
@@ -200,7 +211,7 @@ class OpenAIBackend(Backend):
         """One client per replica, bound to the running event loop (rebuilt for a new loop)."""
         loop = asyncio.get_running_loop()
         if self._clients_loop is not loop or not self._clients:
-            timeout = httpx.Timeout(self.settings.request_timeout_s, connect=self.settings.connect_timeout_s)
+            timeout = openai.Timeout(self.settings.request_timeout_s, connect=self.settings.connect_timeout_s)
             self._clients = [openai.AsyncOpenAI(api_key=self._api_key, base_url=url, max_retries=0, timeout=timeout)
                              for url in self.settings.base_urls]
             self._clients_loop = loop
@@ -344,7 +355,7 @@ class OpenAIBackend(Backend):
             "model": self.settings.model,
             "base_urls": [sanitize_url(u) for u in self.settings.base_urls],
             "api_key_source": self._key_source,
-            "client": {"openai": openai.__version__, "httpx": httpx.__version__},
+            "client": client_versions(),
             "settings": settings,
             "seed_sent_per_request": True,
             "samples_per_request": 1,

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import Mapping
 
-import httpx
 import openai
 
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
@@ -72,13 +71,13 @@ def classify(exc: BaseException) -> Failure:
     """Map an exception from one attempt to a ``Failure`` (message not yet redacted)."""
     if isinstance(exc, MalformedReply):
         return Failure("malformed", str(exc), True)
-    if isinstance(exc, (openai.APITimeoutError, asyncio.TimeoutError, TimeoutError, httpx.TimeoutException)):
+    if isinstance(exc, (openai.APITimeoutError, asyncio.TimeoutError, TimeoutError)):
         return Failure("timeout", "no reply within the per-attempt timeout", True)
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc.__context__
         why = f"{type(cause).__name__}: {cause}" if cause else str(exc)
         return Failure("connection", f"connection error ({why})", True)
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(exc, (ConnectionError, EOFError)):
         return Failure("connection", f"connection error ({type(exc).__name__}: {exc})", True)
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code

