@@ -8,6 +8,9 @@ import pytest
 
 from generators import registry
 from generators.geometry.perpendicular_intersection import count_by_coordinates, count_perpendicular_meeting
+from generators.geometry.polygon_arrangement import build_arrangement
+from generators.geometry.polygon_clipping import face_corner_counts
+from generators.geometry.polygon_concurrency import point_multiplicities, region_count
 from generators.geometry.polygon_common import (
     all_diagonals,
     cross_inside,
@@ -84,3 +87,75 @@ def test_perpendicular_200_items_per_level(level):
     odd = sum(r.params["n"] % 2 for r in recs)
     assert odd <= 40  # odd polygons are rare by design
     assert len({r.answer for r in recs}) >= 4
+
+
+# ---------------------------------------------------------------- arrangement machinery (three methods)
+
+# OEIS A007678 (regions) and A006561 (interior intersection points) for all diagonals of a regular n-gon
+ALL_DIAGONAL_REGIONS = {5: 11, 6: 24, 7: 50, 8: 80, 9: 154, 10: 220}
+ALL_DIAGONAL_POINTS = {5: 5, 6: 13, 7: 35, 8: 49, 9: 126, 10: 161}
+
+
+@pytest.mark.parametrize("n", sorted(ALL_DIAGONAL_REGIONS))
+def test_all_diagonals_match_known_region_and_point_counts(n):
+    diags = all_diagonals(n)
+    arr = build_arrangement(n, diags)
+    assert len(arr.face_sides) == ALL_DIAGONAL_REGIONS[n] == region_count(n, diags)
+    assert sorted(arr.face_sides) == face_corner_counts(n, diags)
+    assert len(arr.interior_points) == ALL_DIAGONAL_POINTS[n] == len(point_multiplicities(n, diags))
+    assert arr.interior_points == point_multiplicities(n, diags)
+
+
+def test_arrangement_methods_agree_on_random_diagonal_sets():
+    rng = random.Random(4)
+    for _ in range(40):
+        n = rng.randint(5, 16)
+        diags = rng.sample(all_diagonals(n), rng.randint(1, min(10, len(all_diagonals(n)))))
+        arr = build_arrangement(n, diags)
+        assert sorted(arr.face_sides) == face_corner_counts(n, diags)
+        assert len(arr.face_sides) == region_count(n, diags)
+        assert arr.interior_points == point_multiplicities(n, diags)
+
+
+# ---------------------------------------------------------------- geometry_polygon_rotation
+
+def test_polygon_rotation_exact_arrangement_regression():
+    """OMEGA weak point #14: regions come from the exact arrangement, not from a raster image."""
+    fam = registry.get_family("geometry_polygon_rotation")
+    # hexagon, 1-4 and 2-5 turned by 2 positions adds 3-6 (1-4 maps onto 3-6, 2-5 onto 4-1): three
+    # diameters through the centre give 6 triangles and no tiny central triangle
+    params = {"n": 6, "diagonals": [[1, 4], [2, 5]], "r": 2, "s": 3}
+    assert fam.solve(params) == 6 and fam.check(params, 6) and not fam.check(params, 7)
+    # hexagon, 1-3 turned by 2 gives 3-5: triangles 1-2-3 and 3-4-5 and the quadrilateral 1-3-5-6
+    params = {"n": 6, "diagonals": [[1, 3]], "r": 2, "s": 3}
+    assert fam.solve(params) == 2 and fam.check(params, 2)
+    assert fam.solve({**params, "s": 4}) == 1 and fam.solve({**params, "s": 5}) == 0
+    # a diameter turned by half a turn lands on itself: drawn once, two quadrilaterals
+    params = {"n": 6, "diagonals": [[1, 4]], "r": 3, "s": 4}
+    assert fam.solve(params) == 2 and fam.check(params, 2)
+    # a square 1-3-5-7 inside an octagon turned by 1 position gives the 8-pointed star {8/2}:
+    # 8 corner triangles, 8 star-tip triangles, a central octagon (and 8 side triangles 1-2-3 etc.)
+    params = {"n": 8, "diagonals": [[1, 3], [3, 5], [5, 7], [1, 7]], "r": 1, "s": 8}
+    assert fam.solve(params) == 1 and fam.check(params, 1)
+    assert fam.solve({**params, "s": 3}) == 16
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_polygon_rotation_items_per_level(level):
+    fam = registry.get_family("geometry_polygon_rotation")
+    recs = _items("geometry_polygon_rotation", level, 40)
+    for r in recs:
+        p = r.params
+        assert len(p["diagonals"]) == fam.levels[level]["diagonals"][0] and 6 <= p["n"] <= 11
+        assert 1 <= p["r"] < p["n"] and r.answer >= 1  # s is always a side count that occurs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
+def test_polygon_rotation_200_items_per_level(level):
+    assert len(_items("geometry_polygon_rotation", level, 200)) == 200
+
+
+def test_polygon_rotation_level_6_quick():
+    recs = _items("geometry_polygon_rotation", 6, 8)
+    assert all(20 <= r.params["n"] <= 24 and 7 <= len(r.params["diagonals"]) <= 12 for r in recs)
