@@ -14,13 +14,17 @@ _INT64_SAFE_MODULUS = 3_000_000_000
 
 
 def powmod_array(values: np.ndarray, exponent: int, modulus: int) -> np.ndarray:
-    """``values ** exponent % modulus`` elementwise, exactly, by repeated multiplication in int64."""
+    """``values ** exponent % modulus`` elementwise, exactly, by square-and-multiply in int64."""
     if modulus >= _INT64_SAFE_MODULUS:
         raise ValueError(f"modulus {modulus} too large for exact int64 arithmetic")
     base = np.asarray(values, dtype=np.int64) % modulus
     result = np.ones_like(base) % modulus
-    for _ in range(exponent):
-        result = (result * base) % modulus
+    while exponent:
+        if exponent & 1:
+            result = (result * base) % modulus
+        exponent >>= 1
+        if exponent:
+            base = (base * base) % modulus
     return result
 
 

@@ -111,3 +111,107 @@ def test_ordered_lte_items_are_checked_and_well_formed(level):
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
 def test_ordered_lte_200_items_per_level(level):
     assert len(_records("numbertheory_ordered_lte", level, 200)) == 200
+
+
+# ------------------------------------------------------------------ numbertheory_lte_qr
+from generators.numbertheory.lte_qr import compute_answer, scan_answer  # noqa: E402
+from generators.numbertheory.prime_power_roots import positive_roots, roots_by_lifting, roots_by_scan  # noqa: E402
+
+
+def _literal_least_prime(k: int, c: int, a: int) -> int:
+    p = 2
+    while True:
+        if all(p % d for d in range(2, p)) and any((n**k + c) % p**a == 0 for n in range(1, p**a + 1)):
+            return p
+        p += 1
+
+
+def test_lte_qr_aime_2024_least_prime_fourth_power():
+    # AIME 2024 I #13: least p with p^2 | n^4 + 1 is 17; least m with 17^2 | m^4 + 1 is 110
+    params = {"template": "least_prime_root", "k": 4, "c": 1, "a": 2, "max_prime": 40}
+    assert compute_answer(params) == 110 == scan_answer(params)
+
+
+def test_lte_qr_template1_uses_asked_modulus_regression():
+    # OMEGA weak point #12: template 1 tested p^b where the question asked p^a. Here p is defined through p^2 and
+    # m through p^3; the least root mod 17^2 (110) is not a root mod 17^3, whose least root is 399.
+    params = {"template": "least_prime_higher_root", "k": 4, "c": 1, "a": 2, "b": 3, "max_prime": 40}
+    answer = compute_answer(params)
+    assert answer == 399 == scan_answer(params)
+    assert (answer**4 + 1) % 17**3 == 0 and all((m**4 + 1) % 17**3 for m in range(1, answer))
+    assert (110**4 + 1) % 17**3 != 0
+    # every generated instance, read literally with plain loops: p from p^a, m from p^b
+    for level in (1, 2, 3):
+        for rec in _records("numbertheory_lte_qr", level, 40):
+            prm = rec.params
+            if prm["template"] != "least_prime_higher_root":
+                continue
+            k, c, a, b = prm["k"], prm["c"], prm["a"], prm["b"]
+            p = _literal_least_prime(k, c, a)
+            assert f"divisible by p^{a}." in rec.question and f"divisible by p^{b}." in rec.question
+            assert rec.answer == next(m for m in range(1, p**b + 1) if (m**k + c) % p**b == 0)
+
+
+def test_lte_qr_largest_root_is_bounded_regression():
+    # OMEGA weak point #12: template 2 asked for an unbounded "largest m"; here the bound m < p^b is stated
+    for rec in _records("numbertheory_lte_qr", 3, 60):
+        prm = rec.params
+        if prm["template"] == "least_prime_largest_root":
+            p = _literal_least_prime(prm["k"], prm["c"], prm["a"])
+            assert f"m < p^{prm['b']}" in rec.question and rec.answer < p ** prm["b"]
+            assert rec.answer == max(m for m in range(1, p ** prm["b"]) if (m ** prm["k"] + prm["c"]) % p ** prm["b"] == 0)
+
+
+def test_lte_qr_least_root_is_positive_regression():
+    # OMEGA weak point #12: template 3's "minimum integer n" could be 0 (or unbounded below); n = 0 solves
+    # n^2 - 4 = 0 (mod 4) but the least positive solution is 2
+    params = {"template": "least_root", "k": 2, "c": -4, "p": 2, "e": 2}
+    assert compute_answer(params) == 2 == scan_answer(params)
+    for rec in _records("numbertheory_lte_qr", 3, 40):
+        if rec.params["template"] == "least_root":
+            assert "least positive integer n" in rec.question and rec.answer >= 1
+
+
+def test_lte_qr_root_counts_by_hand():
+    assert positive_roots(roots_by_lifting(2, 1, 5, 1), 5) == [2, 3]
+    assert positive_roots(roots_by_lifting(2, 1, 5, 2), 25) == [7, 18]
+    assert positive_roots(roots_by_lifting(3, 1, 7, 1), 7) == [3, 5, 6]
+    assert compute_answer({"template": "count_roots", "j": 3, "c": 1, "p": 7, "e": 1}) == 3
+    assert compute_answer({"template": "count_plus_least_root", "j": 3, "c": 1, "p": 7, "e": 1}) == 3 + 3
+    # p = 2: m^2 = -1 (mod 4) has no solution; mod 2 it has m = 1
+    assert compute_answer({"template": "count_roots", "j": 2, "c": 1, "p": 2, "e": 2}) == 0
+    assert compute_answer({"template": "count_roots", "j": 2, "c": 1, "p": 2, "e": 1}) == 1
+    # m^2 = 2 (mod 7): m = 3, 4
+    assert compute_answer({"template": "count_roots", "j": 2, "c": -2, "p": 7, "e": 1}) == 2
+
+
+def test_integer_root_cases_are_excluded():
+    from generators.numbertheory.lte_qr import has_integer_root
+
+    assert has_integer_root(2, -4) and has_integer_root(3, 8) and has_integer_root(3, -27) and has_integer_root(5, -1)
+    assert not has_integer_root(2, 4) and not has_integer_root(4, 1) and not has_integer_root(2, -3)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_lifting_matches_scanning(seed):
+    rng = random.Random(seed)
+    for _ in range(20):
+        k, c = rng.randint(1, 6), rng.randint(-6, 6)
+        p, e = rng.choice((2, 3, 5, 7, 11)), rng.randint(1, 4)
+        assert roots_by_lifting(k, c, p, e) == [int(r) for r in roots_by_scan(k, c, p**e)]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_lte_qr_items_are_checked_and_well_formed(level):
+    fam = registry.get_family("numbertheory_lte_qr")
+    low, high = fam.levels[level]["band"]
+    for rec in _records("numbertheory_lte_qr", level, 25):
+        assert low <= rec.answer <= high
+        assert json.loads(json.dumps(rec.params)) == rec.params
+        assert "largest" not in rec.question or "m <" in rec.question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_lte_qr_200_items_per_level(level):
+    assert len(_records("numbertheory_lte_qr", level, 200)) == 200
