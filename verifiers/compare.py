@@ -1,0 +1,82 @@
+"""Dispatch an extracted answer to the comparer for its answer type; map errors to verdict reasons.
+
+``compare`` runs in the calling process with the ``FAST`` backend (raises ``NeedsSymbolic`` when sympy is
+needed) and again inside the worker with the symbolic backend. Grids are handled in ``api`` (they need
+metrics, never sympy).
+"""
+from __future__ import annotations
+
+import re
+
+from .choice import compare_choice
+from .compare_expression import compare_expression
+from .compare_numeric import compare_decimal, compare_int, compare_rational
+from .compare_structured import compare_matrix, compare_set, compare_tuple
+from .errors import NeedsSymbolic, ParseError, TooLarge, VerifierError
+from .intervals import compare_interval
+from .limits import MAX_ANSWER_CHARS
+from .scalar import Backend
+from .verdict import Outcome
+
+_DECIMAL = re.compile(r"^decimal:(\d+)$")
+MATH_TYPES = ("int", "rational", "expression", "set", "tuple", "interval", "matrix", "choice")
+
+
+class GoldError(ValueError):
+    """The record's gold answer does not fit its answer type."""
+
+
+def check_gold(answer_type: str, gold) -> None:
+    """Raise GoldError when ``gold`` is not a valid encoding for ``answer_type``."""
+    if answer_type in ("int", "choice"):
+        if isinstance(gold, bool) or not isinstance(gold, int) and not (isinstance(gold, str) and re.fullmatch(r"[+-]?\d+", gold.strip())):
+            raise GoldError(f"{answer_type} gold must be an integer, got {gold!r}")
+    elif answer_type in ("set", "tuple"):
+        if not isinstance(gold, (list, tuple)):
+            raise GoldError(f"{answer_type} gold must be a list, got {type(gold).__name__}")
+    elif answer_type in ("matrix", "grid"):
+        if not isinstance(gold, (list, tuple)) or not gold or not all(isinstance(r, (list, tuple)) for r in gold):
+            raise GoldError(f"{answer_type} gold must be a list of rows")
+    elif _DECIMAL.match(answer_type):
+        if not re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", str(gold)):
+            raise GoldError(f"decimal gold must be a fixed-point string, got {gold!r}")
+    elif answer_type not in ("rational", "expression", "interval"):
+        raise GoldError(f"unknown answer type {answer_type!r}")
+
+
+def compare(answer_type: str, pred_text: str, gold, params: dict | None, backend: Backend) -> Outcome:
+    """Compare one extracted answer with the gold; raises NeedsSymbolic on the fast backend."""
+    params = params or {}
+    if len(pred_text) > MAX_ANSWER_CHARS:
+        return Outcome.fail("too large")
+    try:
+        m = _DECIMAL.match(answer_type)
+        if m:
+            return compare_decimal(pred_text, gold, params, backend, int(m.group(1)))
+        handler = _HANDLERS.get(answer_type)
+        if handler is None:
+            return Outcome.fail("invalid gold")
+        return handler(pred_text, gold, params, backend)
+    except NeedsSymbolic:
+        raise
+    except TooLarge:
+        return Outcome.fail("too large")
+    except VerifierError as exc:
+        return Outcome.fail(exc.reason)
+    except (RecursionError, OverflowError, MemoryError):
+        return Outcome.fail("too large")
+    except (ValueError, ZeroDivisionError, ArithmeticError, KeyError, IndexError, TypeError):
+        return Outcome.fail("unparsable")
+
+
+_HANDLERS = {
+    "int": compare_int,
+    "rational": compare_rational,
+    "expression": compare_expression,
+    "set": compare_set,
+    "tuple": compare_tuple,
+    "interval": compare_interval,
+    "matrix": compare_matrix,
+    "choice": compare_choice,
+}
+__all__ = ["compare", "check_gold", "GoldError", "ParseError", "MATH_TYPES"]
