@@ -159,3 +159,61 @@ def test_polygon_rotation_200_items_per_level(level):
 def test_polygon_rotation_level_6_quick():
     recs = _items("geometry_polygon_rotation", 6, 8)
     assert all(20 <= r.params["n"] <= 24 and 7 <= len(r.params["diagonals"]) <= 12 for r in recs)
+
+
+# ---------------------------------------------------------------- geometry_polygon_chords
+
+def test_polygon_chords_hand_computed_cases():
+    fam = registry.get_family("geometry_polygon_chords")
+    three_diameters = {"n": 6, "diagonals": [[1, 4], [2, 5], [3, 6]]}
+    # all three meet at the centre: one point (not three crossing pairs), six regions (not 7)
+    assert fam.solve({**three_diameters, "ask": "points"}) == 1
+    assert fam.solve({**three_diameters, "ask": "regions"}) == 6
+    assert fam.check({**three_diameters, "ask": "regions"}, 6)
+    assert not fam.check({**three_diameters, "ask": "regions"}, 7)
+    assert not fam.check({**three_diameters, "ask": "points"}, 3)
+    # diagonals that only share a vertex do not cross inside: 0 points, 3 regions
+    fan = {"n": 6, "diagonals": [[1, 3], [1, 4]]}
+    assert fam.solve({**fan, "ask": "points"}) == 0 and fam.solve({**fan, "ask": "regions"}) == 3
+    # the pentagram: all 5 diagonals of a pentagon give 5 points and 11 regions
+    star = {"n": 5, "diagonals": [list(d) for d in all_diagonals(5)]}
+    assert fam.solve({**star, "ask": "points"}) == 5 and fam.solve({**star, "ask": "regions"}) == 11
+    # 12-gon: 1-4, 2-6, 3-11 are not diameters yet pass through one point (confirmed exactly below)
+    triple = {"n": 12, "diagonals": [[1, 4], [2, 6], [3, 11]]}
+    assert fam.solve({**triple, "ask": "points"}) == 1 and fam.check({**triple, "ask": "points"}, 1)
+    assert fam.solve({**triple, "ask": "regions"}) == 6 and fam.check({**triple, "ask": "regions"}, 6)
+
+
+def test_concurrent_triple_in_12_gon_is_exact():
+    """Exact sympy geometry (12-gon coordinates lie in Q(sqrt 3)) confirms the concurrency found numerically."""
+    import sympy
+
+    def vertex(k):
+        angle = 2 * sympy.pi * (k - 1) / 12
+        return sympy.Point(sympy.cos(angle), sympy.sin(angle))
+
+    l1 = sympy.Line(vertex(1), vertex(4))
+    l2 = sympy.Line(vertex(2), vertex(6))
+    l3 = sympy.Line(vertex(3), vertex(11))
+    (meet,) = l1.intersection(l2)
+    assert sympy.simplify(l3.distance(meet)) == 0
+    assert point_multiplicities(12, [(1, 4), (2, 6), (3, 11)]) == [3]
+    # a non-concurrent triple of pairwise crossing diagonals for contrast
+    assert point_multiplicities(12, [(1, 5), (2, 7), (3, 9)]) == [2, 2, 2]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_polygon_chords_200_items_per_level(level):
+    fam = registry.get_family("geometry_polygon_chords")
+    knobs = fam.levels[level]
+    recs = _items("geometry_polygon_chords", level, 200)
+    assert {r.params["ask"] for r in recs} == {"points", "regions"}
+    for r in recs:
+        p = r.params
+        assert knobs["sides"][0] <= p["n"] <= knobs["sides"][1]
+        assert knobs["diagonals"][0] <= len(p["diagonals"]) <= knobs["diagonals"][1]
+        if p["ask"] == "regions":
+            assert r.answer >= len(p["diagonals"]) + 1
+    # concurrency (3+ diagonals through one point) really occurs at every level
+    assert any(max(point_multiplicities(r.params["n"], [tuple(d) for d in r.params["diagonals"]]) or [0]) >= 3
+               for r in recs)
