@@ -1,0 +1,231 @@
+"""Validated enclosures of a composite function and its first two derivatives over many x-cells at once.
+
+Vectorised interval arithmetic on numpy float64 arrays with outward rounding (every bound is pushed one
+ulp outwards with ``nextafter`` after each operation; sin, cos and exp results are widened further to
+cover their library error). A cell whose enclosure cannot be bounded (a pole inside it, an overflow)
+gets the whole real line, so a caller never mistakes it for a proof. Used by the certified root
+isolation in ``func_roots``.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+INF = np.inf
+_PI_LO = math.pi  # float pi is below the true pi
+_PI_HI = math.nextafter(math.pi, math.inf)
+_TRIG_EPS = 1e-13  # absolute widening of library sin/cos values
+_EXP_REL = 1e-14  # relative widening of library exp values
+
+Iv = tuple[np.ndarray, np.ndarray]
+
+
+def _dn(a: np.ndarray) -> np.ndarray:
+    return np.nextafter(a, -INF)
+
+
+def _up(a: np.ndarray) -> np.ndarray:
+    return np.nextafter(a, INF)
+
+
+def _clean(lo: np.ndarray, hi: np.ndarray) -> Iv:
+    bad = np.isnan(lo) | np.isnan(hi)
+    if bad.any():
+        lo = np.where(bad, -INF, lo)
+        hi = np.where(bad, INF, hi)
+    return lo, hi
+
+
+@lru_cache(maxsize=4096)
+def _bounds(q: Fraction) -> tuple[float, float]:
+    f = float(q)
+    if Fraction(f) == q:
+        return f, f
+    return math.nextafter(f, -math.inf), math.nextafter(f, math.inf)
+
+
+def const(q: Fraction | int, shape: tuple[int, ...] = ()) -> Iv:
+    """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
+    lo, hi = _bounds(Fraction(q))
+    return np.float64(lo), np.float64(hi)
+
+
+def add(a: Iv, b: Iv) -> Iv:
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _clean(_dn(a[0] + b[0]), _up(a[1] + b[1]))
+
+
+def neg(a: Iv) -> Iv:
+    return -a[1], -a[0]
+
+
+def sub(a: Iv, b: Iv) -> Iv:
+    return add(a, neg(b))
+
+
+def mul(a: Iv, b: Iv) -> Iv:
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = np.stack([a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]])
+        bad = np.isnan(p).any(axis=0)
+        lo, hi = _dn(p.min(axis=0)), _up(p.max(axis=0))
+    return np.where(bad, -INF, lo), np.where(bad, INF, hi)
+
+
+def scale(k: int, a: Iv) -> Iv:
+    """Multiply by an exact integer."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
+        return _clean(_dn(lo), _up(hi))
+
+
+def shift(a: Iv, q: Fraction | int) -> Iv:
+    return add(a, const(q, a[0].shape))
+
+
+def sqr(a: Iv) -> Iv:
+    lo, hi = a
+    with np.errstate(invalid="ignore", over="ignore"):
+        l2, h2 = lo * lo, hi * hi
+        rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
+        rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
+        return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
+
+
+def recip(a: Iv) -> Iv:
+    lo, hi = a
+    straddle = (lo <= 0) & (hi >= 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rlo, rhi = _dn(1.0 / hi), _up(1.0 / lo)
+    return np.where(straddle, -INF, rlo), np.where(straddle, INF, rhi)
+
+
+def absval(a: Iv) -> Iv:
+    lo, hi = a
+    rlo = np.where(lo >= 0, lo, np.where(hi <= 0, -hi, 0.0))
+    rhi = np.maximum(np.abs(lo), np.abs(hi))
+    return rlo, rhi
+
+
+def hull_sym(a: Iv) -> Iv:
+    """The hull of ``a`` and ``-a`` (a derivative whose sign is unknown)."""
+    m = np.maximum(np.abs(a[0]), np.abs(a[1]))
+    return -m, m
+
+
+def _contains_point(lo: np.ndarray, hi: np.ndarray, offset: float) -> np.ndarray:
+    """Whether [lo, hi] may contain offset + 2*k*pi for an integer k (erring towards yes)."""
+    two_pi = 2 * math.pi
+    with np.errstate(invalid="ignore", over="ignore"):
+        k_lo = np.ceil((lo - offset) / two_pi - 1e-9)
+        return (offset + k_lo * two_pi) <= hi + 1e-9 * (1 + np.abs(hi))
+
+
+def _trig(a: Iv, phase: float) -> Iv:
+    """Enclosure of sin(t + phase) for t in a, phase in {0, pi/2} (sin or cos)."""
+    lo, hi = a
+    with np.errstate(invalid="ignore", over="ignore"):
+        f = np.sin if phase == 0 else np.cos
+        vlo, vhi = f(lo), f(hi)
+        rlo = np.minimum(vlo, vhi) - _TRIG_EPS
+        rhi = np.maximum(vlo, vhi) + _TRIG_EPS
+        top = math.pi / 2 - phase  # t where sin(t + phase) = 1
+        rhi = np.where(_contains_point(lo, hi, top), 1.0, rhi)
+        rlo = np.where(_contains_point(lo, hi, top + math.pi), -1.0, rlo)
+        wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (hi - lo >= 2 * math.pi)
+    return np.where(wide, -1.0, np.maximum(rlo, -1.0)), np.where(wide, 1.0, np.minimum(rhi, 1.0))
+
+
+def isin(a: Iv) -> Iv:
+    return _trig(a, 0.0)
+
+
+def icos(a: Iv) -> Iv:
+    return _trig(a, math.pi / 2)
+
+
+def iexp(a: Iv) -> Iv:
+    with np.errstate(over="ignore", invalid="ignore"):
+        lo = np.exp(a[0]) * (1 - _EXP_REL)
+        hi = np.exp(a[1]) * (1 + _EXP_REL)
+    return _clean(np.maximum(_dn(lo), 0.0), _up(hi))
+
+
+_PI = (np.float64(_PI_LO), np.float64(_PI_HI))
+
+
+def pi_times(k: int, a: Iv) -> Iv:
+    """k * pi * a with pi as an interval."""
+    return mul(scale(k, _PI), a)
+
+
+# ---------------------------------------------------------------- chain enclosures with derivatives
+
+Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
+
+
+def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
+    v, d1, d2 = jet
+    k = comp["kind"]
+    shape = v[0].shape
+    if k == "lin":
+        a = comp["a"]
+        return shift(scale(a, v), comp["b"]), scale(a, d1), scale(a, d2)
+    if k == "quad":
+        a, b, c = comp["a"], comp["b"], comp["c"]
+        s = Fraction(b, 2 * a)
+        val = shift(scale(a, sqr(shift(v, s))), Fraction(c) - Fraction(b * b, 4 * a))  # a(u+s)^2 + t: tight
+        g = shift(scale(2 * a, v), b)  # 2au + b
+        return val, mul(g, d1), add(scale(2 * a, sqr(d1)), mul(g, d2))
+    if k == "abs":
+        a, b, c = comp["a"], comp["b"], comp["c"]
+        w = shift(v, -b)
+        val = shift(scale(a, absval(w)), c)
+        pos, negs = w[0] > 0, w[1] < 0
+        known = pos | negs
+        sgn = np.where(pos, 1, -1)
+        s1 = hull_sym(d1)
+        r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]), np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
+        r2 = (np.where(known, np.where(pos, d2[0], -d2[1]), -INF), np.where(known, np.where(pos, d2[1], -d2[0]), INF))
+        del sgn
+        return val, scale(a, r1), scale(a, r2)
+    if k == "rat":
+        a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
+        det = a * d - b * c
+        r = recip(shift(scale(c, v), d))  # 1/(cu + d)
+        val = add(const(Fraction(a, c), shape), mul(const(Fraction(b * c - a * d, c), shape), r))
+        r2 = sqr(r)
+        g1 = scale(det, r2)  # det/(cu+d)^2
+        g2 = scale(-2 * c * det, mul(r2, r))  # -2c det/(cu+d)^3
+        return val, mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
+    if k in ("sin", "cos"):
+        a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
+        theta = shift(pi_times(b, v), c)
+        s, co = isin(theta), icos(theta)
+        if k == "cos":
+            s, co = co, neg(s)  # value uses cos; its derivative is -sin
+        bpi = scale(b, _PI)
+        g1 = mul(scale(a, bpi), co)  # a b pi cos
+        g2 = neg(mul(scale(a, sqr(bpi)), s))  # -a (b pi)^2 sin
+        return shift(scale(a, s), d), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
+    if k == "exp":
+        a, b, c = comp["a"], comp["b"], comp["c"]
+        e = iexp(scale(b, v))
+        g1 = scale(a * b, e)
+        g2 = scale(a * b * b, e)
+        return shift(scale(a, e), c), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
+    raise ValueError(f"unknown component kind {k!r}")
+
+
+def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray) -> Jet:
+    """Enclosures of f, f', f'' over each cell [lo_i, hi_i] (a point when lo_i == hi_i)."""
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    z = np.zeros_like(lo)
+    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0), (z, z))
+    for comp in chain:
+        jet = _apply(comp, jet)
+    return jet

@@ -1,0 +1,380 @@
+"""Certified feature analysis of composite functions: breakpoints, zeros, critical points, derivative signs.
+
+Every count is proved with validated interval enclosures (``func_interval``) by branch and bound: a cell
+is discarded when the enclosure of h excludes 0; a cell on which the enclosure of h' excludes 0 is
+monotone, so it holds exactly one root when the certified signs at its ends differ and none otherwise;
+any other cell is split. Breakpoints (corners of |.| and poles) are found first, stage by stage, as
+certified simple roots of the inner functions, and every later search runs on the open pieces between
+them. Whatever cannot be decided (a double root, a root on a breakpoint or at an interval end, a
+transcendental component fed by a pole, too many cells) raises :class:`Uncertain`; the families reject
+such an instance and draw again. High-precision positions come from ``mpmath.findroot`` inside the
+certified brackets.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from generators.algebra import func_interval as iv
+from generators.algebra.func_model import TRANSCENDENTAL_KINDS, Chain, chain_expr
+
+SPLIT = 0.4142135623730951  # cells are split off-centre so that simple rational roots rarely sit on an edge
+EDGE_SHIFT = 0.181690113816209
+MAX_CELLS = 60000
+MAX_ROUNDS = 90
+EXP_ARG_LIMIT = 30.0  # |b*u| allowed inside e^(b u)
+TRIG_PERIOD_LIMIT = 30.0  # periods of sin(b pi u + c) that the range of u may span
+
+
+class Uncertain(Exception):
+    """The analysis cannot certify this instance; the caller rejects it."""
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """A certified isolating interval [lo, hi] of one feature."""
+
+    lo: float
+    hi: float
+    kind: str  # "zero", "crit", "corner", "pole"
+    stage: int = -1  # for breakpoints: index of the component whose argument vanishes
+    chain: int = 0  # for breakpoints: 0 = f, 1 = g
+
+    @property
+    def mid(self) -> float:
+        return 0.5 * (self.lo + self.hi)
+
+
+Evaluator = Callable[[np.ndarray, np.ndarray], tuple[iv.Iv, iv.Iv]]
+
+
+def _sign(enc: iv.Iv) -> np.ndarray:
+    return np.where(enc[0] > 0, 1, np.where(enc[1] < 0, -1, 0))
+
+
+def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False, zero_at_hi: bool = False,
+            init_cells: int = 64, min_width: float = 1e-11) -> list[tuple[float, float]]:
+    """Certified isolating brackets of every root of a smooth function on the open interval (lo, hi).
+
+    ``evalf(a, b)`` returns enclosures (of the function, of its derivative) over the cells [a_i, b_i].
+    ``zero_at_lo``/``zero_at_hi`` say that the function is exactly 0 at that end (proved elsewhere).
+    Roots must be simple and away from the ends; otherwise :class:`Uncertain` is raised.
+    """
+    if not hi > lo:
+        return []
+    k = init_cells
+    t = (np.arange(1, k) - EDGE_SHIFT) / k
+    edges = np.concatenate([[lo], lo + (hi - lo) * t, [hi]])
+    a, b = edges[:-1], edges[1:]
+    out: list[tuple[float, float]] = []
+    for _ in range(MAX_ROUNDS):
+        if a.size == 0:
+            break
+        if a.size > MAX_CELLS:
+            raise Uncertain("root isolation needs too many cells")
+        v, d = evalf(a, b)
+        excl = (v[0] > 0) | (v[1] < 0)
+        mono = ~excl & ((d[0] > 0) | (d[1] < 0))
+        resolved = excl.copy()
+        idx = np.nonzero(mono)[0]
+        if idx.size:
+            sa = _sign(evalf(a[idx], a[idx])[0])
+            sb = _sign(evalf(b[idx], b[idx])[0])
+            known_lo = zero_at_lo & (a[idx] == lo) & (sa == 0)
+            known_hi = zero_at_hi & (b[idx] == hi) & (sb == 0)
+            ok = (sa != 0) & (sb != 0)
+            root = ok & (sa != sb)
+            if ((known_lo | known_hi) & ~(known_lo & known_hi)).any():
+                # monotone cell with an exact zero at the domain end: no other root inside it
+                pass
+            done = ok | known_lo | known_hi
+            stuck_end = ~done & (((a[idx] == lo) & (sa == 0)) | ((b[idx] == hi) & (sb == 0)))
+            if stuck_end.any():
+                raise Uncertain("a root lies at or too near an end of the interval")
+            resolved[idx[done]] = True
+            for j in idx[root]:
+                out.append((float(a[j]), float(b[j])))
+        rest = ~resolved
+        if not rest.any():
+            a = a[:0]
+            break
+        ra, rb = a[rest], b[rest]
+        if (rb - ra < min_width * max(1.0, abs(lo), abs(hi))).any():
+            raise Uncertain("cannot separate roots (double root or tangency)")
+        m = ra + SPLIT * (rb - ra)
+        a = np.concatenate([ra, m])
+        b = np.concatenate([m, rb])
+    if a.size:
+        raise Uncertain("root isolation did not finish")
+    out.sort()
+    return out
+
+
+def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int = 60,
+            rel_width: float = 1e-10) -> list[tuple[float, float]]:
+    """Shrink certified brackets by bisection with certified midpoint signs (all brackets at once)."""
+    if not brackets:
+        return []
+    a = np.array([p[0] for p in brackets])
+    b = np.array([p[1] for p in brackets])
+    sa = _sign(evalf(a, a)[0])
+    for _ in range(rounds):
+        if (b - a <= rel_width * np.maximum(1.0, np.abs(a))).all():
+            break
+        m = 0.5 * (a + b)
+        sm = _sign(evalf(m, m)[0])
+        move_a = (sm == sa) & (sm != 0)
+        move_b = (sm == -sa) & (sm != 0)
+        if not (move_a | move_b).any():
+            break
+        a = np.where(move_a, m, a)
+        b = np.where(move_b, m, b)
+    return list(zip(a.tolist(), b.tolist()))
+
+
+# ---------------------------------------------------------------- evaluators
+
+def _jet(chains: list[Chain], signs: tuple[int, ...], a: np.ndarray, b: np.ndarray) -> iv.Jet:
+    """Enclosure jet of sum_i signs[i] * chain_i."""
+    total = None
+    for ch, s in zip(chains, signs):
+        j = iv.enclose(ch, a, b)
+        if s < 0:
+            j = (iv.neg(j[0]), iv.neg(j[1]), iv.neg(j[2]))
+        total = j if total is None else (iv.add(total[0], j[0]), iv.add(total[1], j[1]), iv.add(total[2], j[2]))
+    return total
+
+
+def value_evaluator(chains: list[Chain], signs: tuple[int, ...]) -> Evaluator:
+    def f(a, b):
+        j = _jet(chains, signs, a, b)
+        return j[0], j[1]
+    return f
+
+
+def derivative_evaluator(chains: list[Chain], signs: tuple[int, ...]) -> Evaluator:
+    def f(a, b):
+        j = _jet(chains, signs, a, b)
+        return j[1], j[2]
+    return f
+
+
+def _argument_evaluator(prefix: Chain, comp: dict[str, Any]) -> Evaluator:
+    """The quantity whose roots are the breakpoints of ``comp``: u - b (abs) or c u + d (rat)."""
+    def f(a, b):
+        v, d1, _ = iv.enclose(prefix, a, b)
+        if comp["kind"] == "abs":
+            return iv.shift(v, -comp["b"]), d1
+        return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1)
+    return f
+
+
+# ---------------------------------------------------------------- breakpoints
+
+def pieces(breaks: list[Bracket], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The open pieces of [lo, hi] between breakpoint brackets."""
+    out, cur = [], lo
+    for br in breaks:
+        out.append((cur, br.lo))
+        cur = br.hi
+    out.append((cur, hi))
+    return out
+
+
+def chain_breakpoints(chain: Chain, lo: float, hi: float, chain_id: int = 0) -> list[Bracket]:
+    """Certified corners and poles of f on (lo, hi), in order; also vets the transcendental stage."""
+    breaks: list[Bracket] = []
+    for k, comp in enumerate(chain):
+        prefix = chain[:k]
+        kind = comp["kind"]
+        if kind in TRANSCENDENTAL_KINDS:
+            if any(b.kind == "pole" for b in breaks):
+                raise Uncertain("a pole feeds the transcendental component")
+            _vet_transcendental(prefix, comp, pieces(breaks, lo, hi))
+            continue
+        if kind not in ("abs", "rat"):
+            continue
+        evalf = _argument_evaluator(prefix, comp)
+        if _point_has_zero(evalf, lo) or _point_has_zero(evalf, hi):
+            raise Uncertain("a breakpoint at the end of the interval")
+        found = [br for p, q in pieces(breaks, lo, hi) for br in isolate(evalf, p, q)]
+        new = [Bracket(a, b, "corner" if kind == "abs" else "pole", stage=k, chain=chain_id)
+               for a, b in tighten(evalf, found)]
+        breaks = sorted(breaks + new, key=lambda br: br.lo)
+    return breaks
+
+
+def _point_has_zero(evalf: Evaluator, x: float) -> bool:
+    v, _ = evalf(np.array([x]), np.array([x]))
+    return bool(v[0][0] <= 0 <= v[1][0])
+
+
+def _vet_transcendental(prefix: Chain, comp: dict[str, Any], parts: list[tuple[float, float]]) -> None:
+    """Reject when e^(b u) may overflow or sin(b pi u) spans too many periods over the interval."""
+    ulo, uhi = math.inf, -math.inf
+    for p, q in parts:
+        e = np.linspace(p, q, 513)
+        v = iv.enclose(prefix, e[:-1], e[1:])[0]
+        ulo, uhi = min(ulo, float(v[0].min())), max(uhi, float(v[1].max()))
+    if not (math.isfinite(ulo) and math.isfinite(uhi)):
+        raise Uncertain("unbounded argument of the transcendental component")
+    if comp["kind"] == "exp":
+        if max(abs(comp["b"] * ulo), abs(comp["b"] * uhi)) > EXP_ARG_LIMIT:
+            raise Uncertain("exponential argument too large")
+    elif comp["b"] * (uhi - ulo) / 2 > TRIG_PERIOD_LIMIT:
+        raise Uncertain("too many oscillations")
+
+
+# ---------------------------------------------------------------- exact endpoint values
+
+def exact_value_is_zero(chains: list[Chain], signs: tuple[int, ...], x: int) -> bool:
+    """Decide h(x) == 0 at a rational x exactly (sympy); undecidable counts as 'not certified'."""
+    val = sum(s * chain_expr(ch, sp.Integer(x)) for ch, s in zip(chains, signs))
+    val = sp.nsimplify(val) if val.is_number and not val.is_Rational else val
+    z = val.is_zero
+    if z is None:
+        if abs(sp.N(val, 60)) < sp.Float("1e-50"):
+            raise Uncertain("cannot decide whether the function vanishes at an end point")
+        return False
+    return bool(z)
+
+
+# ---------------------------------------------------------------- analysis
+
+@dataclass
+class Analysis:
+    """Certified features of h = f (or f - g) on [lo, hi]."""
+
+    lo: float
+    hi: float
+    breaks: list[Bracket]
+    zeros: list[Bracket] = field(default_factory=list)
+    zero_at_lo: bool = False
+    zero_at_hi: bool = False
+    crits: list[Bracket] = field(default_factory=list)
+    # derivative signs on the open intervals between consecutive events (crits and breakpoints, in order)
+    events: list[Bracket] = field(default_factory=list)
+    slopes: list[int] = field(default_factory=list)
+
+    @property
+    def poles(self) -> list[Bracket]:
+        return [b for b in self.breaks if b.kind == "pole"]
+
+    @property
+    def corners(self) -> list[Bracket]:
+        return [b for b in self.breaks if b.kind == "corner"]
+
+    def zero_count(self) -> int:
+        return len(self.zeros) + int(self.zero_at_lo) + int(self.zero_at_hi)
+
+
+def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, zeros: bool = True,
+            crits: bool = False, delta: float = 1e-3) -> Analysis:
+    """Certified analysis of h = sum signs[i]*chain_i on [lo, hi] (f alone, or f - g).
+
+    All reported features (and the interval ends) are pairwise at least ``delta`` apart, else Uncertain.
+    """
+    breaks: list[Bracket] = []
+    for i, ch in enumerate(chains):
+        breaks += chain_breakpoints(ch, lo, hi, chain_id=i)
+    breaks.sort(key=lambda br: br.lo)
+    res = Analysis(lo, hi, breaks)
+    parts = pieces(breaks, lo, hi)
+    if zeros:
+        vf = value_evaluator(chains, signs)
+        for end, attr in ((lo, "zero_at_lo"), (hi, "zero_at_hi")):
+            if _point_has_zero(vf, end):
+                if not exact_value_is_zero(chains, signs, end):
+                    raise Uncertain("a zero too near an end point")
+                setattr(res, attr, True)
+        found = [br for p, q in parts for br in isolate(vf, p, q, zero_at_lo=res.zero_at_lo and p == lo,
+                                                           zero_at_hi=res.zero_at_hi and q == hi)]
+        res.zeros = [Bracket(a, b, "zero") for a, b in tighten(vf, found)]
+    if crits:
+        df = derivative_evaluator(chains, signs)
+        if _point_has_zero(df, lo) or _point_has_zero(df, hi):
+            raise Uncertain("a critical point at an end point")
+        found = [br for p, q in parts for br in isolate(df, p, q)]
+        res.crits = [Bracket(a, b, "crit") for a, b in tighten(df, found)]
+        res.events = sorted(res.crits + breaks, key=lambda br: br.lo)
+        cuts = [lo] + [x for e in res.events for x in (e.lo, e.hi)] + [hi]
+        mids = np.array([0.5 * (cuts[2 * i] + cuts[2 * i + 1]) for i in range(len(cuts) // 2)])
+        s = _sign(df(mids, mids)[0])
+        if (s == 0).any():
+            raise Uncertain("derivative sign undecided between events")
+        res.slopes = [int(v) for v in s]
+    feats = sorted(res.breaks + res.zeros + res.crits, key=lambda br: br.lo)
+    _check_separation(feats, lo, hi, delta)
+    return res
+
+
+def _check_separation(feats: list[Bracket], lo: float, hi: float, delta: float) -> None:
+    prev = lo
+    for f in feats:
+        if f.lo - prev < delta:
+            raise Uncertain("features closer than the separation margin")
+        prev = f.hi
+    if hi - prev < delta:
+        raise Uncertain("a feature too near the end point")
+
+
+# ---------------------------------------------------------------- high-precision positions
+
+def mp_jet(chain: Chain, x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(f(x), f'(x)) in mpmath arithmetic by forward differentiation along the chain."""
+    v, d = x, mpmath.mpf(1)
+    for c in chain:
+        k = c["kind"]
+        if k == "lin":
+            v, d = c["a"] * v + c["b"], c["a"] * d
+        elif k == "quad":
+            v, d = c["a"] * v * v + c["b"] * v + c["c"], (2 * c["a"] * v + c["b"]) * d
+        elif k == "abs":
+            s = 1 if v - c["b"] >= 0 else -1
+            v, d = c["a"] * abs(v - c["b"]) + c["c"], c["a"] * s * d
+        elif k == "rat":
+            den = c["c"] * v + c["d"]
+            v, d = (c["a"] * v + c["b"]) / den, (c["a"] * c["d"] - c["b"] * c["c"]) / den**2 * d
+        elif k in ("sin", "cos"):
+            th = c["b"] * mpmath.pi * v + c["c"]
+            if k == "sin":
+                v, d = c["a"] * mpmath.sin(th) + c["d"], c["a"] * c["b"] * mpmath.pi * mpmath.cos(th) * d
+            else:
+                v, d = c["a"] * mpmath.cos(th) + c["d"], -c["a"] * c["b"] * mpmath.pi * mpmath.sin(th) * d
+        elif k == "exp":
+            e = mpmath.exp(c["b"] * v)
+            v, d = c["a"] * e + c["c"], c["a"] * c["b"] * e * d
+    return v, d
+
+
+def mp_value(chains: list[Chain], signs: tuple[int, ...], x) -> mpmath.mpf:
+    return sum(s * mp_jet(ch, x)[0] for ch, s in zip(chains, signs))
+
+
+def refine(func: Callable[[Any], Any], br: tuple[float, float], dps: int = 30) -> mpmath.mpf:
+    """The root of ``func`` inside the certified bracket ``br``, to about ``dps`` digits (findroot, then
+    bisection as a fallback); the result is guaranteed to stay inside the bracket."""
+    with mpmath.workdps(dps + 10):
+        a, b = mpmath.mpf(br[0]), mpmath.mpf(br[1])
+        fa = func(a)
+        try:
+            r = mpmath.findroot(func, (a, b), solver="anderson", tol=mpmath.mpf(10) ** (-2 * dps))
+            if a <= r <= b and abs(func(r)) < mpmath.mpf(10) ** (-dps):
+                return +r
+        except (ValueError, ZeroDivisionError):
+            pass
+        for _ in range(4 * dps):
+            m = (a + b) / 2
+            fm = func(m)
+            if fm == 0:
+                return m
+            if (fm > 0) == (fa > 0):
+                a, fa = m, fm
+            else:
+                b = m
+        return (a + b) / 2
