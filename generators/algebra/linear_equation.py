@@ -1,0 +1,133 @@
+"""algebra_linear_equation: k linear equations in k unknowns with an integer solution; ask for one unknown.
+
+The solution vector is drawn first, then a random invertible integer matrix A, and the right-hand sides
+are A·x, so the answer is an integer by construction. Each equation is shown with its terms spread over
+both sides (and sometimes the same constant added to both). As in OMEGA, levels add unknowns (2 to 6)
+and composed modules: with m modules, m−1 of the shown coefficients or constants are replaced by names
+defined first ("Let k = …" / "Suppose 3*k + 4 = 19."). OMEGA's entropy budget is replaced by explicit
+bounds on the coefficients and on the solution, both growing with the level.
+
+solve: Gauss–Jordan over Fractions on the stored (A, b). check: sympy re-reads the question's own text
+(definitions and equations) and ``linsolve`` must return a unique solution with the same value.
+"""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import sympy
+from sympy.parsing.sympy_parser import parse_expr
+
+from generators.algebra.named_constants import define_constant, sentence, value_from_text
+from generators.arithmetic.expression_tree import VARIABLE_NAMES
+from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
+from generators.family import Family, Problem, Reject
+from generators.registry import register_family
+
+_WORDINGS = (
+    "{defs}Solve the system of equations {eqs} for {vars}. What is {ask}? Give an integer.",
+    "{defs}Given {eqs}, find the value of {ask}.",
+    "{defs}The unknowns {vars} satisfy {eqs}. Determine {ask}.",
+)
+
+
+def render_side(terms: list[tuple[int | str, str | None]]) -> str:
+    """A sum of terms ``(coefficient, variable)``; a coefficient may be a name, a variable may be None."""
+    parts: list[str] = []
+    for coef, var in terms:
+        if isinstance(coef, str):
+            sign, body = "+", f"{coef}*{var}" if var else coef
+        else:
+            sign = "-" if coef < 0 else "+"
+            mag = abs(coef)
+            body = (var if mag == 1 else f"{mag}*{var}") if var else str(mag)
+        if not parts:
+            parts.append(body if sign == "+" else f"-{body}")
+        else:
+            parts.append(f"{sign} {body}")
+    return " ".join(parts) if parts else "0"
+
+
+@register_family
+class AlgebraLinearEquation(Family):
+    name = "algebra_linear_equation"
+    domain = "algebra"
+    description = "Solve k linear equations in k unknowns (integer solution) for one unknown; k grows 2→6"
+    answer_type = "int"
+    levels = {
+        1: {"unknowns": 2, "max_abs_coefficient": 6, "max_abs_solution": 10, "modules": (1, 1)},
+        2: {"unknowns": 3, "max_abs_coefficient": 9, "max_abs_solution": 15, "modules": (2, 3)},
+        3: {"unknowns": 4, "max_abs_coefficient": 12, "max_abs_solution": 20, "modules": (2, 3)},
+        4: {"unknowns": 5, "max_abs_coefficient": 16, "max_abs_solution": 30, "modules": (2, 3)},
+        5: {"unknowns": 6, "max_abs_coefficient": 20, "max_abs_solution": 40, "modules": (3, 4)},
+    }
+    test_items = 100  # the lead's generic test; 200 per level run in tests/generators/test_algebra_exact.py (slow)
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        knobs = self.levels[level]
+        k, cmax = knobs["unknowns"], knobs["max_abs_coefficient"]
+        names = rng.sample(VARIABLE_NAMES, k + knobs["modules"][1])
+        unknowns, spare = sorted(names[:k]), names[k:]
+        x = [rng.randint(-knobs["max_abs_solution"], knobs["max_abs_solution"]) for _ in range(k)]
+        a = [[rng.randint(-cmax, cmax) for _ in range(k)] for _ in range(k)]
+        if bareiss_det(a) == 0:
+            raise Reject("singular system")
+        b = [sum(c * v for c, v in zip(row, x)) for row in a]
+
+        # spread every equation over two sides: (coefficient, variable) terms, constants have variable None
+        sides = []
+        for row, rhs in zip(a, b):
+            left, right = [], []
+            for coef, var in zip(row, unknowns):
+                if coef:
+                    (left if rng.random() < 0.75 else right).append([coef, var])
+            for term in right:
+                term[0] = -term[0]
+            shift = rng.randint(-cmax, cmax) if rng.random() < 0.4 else 0
+            if shift:
+                left.append([shift, None])
+            right.append([rhs + shift, None])
+            sides.append((left, right))
+
+        # composed modules: name some shown integers (|value| ≥ 2) and define them first
+        definitions = []
+        modules = rng.randint(*knobs["modules"])
+        slots = [t for left, right in sides for t in left + right if abs(t[0]) >= 2]
+        if len(slots) < modules - 1:
+            raise Reject("not enough shown integers to name")
+        for name, term in zip(spare, rng.sample(slots, modules - 1)):
+            definitions.append(define_constant(rng, name, term[0]))
+            term[0] = name
+        equations = [f"{render_side(l)} = {render_side(r)}" for l, r in sides]
+        ask = rng.randrange(k)
+        question = rng.choice(_WORDINGS).format(
+            defs="".join(sentence(d) + " " for d in definitions),
+            eqs="; ".join(equations),
+            vars=", ".join(unknowns),
+            ask=unknowns[ask],
+        )
+        params = {"matrix": a, "rhs": b, "unknowns": unknowns, "ask": ask, "equations": equations,
+                  "definitions": definitions}
+        return Problem(question=question, params=params)
+
+    def solve(self, params: dict) -> int:
+        inv = fraction_inverse(params["matrix"])
+        value = sum(c * v for c, v in zip(inv[params["ask"]], params["rhs"]))
+        if Fraction(value).denominator != 1:
+            raise ValueError("non-integer solution: the system was built wrongly")
+        return int(value)
+
+    def check(self, params: dict, answer: int) -> bool:
+        local: dict = {d["name"]: value_from_text(d) for d in params["definitions"]}
+        symbols = [sympy.Symbol(u) for u in params["unknowns"]]
+        local.update(zip(params["unknowns"], symbols))
+        # one parse for the whole system: [(lhs1) - (rhs1), (lhs2) - (rhs2), ...]
+        differences = ", ".join("({}) - ({})".format(*text.split("=")) for text in params["equations"])
+        eqs = list(parse_expr(f"[{differences}]", local_dict=local))
+        solutions = sympy.linsolve(eqs, symbols)
+        if len(solutions) != 1:
+            return False
+        (sol,) = solutions
+        if any(s.free_symbols for s in sol):
+            return False  # not a unique solution
+        return isinstance(answer, int) and sol[params["ask"]] == answer
