@@ -10,6 +10,7 @@ from generators import registry
 from generators.geometry.perpendicular_intersection import count_by_coordinates, count_perpendicular_meeting
 from generators.geometry.polygon_arrangement import build_arrangement
 from generators.geometry.polygon_clipping import face_corner_counts
+from generators.geometry.polygon_color import answer_by_masks, count_completions, fits, landed
 from generators.geometry.polygon_concurrency import point_multiplicities, region_count
 from generators.geometry.polygon_common import (
     all_diagonals,
@@ -217,3 +218,56 @@ def test_polygon_chords_200_items_per_level(level):
     # concurrency (3+ diagonals through one point) really occurs at every level
     assert any(max(point_multiplicities(r.params["n"], [tuple(d) for d in r.params["diagonals"]]) or [0]) >= 3
                for r in recs)
+
+
+# ---------------------------------------------------------------- geometry_polygon_color
+
+def test_polygon_color_aime_octagon_count():
+    """AIME 2024 I #11: 115 of the 256 red/blue octagon colourings can be rotated so that every blue vertex
+    lands on an originally red position."""
+    import itertools
+
+    total = sum(fits(list(c), "blue") for c in itertools.product(("red", "blue"), repeat=8))
+    assert total == 115
+    by_masks = 0
+    for c in itertools.product(("red", "blue"), repeat=8):
+        # as a 'complete' instance with no holes the mask check counts 8 identical completions or none
+        colours = list(c)
+        by_masks += answer_by_masks({"variant": "complete", "colours": colours, "colour": "blue"}) // 8
+    assert by_masks == 115
+
+
+def test_polygon_color_hand_computed_cases():
+    fam = registry.get_family("geometry_polygon_color")
+    alt = ["red", "blue"] * 3
+    assert landed(alt, 1, "red") == 3 and landed(alt, 2, "red") == 0
+    assert fam.solve({"variant": "after", "colours": alt, "colour": "red", "r": 1}) == 3
+    assert fam.solve({"variant": "best", "colours": alt, "colour": "red"}) == 3
+    # red at 1 and 2 of a hexagon: a rotation by 1 moves them to 2 and 3 -> only the vertex from 2 lands on
+    # blue (3); rotation by 2 -> both land on blue
+    two = ["red", "red", "blue", "blue", "blue", "blue"]
+    params = {"variant": "after", "colours": two, "colour": "red", "r": 1}
+    assert fam.solve(params) == 1 and fam.check(params, 1) and not fam.check(params, 2)
+    assert fam.solve({"variant": "best", "colours": two, "colour": "red"}) == 2
+    # completions: hexagon red, blue, blue, ?, ?, ?  (x = red, 0-based positions). The reds R fit iff some
+    # shift r in 1..5 avoids every difference of R: R = {0}, {0,3}, {0,4}, {0,5}, {0,4,5} (shift 3) fit;
+    # {0,3,4} and {0,3,5} cover all differences; {0,3,4,5} has more reds than blues. So 5 of 8.
+    holes = ["red", "blue", "blue", "uncoloured", "uncoloured", "uncoloured"]
+    assert count_completions(holes, "red") == 5
+    assert fam.check({"variant": "complete", "colours": holes, "colour": "red"}, 5)
+    assert not fam.check({"variant": "complete", "colours": holes, "colour": "red"}, 6)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_polygon_color_200_items_per_level(level):
+    lo, hi = registry.get_family("geometry_polygon_color").levels[level]["sides"]
+    recs = _items("geometry_polygon_color", level, 200)
+    assert {r.params["variant"] for r in recs} == {"complete", "after", "best"}
+    for r in recs:
+        p = r.params
+        assert lo <= len(p["colours"]) <= hi
+        assert "counter-clockwise" in r.question and "position i + r" in r.question
+        if p["variant"] == "complete":
+            assert p["colours"].count("uncoloured") == 3 and 0 <= r.answer <= 8
+        else:
+            assert 0 <= r.answer <= p["colours"].count(p["colour"])
