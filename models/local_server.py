@@ -3,7 +3,8 @@
 The server is a child process: started with ``--interrupt_requests false`` (otherwise concurrent
 requests cut each other off), waited for on ``/v1/models`` with a timeout, its output captured to a
 log file in a temp dir (the last lines go into the error when startup fails), and stopped by PID on
-``stop()``, at interpreter exit (atexit), on SIGTERM/SIGHUP (handlers chain to the previous ones), and
+``stop()``, at interpreter exit (atexit), on SIGTERM/SIGHUP (handlers chain to the previous ones;
+without one the process exits with status 128+signal through ``SystemExit``), and
 on Ctrl-C (KeyboardInterrupt unwinds to atexit; the terminal also signals the child's process group).
 When started from the main thread on Linux the child also asks the kernel for SIGTERM if we die.
 
@@ -222,13 +223,17 @@ def stop_all_servers() -> None:
 
 
 def _on_signal(signum: int, frame: object) -> None:
+    """Stop the servers, then defer to the previous handler; by default exit with 128+signum.
+
+    Exiting via ``SystemExit`` (rather than dying on the spot) lets ``finally`` blocks and atexit run,
+    so a caller can still mark its run as interrupted.
+    """
     stop_all_servers()
     previous = _PREVIOUS_HANDLERS.get(signum, signal.SIG_DFL)
     if callable(previous):
         previous(signum, frame)
     elif previous != signal.SIG_IGN:
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        raise SystemExit(128 + signum)
 
 
 def _install_hooks() -> None:

@@ -275,18 +275,21 @@ class OpenAIBackend(Backend):
         attempts = 0
         avoid: int | None = None
         last: Failure | None = None
+        failure: Failure | None
         while True:
-            index, wait = self._pool.pick(avoid)
+            generation = await self._limiter.acquire()
+            index, wait = self._pool.pick(avoid)  # chosen after admission, so the load figures are current
             if wait > 0:
+                self._limiter.release()
                 if time.monotonic() - start + wait > self._policy.budget_s:
                     failure = last or Failure("rate_limited", "every replica is paused by Retry-After", True)
-                    return self._result_error(req, start, attempts, failure, "retry budget exhausted waiting for Retry-After")
+                    return self._result_error(req, start, attempts, failure,
+                                              "retry budget exhausted waiting for Retry-After")
                 await asyncio.sleep(wait)
                 continue
-            generation = await self._limiter.acquire()
             attempts += 1
             self._pool.started(index)
-            failure: Failure | None = None
+            failure = None
             try:
                 reply = await self._attempt(clients[index], kwargs)
             except asyncio.CancelledError:

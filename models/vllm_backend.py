@@ -90,7 +90,7 @@ class VLLMBackend(Backend):
             outputs = self._chat([req.messages], [param], options)
             return result_from_output(req.key, outputs[0], time.monotonic() - start)
         except Exception as exc:
-            return _error(req, f"vllm: {type(exc).__name__}: {exc}", time.monotonic() - start)
+            return _error(req, f"engine_error: {type(exc).__name__}: {exc}", time.monotonic() - start)
 
     async def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
         factory = self._vllm.SamplingParams
@@ -110,7 +110,7 @@ class VLLMBackend(Backend):
             try:
                 results = await asyncio.to_thread(self._run_group, batch, params, options)
             except Exception as exc:
-                results = [_error(r, f"vllm: {type(exc).__name__}: {exc}", 0.0) for r in batch]
+                results = [_error(r, f"engine_error: {type(exc).__name__}: {exc}", 0.0) for r in batch]
             finally:
                 self._in_flight = 0
             for result in results:

@@ -76,8 +76,8 @@ def test_command_line_server(tmp_path):
     answers = tmp_path / "answers.jsonl"
     answers.write_text(json.dumps({"prompt": "capital of France?", "response": "Paris"}) + "\n")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "models.fake_server", "--port", str(port), "--answers", str(answers)],
-                            stdout=subprocess.PIPE, text=True)
+    cmd = [sys.executable, "-m", "models.fake_server", "--port", str(port), "--answers", str(answers)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
         assert "fake OpenAI server on" in proc.stdout.readline()
         base = f"http://127.0.0.1:{port}/v1"
