@@ -18,7 +18,8 @@ from .parser import parse
 from .verdict import Outcome
 
 _PREFIX = re.compile(r"^(?:option|choice|answer)\s*[:\s]\s*", re.IGNORECASE)
-_LABEL = re.compile(r"^\(?\s*([A-Za-z0-9]{1,3})\s*\)?\s*[.:)]?(?:\s+(.*))?$", re.DOTALL)
+# "B", "(B)", "(B) 42", "B) 42", "B. 42", "B: 42" - trailing text only after a delimiter, so "A or B" is no label
+_LABEL = re.compile(r"^(?:([A-Za-z0-9]{1,3})|\(\s*([A-Za-z0-9]{1,3})\s*\)\s*(?:.*)|([A-Za-z0-9]{1,3})\s*[.:)](?:\s+.*)?)$", re.DOTALL)
 _INT = re.compile(r"^[+-]?\d+$")
 
 
@@ -54,7 +55,7 @@ def resolve(pred_text: str, params: dict) -> tuple[int | None, str]:
     text = _PREFIX.sub("", _norm(pred_text)).strip()
     m = _LABEL.match(text)
     if m:
-        label = m.group(1)
+        label = m.group(1) or m.group(2) or m.group(3)
         if labels is not None:
             lowered = [x.lower() for x in labels]
             if label.lower() in lowered:

@@ -3,7 +3,7 @@
 The gold is a sympy-syntax string (``x**2 + 2*x + 1``, ``sqrt(2)/2``, ``E``, ``I``, ``oo``); the prediction
 is LaTeX or plain text. Variable names matter (2x+1 != 2t+1). ``e`` and ``i`` in the prediction are Euler's
 number and the imaginary unit unless the gold uses a variable of that name. Degrees convert to radians
-(30° = pi/6), percent divides by 100. ``y = 2x + 1`` is read as its right side; a gold equation
+when the gold involves pi (30° = pi/6) and are a unit otherwise (30° = 30), percent divides by 100. ``y = 2x + 1`` is read as its right side; a gold equation
 (``y = 2*x + 1``) is matched by any equation whose (left - right) is a non-zero constant multiple of the
 gold's. Equality itself is decided by the backend (random-point high-precision evaluation plus a sympy
 proof, see ``symbolic``); with params["assumptions"] == "positive" the variables are taken positive
@@ -50,7 +50,7 @@ def compare_expression(pred_text: str, gold, params: dict, backend: Backend) -> 
     node = parse_pred(text)
     if contains(node, "pm"):
         return Outcome.fail("incorrect", "symbolic", text)
-    opts = options_for(gnode, params, degree="radians")
+    opts = options_for(gnode, params, degree="radians" if contains(gnode, "const") and "'pi'" in repr(gnode) else "unit")
     equal, method = scalar_equal(node, gnode, opts, backend)
     if equal is None:
         return Outcome(False, text, method, "undecided")

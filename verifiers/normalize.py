@@ -20,6 +20,8 @@ _UNICODE = {
     "\u00b0": r"\degree ", "\u00b2": "^2", "\u00b3": "^3", "\u00b9": "^1", "\u2009": " ", "\u00a0": " ",
     "\u202f": " ", "\u2208": r"\in ", "\u00b1": r"\pm ", "\u2213": r"\mp ", "\u27e8": r"\langle ",
     "\u27e9": r"\rangle ", "\u2061": "", "\u200b": "", "\uff0c": ",", "\uff1a": ":",
+    "\u00bd": r"\frac{1}{2}", "\u2153": r"\frac{1}{3}", "\u2154": r"\frac{2}{3}", "\u00bc": r"\frac{1}{4}",
+    "\u00be": r"\frac{3}{4}", "\u2155": r"\frac{1}{5}", "\u215b": r"\frac{1}{8}",
 }
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 _FONT = re.compile(r"\\(?:mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm|textbf|textit|emph|mathbb)\s*\{")
@@ -27,8 +29,8 @@ _FONT_BARE = re.compile(r"\\(?:mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|bol
 _TEXT = re.compile(r"\\(?:text|textrm|textnormal|mbox|hbox)\s*\{")
 _OPERATORNAME = re.compile(r"\\operatorname\*?\s*\{\s*([A-Za-z]+)\s*\}")
 _SIZED = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![A-Za-z])\s*")
-_DROP = re.compile(r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits|!)(?![A-Za-z])|\\(?:displaystyle|textstyle)")
-_SPACES = re.compile(r"\\(?:quad|qquad|enspace|thinspace|medspace|thickspace|[;: ])(?![A-Za-z])|~")
+_DROP = re.compile(r"(?<!\\)\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits|!)(?![A-Za-z])|\\(?:displaystyle|textstyle)")
+_SPACES = re.compile(r"(?<!\\)\\(?:quad|qquad|enspace|thinspace|medspace|thickspace|[;: ])(?![A-Za-z])|~")
 _FRAC = re.compile(r"\\(?:dfrac|tfrac|cfrac)(?![A-Za-z])")
 _BINOM = re.compile(r"\\(?:dbinom|tbinom)(?![A-Za-z])")
 _DEGREE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![A-Za-z])|\\circ(?![A-Za-z])|\^\s*\{\s*\\degree\s*\}|\\textdegree")

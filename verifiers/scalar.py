@@ -17,12 +17,13 @@ from typing import NamedTuple, Protocol
 
 from .errors import NeedsSymbolic, ParseError
 from .exact import decimal_literal, round_half_away, truncate, try_evaluate
-from .normalize import clean, join_digit_groups, last_side, strip_units, unwrap_text
+from .normalize import clean, has_top_level, join_digit_groups, last_side, strip_units, unwrap_text
 from .parser import free_symbols, parse
 
 MIN_APPROX_DIGITS = 6
 _PLAIN_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*[+-]?\d+)?\s*$")
 _CONST_LETTERS = ("e", "i")
+_SEVERAL = re.compile(r",|;|\bor\b|\band\b|\\text\{\s*(?:or|and)\s*\}")
 
 
 class Options(NamedTuple):
@@ -59,12 +60,15 @@ FAST = FastBackend()
 
 
 def prepare(text: str, numeric: bool) -> str:
-    """Clean an extracted answer for scalar parsing (units, ``x =``, digit groups, ``\\text``)."""
+    """Clean an extracted answer for scalar parsing (units, ``x =``, digit groups, ``\\text``).
+    Several answers ("x = 5 or x = 6", "5, 6") are refused rather than reduced to the last one."""
     text = clean(text)
     for _ in range(2):
         if numeric:
             text = join_digit_groups(text)
         text = strip_units(text, words=numeric)
+        if has_top_level(text, _SEVERAL):
+            raise ParseError("several answers")
         text = last_side(text)
     return unwrap_text(text).strip()
 
@@ -110,6 +114,8 @@ def non_constant_symbols(node: tuple, opts: Options) -> set[str]:
 
 def scalar_equal(pred: tuple, gold: tuple, opts: Options, backend: Backend) -> tuple[bool | None, str]:
     """(equal?, method). ``None`` means undecided (counted as incorrect)."""
+    if pred == gold:  # identical trees (also covers oo = oo, which no evaluator can compare)
+        return True, "exact"
     pv = try_evaluate(pred, opts.percent, opts.degree)
     gv = try_evaluate(gold, opts.percent, opts.degree)
     dec = decimal_literal(pred)

@@ -43,7 +43,8 @@ def to_sympy(node: tuple, opts, symbols: dict | None = None):
         if name in opts.constants:
             return sympy.E if name == "e" else sympy.I
         if name not in symbols:
-            symbols[name] = sympy.Symbol(name, positive=True) if opts.positive else sympy.Symbol(name)
+            # variables are real (as in the random-point test); positive when the record says so
+            symbols[name] = sympy.Symbol(name, positive=True) if opts.positive else sympy.Symbol(name, real=True)
         return symbols[name]
     if kind == "const":
         return {"pi": sympy.pi, "E": sympy.E, "I": sympy.I, "oo": sympy.oo, "zoo": sympy.zoo}[node[1]]
