@@ -107,18 +107,18 @@ class GeometryPerpendicularIntersection(Family):
     description = "Count perpendicular pairs among drawn diagonals of a regular polygon that really meet"
     answer_type = "int"
     levels = {
-        1: {"diagonals": (6, 7), "sides": (6, 15)},
-        2: {"diagonals": (8, 9), "sides": (6, 15)},
-        3: {"diagonals": (10, 11), "sides": (6, 15)},
-        4: {"diagonals": (12, 13), "sides": (6, 15)},
-        5: {"diagonals": (14, 15), "sides": (6, 15)},
+        1: {"diagonals": (6, 7), "polygon_n": (6, 15)},
+        2: {"diagonals": (8, 9), "polygon_n": (6, 15)},
+        3: {"diagonals": (10, 11), "polygon_n": (6, 15)},
+        4: {"diagonals": (12, 13), "polygon_n": (6, 15)},
+        5: {"diagonals": (14, 15), "polygon_n": (6, 15)},
     }
     odd_keep_probability = 0.05
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
         k = rng.randint(*knobs["diagonals"])
-        sizes = [n for n in range(knobs["sides"][0], knobs["sides"][1] + 1) if _diagonal_count(n) >= k]
+        sizes = [n for n in range(knobs["polygon_n"][0], knobs["polygon_n"][1] + 1) if _diagonal_count(n) >= k]
         n = rng.choice(sizes)
         if n % 2 == 1 and rng.random() >= self.odd_keep_probability:
             raise Reject("odd polygon (kept only 5% of the time)")

@@ -60,16 +60,16 @@ class GeometryPolygonChords(Family):
     description = "Distinct crossing points or regions made by diagonals of a regular polygon (concurrency counted exactly)"
     answer_type = "int"
     levels = {
-        1: {"sides": (6, 8), "diagonals": (3, 4)},
-        2: {"sides": (8, 10), "diagonals": (5, 6)},
-        3: {"sides": (10, 12), "diagonals": (7, 8)},
-        4: {"sides": (12, 14), "diagonals": (9, 10)},
-        5: {"sides": (14, 16), "diagonals": (11, 12)},
+        1: {"polygon_n": (6, 8), "diagonals": (3, 4)},
+        2: {"polygon_n": (8, 10), "diagonals": (5, 6)},
+        3: {"polygon_n": (10, 12), "diagonals": (7, 8)},
+        4: {"polygon_n": (12, 14), "diagonals": (9, 10)},
+        5: {"polygon_n": (14, 16), "diagonals": (11, 12)},
     }
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
-        n = rng.randint(*knobs["sides"])
+        n = rng.randint(*knobs["polygon_n"])
         k = rng.randint(*knobs["diagonals"])
         pool = all_diagonals(n)
         chosen: list[tuple[int, int]] = []

@@ -106,11 +106,11 @@ class GeometryPolygonColor(Family):
     domain = "geometry"
     description = "Red/blue vertex colourings of a regular polygon under rotation: landing counts and completions"
     answer_type = "int"
-    levels = {1: {"sides": (6, 7)}, 2: {"sides": (8, 9)}, 3: {"sides": (10, 11)}, 4: {"sides": (12, 13)},
-              5: {"sides": (14, 15)}}
+    levels = {1: {"polygon_n": (6, 7)}, 2: {"polygon_n": (8, 9)}, 3: {"polygon_n": (10, 11)}, 4: {"polygon_n": (12, 13)},
+              5: {"polygon_n": (14, 15)}}
 
     def generate(self, rng: random.Random, level: int) -> Problem:
-        n = rng.randint(*self.levels[level]["sides"])
+        n = rng.randint(*self.levels[level]["polygon_n"])
         x = rng.choice(COLOURS)
         variant = rng.choices(("complete", "after", "best"), weights=(0.4, 0.2, 0.4))[0]
         share = rng.uniform(0.25, 0.5)  # expected fraction of x vertices

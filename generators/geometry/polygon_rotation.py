@@ -67,18 +67,18 @@ class GeometryPolygonRotation(Family):
     description = "Regions with s sides after superimposing a rotated copy of a diagonal drawing in a regular polygon"
     answer_type = "int"
     levels = {
-        1: {"diagonals": (2, 2), "sides": (6, 11)},
-        2: {"diagonals": (3, 3), "sides": (6, 11)},
-        3: {"diagonals": (4, 4), "sides": (6, 11)},
-        4: {"diagonals": (5, 5), "sides": (6, 11)},
-        5: {"diagonals": (6, 6), "sides": (6, 11)},
-        6: {"diagonals": (7, 12), "sides": (20, 24)},
+        1: {"diagonals": (2, 2), "polygon_n": (6, 11)},
+        2: {"diagonals": (3, 3), "polygon_n": (6, 11)},
+        3: {"diagonals": (4, 4), "polygon_n": (6, 11)},
+        4: {"diagonals": (5, 5), "polygon_n": (6, 11)},
+        5: {"diagonals": (6, 6), "polygon_n": (6, 11)},
+        6: {"diagonals": (7, 12), "polygon_n": (20, 24)},
     }
     test_items = 30  # levels 5-6 take 20-65 ms an item; the slow suite runs 200 per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
-        n = rng.randint(*knobs["sides"])
+        n = rng.randint(*knobs["polygon_n"])
         k = rng.randint(*knobs["diagonals"])
         r = rng.randint(1, n - 1)
         diagonals = sample_diagonals(rng, n, k)

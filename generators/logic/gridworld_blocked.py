@@ -168,7 +168,7 @@ class LogicGridworldBlocked(Family):
         4: {"size": (30, 39)},
         5: {"size": (40, 49)},
     }
-    test_items = 60  # levels 4-5 take ~0.1 s an item; the slow suite runs 200 per level
+    test_items = 60  # levels 4-5 take 15-40 ms an item; the slow suite runs 200 per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         lo, hi = self.levels[level]["size"]

@@ -95,10 +95,19 @@ def test_blocked_large_levels_200_items(level):
     _check_blocked_records(_items("logic_gridworld_blocked", level, 200), lo, hi)
 
 
-def test_blocked_same_seed_same_bytes():
-    a = [r.to_json() for r in _items("logic_gridworld_blocked", 3, 5, seed=3)]
-    b = [r.to_json() for r in _items("logic_gridworld_blocked", 3, 5, seed=3)]
-    c = [r.to_json() for r in _items("logic_gridworld_blocked", 3, 5, seed=4)]
+LOGIC_FAMILIES = ["logic_gridworld_blocked", "logic_gridworld_knight_move", "logic_gridworld_rookmove",
+                  "logic_puzzles_grid_chip", "logic_zebralogic"]
+
+
+@pytest.mark.parametrize("name", LOGIC_FAMILIES)
+def test_logic_families_are_deterministic_and_leave_global_random_alone(name):
+    random.seed(321)
+    expected = random.random()
+    random.seed(321)
+    a = [r.to_json() for r in _items(name, 3, 4, seed=3)]
+    assert random.random() == expected
+    b = [r.to_json() for r in _items(name, 3, 4, seed=3)]
+    c = [r.to_json() for r in _items(name, 3, 4, seed=4)]
     assert a == b and a != c
 
 

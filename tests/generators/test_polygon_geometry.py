@@ -211,7 +211,7 @@ def test_polygon_chords_200_items_per_level(level):
     assert {r.params["ask"] for r in recs} == {"points", "regions"}
     for r in recs:
         p = r.params
-        assert knobs["sides"][0] <= p["n"] <= knobs["sides"][1]
+        assert knobs["polygon_n"][0] <= p["n"] <= knobs["polygon_n"][1]
         assert knobs["diagonals"][0] <= len(p["diagonals"]) <= knobs["diagonals"][1]
         if p["ask"] == "regions":
             assert r.answer >= len(p["diagonals"]) + 1
@@ -260,7 +260,7 @@ def test_polygon_color_hand_computed_cases():
 
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
 def test_polygon_color_200_items_per_level(level):
-    lo, hi = registry.get_family("geometry_polygon_color").levels[level]["sides"]
+    lo, hi = registry.get_family("geometry_polygon_color").levels[level]["polygon_n"]
     recs = _items("geometry_polygon_color", level, 200)
     assert {r.params["variant"] for r in recs} == {"complete", "after", "best"}
     for r in recs:
@@ -271,3 +271,22 @@ def test_polygon_color_200_items_per_level(level):
             assert p["colours"].count("uncoloured") == 3 and 0 <= r.answer <= 8
         else:
             assert 0 <= r.answer <= p["colours"].count(p["colour"])
+
+
+# ---------------------------------------------------------------- all polygon families
+
+POLYGON_FAMILIES = ["geometry_perpendicular_intersection", "geometry_polygon_rotation", "geometry_polygon_chords",
+                    "geometry_polygon_color"]
+
+
+@pytest.mark.parametrize("name", POLYGON_FAMILIES)
+def test_polygon_families_are_deterministic_and_leave_global_random_alone(name):
+    random.seed(123)
+    expected = random.random()
+    random.seed(123)
+    top = registry.get_family(name).level_range[-1]
+    a = [r.to_json() for r in _items(name, top, 4, seed=1)]
+    assert random.random() == expected
+    b = [r.to_json() for r in _items(name, top, 4, seed=1)]
+    c = [r.to_json() for r in _items(name, top, 4, seed=2)]
+    assert a == b and a != c
