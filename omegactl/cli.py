@@ -174,8 +174,6 @@ def eval_cmd(
     """Evaluate a model on a suite or problem file; resumable; ends with an ID→OOD table."""
     import os
 
-    from click.core import ParameterSource
-
     from omegactl.config import build_config, load_config_file, parse_kv
     from omegactl.evaluate import EvalRun
     from omegactl.redact import Redactor
@@ -186,7 +184,7 @@ def eval_cmd(
                  "temperature", "top_p", "max_tokens", "seed", "system_prompt", "concurrency", "request_timeout",
                  "retry_budget", "max_retries", "max_error_rate", "out"):
         value = ctx.params[name]
-        if value is not None and ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE:
+        if value is not None and getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE":
             given[name] = value
     if model_args is not None:
         given["model_args"] = parse_kv(model_args, "--model-args")

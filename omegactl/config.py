@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from omegactl.errors import UserError
 
-# fields that define what a run measures: resuming with any of them changed is refused
+# fields that define what a run measures: resuming with any of them changed is refused (the base URL is
+# transport, not identity: a resumed run may reach the same model on another host or port)
 IDENTITY_FIELDS = (
-    "model", "model_args", "base_url", "samples", "temperature", "top_p", "max_tokens", "seed",
+    "model", "model_args", "samples", "temperature", "top_p", "max_tokens", "seed",
     "system_prompt", "gen_kwargs",
 )
 

@@ -114,8 +114,13 @@ class RunStats:
 
 
 def _error_kind(err: str) -> str:
-    head = err.split(":", 1)[0].strip()
-    return head[:80] or "error"
+    """A short grouping key for an error line, e.g. ``server_error HTTP 500`` or ``timeout``."""
+    import re
+
+    m = re.match(r"\s*([\w.\- ]{1,40}?)\s*:\s*(HTTP \d{3})?", err)
+    if not m:
+        return err.strip()[:60] or "error"
+    return " ".join(x for x in m.groups() if x)
 
 
 class EvalRun:

@@ -45,7 +45,7 @@ def write_run(path: Path, problems: list[ProblemRecord], p_correct, *, samples: 
             "verifier_version": verifier,
         }))
     folder.samples_path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-    identity = {"model": model, "model_args": {}, "base_url": None, "samples": samples, "temperature": 0.0, "top_p": 1.0,
+    identity = {"model": model, "model_args": {}, "samples": samples, "temperature": 0.0, "top_p": 1.0,
                 "max_tokens": 256, "seed": 0, "system_prompt": system_prompt, "gen_kwargs": {}}
     folder.write_manifest({
         "identity": identity, "model": model, "status": status, "verifier_version": verifier,
