@@ -30,7 +30,7 @@ _LATER_KINDS = ("plain", "symmetric")
 
 _WORDINGS = (
     "Let A be the {kind}{n}x{n} matrix {m}. Compute {stat}, where A^{p} = A·A·…·A ({p} factors). Give an integer.",
-    "For A = {m}, what is {stat}? Here A^{p} means A multiplied by itself {p} times.",
+    "For A = {m}, what is {stat}? Here A^{p} is the product of {p} copies of A.",
     "Raise the {kind}matrix A = {m} to the power {p} and report {stat}.",
 )
 
