@@ -196,13 +196,13 @@ class LocalServer:
 
 
 # -- process-wide cleanup ------------------------------------------------------------------------------
-_LIVE: dict[int, subprocess.Popen] = {}
+_LIVE: dict[int, LocalServer] = {}
 _HOOKS_INSTALLED = False
 _PREVIOUS_HANDLERS: dict[int, object] = {}
 
 
 def _register(server: LocalServer) -> None:
-    _LIVE[server.proc.pid] = server.proc
+    _LIVE[server.proc.pid] = server
     _install_hooks()
 
 
@@ -211,15 +211,10 @@ def _unregister(pid: int) -> None:
 
 
 def stop_all_servers() -> None:
-    """Terminate every live child server (used by atexit and the signal handlers)."""
-    for pid, proc in list(_LIVE.items()):
+    """Stop every live child server and remove its log dir (atexit and the signal handlers)."""
+    for pid, server in list(_LIVE.items()):
         _LIVE.pop(pid, None)
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        server.stop()
 
 
 def _on_signal(signum: int, frame: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,6 +132,8 @@ def test_startup_failure_reports_the_log_and_leaves_no_process(tmp_path):
     message = str(info.value)
     assert "did not start" in message and "exited with code" in message and "last server log lines" in message
     assert server.proc is None and not local_server._LIVE
+    assert server.log_path.exists() and str(server.log_path) in message  # kept for the user to read
+    shutil.rmtree(server.log_dir)
 
 
 SCRIPT = """
@@ -138,7 +141,7 @@ import sys, time
 sys.path.insert(0, {repo!r})
 from models import load_backend
 backend = load_backend("local")
-print(backend.server.pid, flush=True)
+print(backend.server.pid, backend.server.log_dir, flush=True)
 time.sleep(120)
 """
 
@@ -149,13 +152,16 @@ time.sleep(120)
 def test_server_dies_with_its_parent(how):
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT.format(repo=str(REPO))], stdout=subprocess.PIPE, text=True)
     try:
-        pid = int(proc.stdout.readline())
+        pid, log_dir = proc.stdout.readline().split()
+        pid = int(pid)
         assert alive(pid)
         os.kill(proc.pid, how)
         proc.wait(timeout=20)
         if how == signal.SIGTERM:
             assert proc.returncode == 128 + signal.SIGTERM  # our handler ran and exited cleanly
+            assert not Path(log_dir).exists()  # and the atexit cleanup removed the server log dir
         assert wait_gone(pid, 10.0), f"llama.cpp server {pid} outlived its parent after {how.name}"
+        shutil.rmtree(log_dir, ignore_errors=True)  # nothing can clean up after a SIGKILLed parent
     finally:
         if proc.poll() is None:
             proc.kill()
