@@ -38,7 +38,8 @@ def _dot(u, v):
 
 
 def _dist(ctx, p, q):
-    return ctx.sqrt((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2)
+    dx, dy = p[0] - q[0], p[1] - q[1]
+    return ctx.sqrt(dx * dx + dy * dy)
 
 
 def _point(p):
@@ -102,7 +103,7 @@ def _line_circle_points(ctx, line, circ):
     """Both meeting points of a line and a circle, by the quadratic in the line parameter."""
     w = (line[0] - circ[0], line[1] - circ[1])
     b = w[0] * line[2] + w[1] * line[3]
-    c = w[0] * w[0] + w[1] * w[1] - circ[2] ** 2
+    c = w[0] * w[0] + w[1] * w[1] - circ[2] * circ[2]
     h = abs(w[0] * line[3] - w[1] * line[2])  # distance from the centre to the line
     if circ[2] - h < TANGENT_REL * circ[2]:
         raise Degenerate("line misses or nearly touches the circle")

@@ -56,6 +56,7 @@ class _ConstructionFamily(Family):
     answer_type = f"decimal:{PLACES}"
     levels = LEVELS
     group = "basic"
+    test_items = 25  # items per level in the shared default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]

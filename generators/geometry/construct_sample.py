@@ -43,16 +43,17 @@ BASIC_WEIGHTS = {
 GROUP_WEIGHTS = {
     "circle": {
         "circle_center_radius": 1.0, "circle_center_point": 1.5, "circle_three_points": 1.2,
-        "circle_tangent_line": 0.8, "center": 0.6, "intersect_line_circle": 3.0,
+        "circle_tangent_line": 1.2, "center": 1.0, "intersect_line_circle": 3.0,
         "intersect_circles": 2.0, "tangent_point": 1.2, "tangent_line": 1.0,
     },
     "triangle": {
         "point_two_distances": 1.0, "equilateral_point": 1.0, "triangle": 2.5, "centroid": 1.5,
-        "circumcenter": 1.5, "incenter": 1.5, "orthocenter": 1.5, "circumcircle": 0.8, "incircle": 0.8,
+        "circumcenter": 1.5, "incenter": 1.5, "orthocenter": 1.5, "circumcircle": 1.2, "incircle": 1.2,
+        "intersect_line_circle": 1.5,  # so that circumcircles and incircles get used, not only measured
     },
     "polygon": {
         "regular_polygon_vertex": 0.8, "regular_polygon_side": 0.8,
-        "rotate_polygon": 0.8, "polygon_circumcircle": 0.6, "polygon_incircle": 0.6,
+        "rotate_polygon": 0.8, "polygon_circumcircle": 1.0, "polygon_incircle": 1.0, "intersect_line_circle": 1.5,
     },
 }
 
@@ -99,7 +100,8 @@ class ProgramBuilder:
         return chosen
 
     # -- screening helpers
-    def _dist(self, env, p, q) -> float:
+    @staticmethod
+    def _dist(p, q) -> float:
         return ((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2) ** 0.5
 
     def points_on_line(self, line_id: str) -> list[str]:
@@ -113,7 +115,7 @@ class ProgramBuilder:
     def points_on_circle(self, circle_id: str) -> list[str]:
         out = []
         for p in self.by_type[POINT]:
-            if all(abs(self._dist(env, env[p], env[circle_id]) - env[circle_id][2]) < SAME_TOL
+            if all(abs(self._dist(env[p], env[circle_id]) - env[circle_id][2]) < SAME_TOL
                    for env in self.envs):
                 out.append(p)
         return out
@@ -122,7 +124,7 @@ class ProgramBuilder:
         for env in self.envs:
             x, y = env[a], env[b]
             if etype == POINT:
-                if self._dist(env, x, y) > SAME_TOL:
+                if self._dist(x, y) > SAME_TOL:
                     return False
             elif etype == LINE:
                 if abs(x[2] * y[3] - x[3] * y[2]) > SAME_TOL:
@@ -130,7 +132,7 @@ class ProgramBuilder:
                 if abs((y[0] - x[0]) * x[3] - (y[1] - x[1]) * x[2]) > SAME_TOL:
                     return False
             elif etype == CIRCLE:
-                if self._dist(env, x, y) > SAME_TOL or abs(x[2] - y[2]) > SAME_TOL:
+                if self._dist(x, y) > SAME_TOL or abs(x[2] - y[2]) > SAME_TOL:
                     return False
             else:
                 return False
@@ -246,7 +248,7 @@ class ProgramBuilder:
             pts = self.distinct_points(2)
             if pts is None:
                 return None
-            nums = self.triangle_sides(self._dist(None, self.envs[0][pts[0]], self.envs[0][pts[1]]))
+            nums = self.triangle_sides(self._dist(self.envs[0][pts[0]], self.envs[0][pts[1]]))
             return None if nums is None else (pts, nums, [rng.choice(("ccw", "cw"))])
         if op == "equilateral_point":
             pts = self.distinct_points(2)
@@ -313,7 +315,7 @@ def seed_program(builder: ProgramBuilder, family_group: str) -> None:
     (b,) = builder.add("point_at_distance", [a], [rng.randint(3, 12)])
     if family_group == "triangle":
         if choice < 0.7:
-            sides = builder.triangle_sides(builder._dist(None, builder.envs[0][a], builder.envs[0][b]))
+            sides = builder.triangle_sides(builder._dist(builder.envs[0][a], builder.envs[0][b]))
             out = builder.add("point_two_distances", [a, b], sides, ["ccw"])
         else:
             out = builder.add("equilateral_point", [a, b], [], ["ccw"])
