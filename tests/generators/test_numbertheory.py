@@ -48,7 +48,7 @@ def test_ordered_lte_counts_a_zero_regression():
 
 
 def test_ordered_lte_aime_2025_triples():
-    # AIME 2025 I #15: triples 1 <= a, b, c <= 3^6 with 3^7 | a^3 + b^3 + c^3 -> N mod 1000 = 735
+    # AIME 2025: triples 1 <= a, b, c <= 3^6 with 3^7 | a^3 + b^3 + c^3 -> N mod 1000 = 735
     params = {"template": "power_sum", "coeffs": [1, 1, 1], "base": 3, "p": 6, "q": 7, "lo": 1}
     assert true_count(params) % 1000 == 735
     assert independent_count(params) == true_count(params)
@@ -127,7 +127,7 @@ def _literal_least_prime(k: int, c: int, a: int) -> int:
 
 
 def test_lte_qr_aime_2024_least_prime_fourth_power():
-    # AIME 2024 I #13: least p with p^2 | n^4 + 1 is 17; least m with 17^2 | m^4 + 1 is 110
+    # AIME 2024: least p with p^2 | n^4 + 1 is 17; least m with 17^2 | m^4 + 1 is 110
     params = {"template": "least_prime_root", "k": 4, "c": 1, "a": 2, "max_prime": 40}
     assert compute_answer(params) == 110 == scan_answer(params)
 
@@ -215,3 +215,96 @@ def test_lte_qr_items_are_checked_and_well_formed(level):
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
 def test_lte_qr_200_items_per_level(level):
     assert len(_records("numbertheory_lte_qr", level, 200)) == 200
+
+
+# ------------------------------------------------------------------ numbertheory_qr_sum
+import numpy as np  # noqa: E402
+
+from generators.numbertheory.digit_properties import (  # noqa: E402
+    TEMPLATES,
+    holds_by_text,
+    mask_by_digit_matrix,
+    mask_by_place_values,
+)
+from generators.numbertheory.qr_sum import find_kth, quotient_plus_remainder  # noqa: E402
+
+QR = "numbertheory_qr_sum"
+
+
+def _literal_kth(params: dict) -> int:
+    d = params["d"]
+    candidates = range(10**d - 1, 10 ** (d - 1) - 1, -1) if params["largest"] else range(10 ** (d - 1), 10**d)
+    hits = [n for n in candidates if holds_by_text(params["template"], n, params)]
+    return hits[params["k"] - 1]
+
+
+def test_qr_sum_aime_2024_digit_change():
+    # AIME 2024: greatest 4-digit N with every one-digit change to 1 divisible by 7 is 5694; Q + R = 5 + 694
+    params = {"template": "one_digit_change", "d": 4, "k": 1, "largest": True, "m": 7, "t": 1, "s": 3}
+    fam = registry.get_family(QR)
+    assert find_kth(params) == 5694 and fam.solve(params) == 699 and fam.check(params, 699)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_digit_property_implementations_agree(template):
+    rng = random.Random(template)
+    for d in (1, 2, 3, 4):
+        params = {"m": rng.randint(2, 13), "t": rng.randint(1, 9)}
+        values = np.arange(10 ** (d - 1), 10**d)
+        by_place = mask_by_place_values(template, values, d, params)
+        assert np.array_equal(by_place, mask_by_digit_matrix(template, values, d, params))
+        assert by_place.tolist() == [holds_by_text(template, int(v), params) for v in values]
+
+
+def test_qr_sum_one_digit_numbers_are_well_defined_regression():
+    # OMEGA: d = 1 crashed (int('')); with 10^0 the quotient is N and the remainder 0
+    params = {"template": "digit_sum", "d": 1, "k": 1, "largest": True, "m": 4, "s": 0}
+    fam = registry.get_family(QR)
+    assert find_kth(params) == 8 and fam.solve(params) == 8 and fam.check(params, 8)
+
+
+def test_qr_sum_keeps_zero_remainder_regression():
+    # OMEGA dropped answers with R = 0 (or Q = 0). Largest 3-digit N with N and its reversal divisible by 11:
+    # 990 (reversal 99); divided by 10 that is Q = 99, R = 0, so Q + R = 99
+    params = {"template": "reversal", "d": 3, "k": 1, "largest": True, "m": 11, "s": 1}
+    fam = registry.get_family(QR)
+    assert find_kth(params) == 990 and quotient_plus_remainder(990, 1) == 99
+    assert fam.solve(params) == 99 and fam.check(params, 99)
+
+
+def test_qr_sum_excludes_zero_digits_explicitly_regression():
+    # OMEGA: digit 0 made the lcm 0 and the number was skipped silently. Here the rule is stated: the smallest
+    # 2-digit N with no digit 0, divisible by its digits and by 5 is 15 (10 is excluded by its 0)
+    params = {"template": "digit_divisible", "d": 2, "k": 1, "largest": False, "m": 5, "s": 1}
+    assert find_kth(params) == 15 and registry.get_family(QR).solve(params) == 1 + 5
+    for rec in _records(QR, 4, 60):
+        if rec.params["template"] == "digit_divisible":
+            assert "no digit of N is 0" in rec.question
+
+
+def test_qr_sum_direction_matches_wording_regression():
+    # OMEGA: the chained template said "maximum N" but searched for the minimum; here every generated item is
+    # re-solved by reading its question literally (plain loops over the whole d-digit range)
+    for level in (1, 2, 3):
+        for rec in _records(QR, level, 30):
+            p = rec.params
+            word = "largest" if p["largest"] else "smallest"
+            assert word in rec.question and ("smallest" if p["largest"] else "largest") not in rec.question
+            n = _literal_kth(p)
+            assert rec.answer == n // 10 ** p["s"] + n % 10 ** p["s"]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_qr_sum_items_are_checked_and_well_formed(level):
+    fam = registry.get_family(QR)
+    for rec in _records(QR, level, 20):
+        p = rec.params
+        assert p["d"] in fam.levels[level]["digits"] and 1 <= p["s"] <= p["d"] - 1
+        assert f"{p['d']}-digit" in rec.question and "Q + R" in rec.question
+        assert json.loads(json.dumps(p)) == p
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_qr_sum_200_items_per_level(level):
+    assert len(_records(QR, level, 200)) == 200
