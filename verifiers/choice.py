@@ -52,7 +52,8 @@ def resolve(pred_text: str, params: dict) -> tuple[int | None, str]:
     """(option index, how it was read) for a prediction."""
     choices = list(params.get("choices") or []) if params else []
     labels = [str(x) for x in params["labels"]] if params and params.get("labels") else None
-    text = _PREFIX.sub("", _norm(pred_text)).strip()
+    raw = _norm(pred_text)
+    text = _PREFIX.sub("", raw).strip()
     m = _LABEL.match(text)
     if m:
         label = m.group(1) or m.group(2) or m.group(3)
@@ -65,7 +66,8 @@ def resolve(pred_text: str, params: dict) -> tuple[int | None, str]:
             if not choices or index < len(choices):
                 return index, "label"
     if choices:
-        index = _text_index(text, choices)
+        index = _text_index(raw, choices)
+        index = _text_index(text, choices) if index is None else index
         if index is not None:
             return index, "text"
     if _INT.match(text) and not (labels and any(_INT.match(x) for x in labels)):

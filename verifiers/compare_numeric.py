@@ -23,12 +23,20 @@ from .scalar import Backend, Options, gold_node, non_constant_symbols, parse_pre
 from .verdict import Outcome
 
 
-def canonical(value: Fraction) -> int | str:
+_MAX_SHOWN_BITS = 14_000  # Python refuses str() of ints above 4300 digits; such values are not shown
+
+
+def canonical(value: Fraction) -> int | str | None:
+    """int or "p/q" for the ``parsed`` field (None for values too long to print)."""
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_SHOWN_BITS:
+        return None
     return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
-def format_fixed(value: Fraction, places: int) -> str:
+def format_fixed(value: Fraction, places: int) -> str | None:
     value = round_half_away(value, places)
+    if value.numerator.bit_length() > _MAX_SHOWN_BITS:
+        return None
     sign = "-" if value < 0 else ""
     digits = str(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
