@@ -74,7 +74,8 @@ class LetterShuffleProbability(Family):
         return Problem(question=question, params=params)
 
     def solve(self, params: dict[str, Any]) -> int:
-        return answer_from_probability(probability_by_permutations(params["letters"], params["length"], params["event"]))
+        p = probability_by_permutations(params["letters"], params["length"], params["event"])
+        return answer_from_probability(p)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         p = probability_by_formula(params["letters"], params["length"], params["event"])

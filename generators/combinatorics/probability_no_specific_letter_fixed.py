@@ -11,7 +11,7 @@ from generators.registry import register_family
 @register_family
 class ProbabilityNoSpecificLetterFixed(LetterShuffleProbability):
     name = "combinatory_probability_no_specific_letter_fixed"
-    description = "Draw letters into a word, shuffle it: probability that no position that held one letter still holds it"
+    description = "Draw letters into a word, shuffle it: probability that no position that held a given letter keeps it"
     event_kind = "no_letter_fixed"
 
     def draw_event(self, rng: random.Random, letters: dict[str, int]) -> dict[str, Any]:

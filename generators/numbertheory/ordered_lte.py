@@ -42,9 +42,9 @@ BRUTE_LIMIT = 1_000_000  # integers / tuples a check may enumerate outright
 PREFIX_LIMIT = 100_000  # length of the brute-forced prefix when the full range is too long
 MAX_RANGE = 800  # largest upper bound b^p of a power_sum variable (keeps the value-by-value check fast)
 MAX_MODULUS = 2187  # largest b^q in the tuple templates
-COPRIME_MAX = 100
+COPRIME_MAX = 100  # largest U of the coprime template (its check is always brute force)
+MAX_SINGLE_MODULUS = 10**8  # largest b^q of power_divisibility (exact int64 brute force, short scans)
 INNER_TRIES = 20  # draws within one template before the whole item is re-drawn
-MAX_SINGLE_MODULUS = 10**8  # largest b^q of power_divisibility (exact int64 brute force, short scans)  # largest U of the coprime template (its check is always brute force)
 
 _VARS = {2: ("x", "y"), 3: ("x", "y", "z"), 4: ("w", "x", "y", "z")}
 _TUPLE_NAMES = {2: "pairs", 3: "triples", 4: "quadruples"}
@@ -171,8 +171,8 @@ class NumberTheoryOrderedLte(Family):
         names = _VARS[r]
         params = {"template": "power_sum", "coeffs": coeffs, "base": b, "p": p, "q": q, "lo": lo}
         question = (f"Let N be the number of ordered {_TUPLE_NAMES[r]} ({', '.join(names)}) of integers with "
-                    f"{lo} \u2264 {', '.join(names)} \u2264 {render_power(b, p)} such that {render_power_sum(coeffs, b, names)} "
-                    f"is divisible by {render_power(b, q)}.")
+                    f"{lo} \u2264 {', '.join(names)} \u2264 {render_power(b, p)} such that "
+                    f"{render_power_sum(coeffs, b, names)} is divisible by {render_power(b, q)}.")
         return params, question
 
     def _draw_coprime(self, rng):

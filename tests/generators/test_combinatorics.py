@@ -10,7 +10,23 @@ from itertools import permutations
 import pytest
 
 from generators import registry
-from generators.combinatorics.letter_multiset import random_composition, sub_multisets
+from generators.answers import near_rounding_boundary
+from generators.combinatorics.box_counting import (
+    brute_force_distributions,
+    labeled_by_boxes,
+    labeled_by_letters,
+    unlabeled_by_burnside,
+    unlabeled_by_canonical_forms,
+)
+from generators.combinatorics.distribution import distribution_question
+from generators.combinatorics.letter_multiset import random_composition, render_multiset, sub_multisets
+from generators.combinatorics.pattern_expectation import (
+    PATTERN_KINDS,
+    expectation_by_enumeration,
+    expectation_by_linearity,
+    pattern_text,
+)
+from generators.combinatorics.pattern_matching import round_half_up
 from generators.combinatorics.shuffle_events import (
     multiset_derangement_share,
     probability_by_formula,
@@ -18,8 +34,13 @@ from generators.combinatorics.shuffle_events import (
 )
 from generators.settings import make_record
 
-SHUFFLE_FAMILIES = ["combinatory_probability_no_fixed_points", "combinatory_probability_no_specific_letter_fixed",
-                    "combinatory_probability_exactly_n_specific_fixed", "combinatory_probability_at_least_n_specific_fixed"]
+SHUFFLE_FAMILIES = [
+    "combinatory_probability_no_fixed_points",
+    "combinatory_probability_no_specific_letter_fixed",
+    "combinatory_probability_exactly_n_specific_fixed",
+    "combinatory_probability_at_least_n_specific_fixed",
+]
+
 
 
 def _records(name: str, level: int, count: int, seed: int = 11):
@@ -124,15 +145,6 @@ def test_shuffle_200_items_per_level(name, level):
 
 
 # ------------------------------------------------------------------ combinatory_distribution
-from generators.combinatorics.box_counting import (  # noqa: E402
-    brute_force_distributions,
-    labeled_by_boxes,
-    labeled_by_letters,
-    unlabeled_by_burnside,
-    unlabeled_by_canonical_forms,
-)
-from generators.combinatorics.distribution import distribution_question  # noqa: E402
-from generators.combinatorics.letter_multiset import render_multiset  # noqa: E402
 
 
 def test_distribution_hand_cases():
@@ -187,14 +199,6 @@ def test_distribution_200_items_per_level(level):
 
 
 # ------------------------------------------------------------------ combinatory_pattern_matching
-from generators.answers import near_rounding_boundary  # noqa: E402
-from generators.combinatorics.pattern_expectation import (  # noqa: E402
-    PATTERN_KINDS,
-    expectation_by_enumeration,
-    expectation_by_linearity,
-    pattern_text,
-)
-from generators.combinatorics.pattern_matching import round_half_up  # noqa: E402
 
 
 def test_pattern_hand_cases():

@@ -6,6 +6,7 @@ import json
 import random
 from math import gcd
 
+import numpy as np
 import pytest
 
 from generators import registry
@@ -18,7 +19,16 @@ from generators.numbertheory.congruence_counting import (
     least_power_multiplier_by_scan,
     mobius_table,
 )
+from generators.numbertheory.digit_properties import (
+    TEMPLATES,
+    holds_by_text,
+    mask_by_digit_matrix,
+    mask_by_place_values,
+)
+from generators.numbertheory.lte_qr import compute_answer, has_integer_root, scan_answer
 from generators.numbertheory.ordered_lte import independent_count, true_count
+from generators.numbertheory.prime_power_roots import positive_roots, roots_by_lifting, roots_by_scan
+from generators.numbertheory.qr_sum import find_kth, quotient_plus_remainder
 from generators.settings import make_record
 
 
@@ -114,8 +124,6 @@ def test_ordered_lte_200_items_per_level(level):
 
 
 # ------------------------------------------------------------------ numbertheory_lte_qr
-from generators.numbertheory.lte_qr import compute_answer, scan_answer  # noqa: E402
-from generators.numbertheory.prime_power_roots import positive_roots, roots_by_lifting, roots_by_scan  # noqa: E402
 
 
 def _literal_least_prime(k: int, c: int, a: int) -> int:
@@ -159,7 +167,8 @@ def test_lte_qr_largest_root_is_bounded_regression():
         if prm["template"] == "least_prime_largest_root":
             p = _literal_least_prime(prm["k"], prm["c"], prm["a"])
             assert f"m < p^{prm['b']}" in rec.question and rec.answer < p ** prm["b"]
-            assert rec.answer == max(m for m in range(1, p ** prm["b"]) if (m ** prm["k"] + prm["c"]) % p ** prm["b"] == 0)
+            modulus = p ** prm["b"]
+            assert rec.answer == max(m for m in range(1, modulus) if (m ** prm["k"] + prm["c"]) % modulus == 0)
 
 
 def test_lte_qr_least_root_is_positive_regression():
@@ -186,8 +195,6 @@ def test_lte_qr_root_counts_by_hand():
 
 
 def test_integer_root_cases_are_excluded():
-    from generators.numbertheory.lte_qr import has_integer_root
-
     assert has_integer_root(2, -4) and has_integer_root(3, 8) and has_integer_root(3, -27) and has_integer_root(5, -1)
     assert not has_integer_root(2, 4) and not has_integer_root(4, 1) and not has_integer_root(2, -3)
 
@@ -218,15 +225,7 @@ def test_lte_qr_200_items_per_level(level):
 
 
 # ------------------------------------------------------------------ numbertheory_qr_sum
-import numpy as np  # noqa: E402
 
-from generators.numbertheory.digit_properties import (  # noqa: E402
-    TEMPLATES,
-    holds_by_text,
-    mask_by_digit_matrix,
-    mask_by_place_values,
-)
-from generators.numbertheory.qr_sum import find_kth, quotient_plus_remainder  # noqa: E402
 
 QR = "numbertheory_qr_sum"
 
