@@ -48,6 +48,7 @@ class Family(ABC):
     ood_levels: ClassVar[tuple[int, ...] | None] = None  # default: the levels above train_levels
     version: ClassVar[str] = "1"
     max_attempts: ClassVar[int] = 1000  # re-draws per item before giving up
+    test_items: ClassVar[int] = 200  # items per level in the default generic test (the slow test runs 200)
     prompt_suffix: ClassVar[str] = BOXED_SUFFIX
 
     @abstractmethod
