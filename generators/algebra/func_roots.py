@@ -77,29 +77,21 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
             break
         if a.size > MAX_CELLS:
             raise Uncertain("root isolation needs too many cells")
-        v, d = evalf(a, b)
+        n = a.size
+        v, d = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))  # cells, then their end points
+        sa, sb = _sign((v[0][n:2 * n], v[1][n:2 * n])), _sign((v[0][2 * n:], v[1][2 * n:]))
+        v, d = (v[0][:n], v[1][:n]), (d[0][:n], d[1][:n])
         excl = (v[0] > 0) | (v[1] < 0)
         mono = ~excl & ((d[0] > 0) | (d[1] < 0))
-        resolved = excl.copy()
-        idx = np.nonzero(mono)[0]
-        if idx.size:
-            sa = _sign(evalf(a[idx], a[idx])[0])
-            sb = _sign(evalf(b[idx], b[idx])[0])
-            known_lo = zero_at_lo & (a[idx] == lo) & (sa == 0)
-            known_hi = zero_at_hi & (b[idx] == hi) & (sb == 0)
-            ok = (sa != 0) & (sb != 0)
-            root = ok & (sa != sb)
-            if ((known_lo | known_hi) & ~(known_lo & known_hi)).any():
-                # monotone cell with an exact zero at the domain end: no other root inside it
-                pass
-            done = ok | known_lo | known_hi
-            stuck_end = ~done & (((a[idx] == lo) & (sa == 0)) | ((b[idx] == hi) & (sb == 0)))
-            if stuck_end.any():
-                raise Uncertain("a root lies at or too near an end of the interval")
-            resolved[idx[done]] = True
-            for j in idx[root]:
-                out.append((float(a[j]), float(b[j])))
-        rest = ~resolved
+        # a monotone cell ending in a proved exact zero at the domain end holds no other root
+        known = mono & ((zero_at_lo & (a == lo) & (sa == 0)) | (zero_at_hi & (b == hi) & (sb == 0)))
+        ok = mono & (sa != 0) & (sb != 0)
+        stuck_end = mono & ~ok & ~known & (((a == lo) & (sa == 0)) | ((b == hi) & (sb == 0)))
+        if stuck_end.any():
+            raise Uncertain("a root lies at or too near an end of the interval")
+        root = ok & (sa != sb)
+        out += list(zip(a[root].tolist(), b[root].tolist()))
+        rest = ~(excl | ok | known)
         if not rest.any():
             a = a[:0]
             break
@@ -115,25 +107,48 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
     return out
 
 
-def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int = 60,
+def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int = 80,
             rel_width: float = 1e-10) -> list[tuple[float, float]]:
-    """Shrink certified brackets by bisection with certified midpoint signs (all brackets at once)."""
+    """Shrink certified brackets (all at once) with safeguarded secant steps whose signs are certified:
+    two probes straddle the secant estimate; a bracket only ever moves to a certified sign change."""
     if not brackets:
         return []
-    a = np.array([p[0] for p in brackets])
-    b = np.array([p[1] for p in brackets])
-    sa = _sign(evalf(a, a)[0])
+    A = np.array([p[0] for p in brackets])
+    B = np.array([p[1] for p in brackets])
+    live = np.ones(A.size, dtype=bool)
+    halve = np.zeros(A.size, dtype=bool)  # after a one-sided secant step, the next step bisects
     for _ in range(rounds):
-        if (b - a <= rel_width * np.maximum(1.0, np.abs(a))).all():
+        live &= B - A > rel_width * np.maximum(1.0, np.abs(A))
+        if not live.any():
             break
-        m = 0.5 * (a + b)
-        sm = _sign(evalf(m, m)[0])
-        move_a = (sm == sa) & (sm != 0)
-        move_b = (sm == -sa) & (sm != 0)
-        if not (move_a | move_b).any():
-            break
-        a = np.where(move_a, m, a)
-        b = np.where(move_b, m, b)
+        idx = np.nonzero(live)[0]
+        a, b = A[idx], B[idx]
+        n = a.size
+        w = b - a
+        tol = rel_width * np.maximum(1.0, np.abs(a))
+        va = evalf(np.concatenate([a, b]), np.concatenate([a, b]))[0]
+        fa = 0.5 * (va[0][:n] + va[1][:n])
+        fb = 0.5 * (va[0][n:] + va[1][n:])
+        sa = _sign((va[0][:n], va[1][:n]))
+        with np.errstate(all="ignore"):
+            m = a - fa * w / (fb - fa)
+        m = np.where(np.isfinite(m) & ~halve[idx], m, a + 0.5 * w)
+        m = np.clip(m, a + 0.01 * w, b - 0.01 * w)
+        eps = np.maximum(0.01 * w, tol / 4)
+        p = np.maximum(m - eps, a + 0.001 * w)
+        q = np.minimum(m + eps, b - 0.001 * w)
+        vp = evalf(np.concatenate([p, q]), np.concatenate([p, q]))[0]
+        sp_ = _sign((vp[0][:n], vp[1][:n]))
+        sq = _sign((vp[0][n:], vp[1][n:]))
+        both = (sp_ == sa) & (sq == -sa) & (sa != 0)
+        left = ~both & (sp_ == -sa) & (sa != 0)
+        right = ~both & ~left & (sq == sa) & (sp_ == sa) & (sa != 0)
+        moved = both | left | right
+        A[idx] = np.where(both, p, np.where(right, q, a))
+        B[idx] = np.where(both, q, np.where(left, p, b))
+        live[idx] = moved
+        halve[idx] = ~both
+    a, b = A, B
     return list(zip(a.tolist(), b.tolist()))
 
 
@@ -294,13 +309,13 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
                 setattr(res, attr, True)
         found = [br for p, q in parts for br in isolate(vf, p, q, zero_at_lo=res.zero_at_lo and p == lo,
                                                            zero_at_hi=res.zero_at_hi and q == hi)]
-        res.zeros = [Bracket(a, b, "zero") for a, b in tighten(vf, found)]
+        res.zeros = [Bracket(a, b, "zero") for a, b in tighten(vf, found, rel_width=1e-8)]
     if crits:
         df = derivative_evaluator(chains, signs)
         if _point_has_zero(df, lo) or _point_has_zero(df, hi):
             raise Uncertain("a critical point at an end point")
         found = [br for p, q in parts for br in isolate(df, p, q)]
-        res.crits = [Bracket(a, b, "crit") for a, b in tighten(df, found)]
+        res.crits = [Bracket(a, b, "crit") for a, b in tighten(df, found, rel_width=1e-8)]
         res.events = sorted(res.crits + breaks, key=lambda br: br.lo)
         cuts = [lo] + [x for e in res.events for x in (e.lo, e.hi)] + [hi]
         mids = np.array([0.5 * (cuts[2 * i] + cuts[2 * i + 1]) for i in range(len(cuts) // 2)])

@@ -27,8 +27,7 @@ _U = sp.Symbol("u", real=True)
 _SHIFT = 0.3819660112501051  # grid offset, keeps simple rational roots off sample points
 
 
-def _key(comp: dict[str, Any]) -> tuple:
-    return tuple(sorted(comp.items()))
+_COEFFS = sp.symbols("a b c d", real=True)
 
 
 def _derivative(expr: sp.Expr) -> sp.Expr:
@@ -36,19 +35,28 @@ def _derivative(expr: sp.Expr) -> sp.Expr:
     return sp.factor(sp.together(sp.diff(expr, _U)))
 
 
-@lru_cache(maxsize=4096)
-def _np_component(key: tuple) -> tuple[Callable, Callable]:
+@lru_cache(maxsize=None)
+def _kind_functions(kind: str, backend: str) -> tuple[Callable, Callable, tuple[str, ...]]:
+    """(c, c', coefficient names) of a component kind, lambdified once with symbolic coefficients."""
+    names = ("a", "b", "c", "d")[: {"lin": 2, "exp": 3, "quad": 3, "abs": 3}.get(kind, 4)]
+    comp = {"kind": kind, **dict(zip(names, _COEFFS))}
+    expr = component_expr(comp, _U)
+    args = (_U, *_COEFFS[: len(names)])
+    return (sp.lambdify(args, expr, modules=backend), sp.lambdify(args, _derivative(expr), modules=backend),
+            names)
+
+
+def _np_component(comp: dict[str, Any]) -> tuple[Callable, Callable]:
     """(c, c') of one component as numpy functions of u (c' differentiated by sympy)."""
-    expr = component_expr(dict(key), _U)
-    fn = sp.lambdify(_U, expr, modules="numpy")
-    dfn = sp.lambdify(_U, _derivative(expr), modules="numpy")
-    return (lambda u: fn(u) + 0 * u), (lambda u: dfn(u) + 0 * u)
+    fn, dfn, names = _kind_functions(comp["kind"], "numpy")
+    coeffs = [comp[n] for n in names]
+    return (lambda u: fn(u, *coeffs) + 0 * u), (lambda u: dfn(u, *coeffs) + 0 * u)
 
 
-@lru_cache(maxsize=4096)
-def _mp_component(key: tuple) -> tuple[Callable, Callable]:
-    expr = component_expr(dict(key), _U)
-    return sp.lambdify(_U, expr, modules="mpmath"), sp.lambdify(_U, _derivative(expr), modules="mpmath")
+def _mp_component(comp: dict[str, Any]) -> tuple[Callable, Callable]:
+    fn, dfn, names = _kind_functions(comp["kind"], "mpmath")
+    coeffs = [comp[n] for n in names]
+    return (lambda u: fn(u, *coeffs)), (lambda u: dfn(u, *coeffs))
 
 
 def grid(lo: float, hi: float, spacing: float) -> np.ndarray:
@@ -100,7 +108,7 @@ def scan(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, spac
                     where += [(int(i), ci, k) for i in np.nonzero(cells)[0]]
                 elif comp["kind"] == "rat":
                     pole |= _sign_change(comp["c"] * u + comp["d"])
-                fn, dfn = _np_component(_key(comp))
+                fn, dfn = _np_component(comp)
                 u, du = fn(u), dfn(u) * du
                 bad = ~np.isfinite(u) | ~np.isfinite(du)
                 pole |= bad[:-1] | bad[1:]
@@ -153,7 +161,7 @@ def monotone_runs(sc: Scan, direction: int) -> int:
 def _mp_chain(ch: Chain, x, upto: int | None = None):
     u, du = x, mpmath.mpf(1)
     for comp in ch[: upto if upto is not None else len(ch)]:
-        fn, dfn = _mp_component(_key(comp))
+        fn, dfn = _mp_component(comp)
         u, du = fn(u), dfn(u) * du
     return u, du
 
@@ -214,7 +222,7 @@ def np_function(chains: list[Chain], signs: tuple[int, ...]) -> Callable[[np.nda
         for ch, s in zip(chains, signs):
             u = x
             for comp in ch:
-                u = _np_component(_key(comp))[0](u)
+                u = _np_component(comp)[0](u)
             total += s * u
         return total
     return f

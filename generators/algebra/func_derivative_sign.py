@@ -1,0 +1,52 @@
+"""algebra_func_derivative_sign: on how many maximal open intervals f' > 0 (or f' < 0) on (-10, 10).
+
+The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles;
+its connected components are counted. Solve: certified events (critical points, corners, poles) and a
+certified sign of f' on each gap between them. Check: independent scan of the sampled f' sign with
+corner and pole cells read off the stage arguments.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generators.algebra import func_scan as scan
+from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_roots import analyze
+from generators.registry import register_family
+
+ASKS = {"increasing": (1, "f'(x) > 0"), "decreasing": (-1, "f'(x) < 0")}
+_WORDINGS = (
+    "Let {f}. Consider the set of $x$ in the open interval $({lo}, {hi})$ at which $f$ is differentiable and "
+    "${cond}$. Into how many maximal open intervals does this set split? Answer with an integer.",
+    "For {f}, how many maximal connected open intervals inside $({lo}, {hi})$ satisfy ${cond}$ at every "
+    "point? Points where $f$ is undefined or not differentiable separate intervals. Give an integer.",
+)
+
+
+@register_family
+class FuncDerivativeSign(FuncFamily):
+    name = "algebra_func_derivative_sign"
+    description = "Number of maximal intervals in (-10, 10) where f' > 0 (or < 0) for a composite function"
+    answer_type = "int"
+    levels = ladder(min_count=2, max_count=40)
+
+    def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],
+                "ask": rng.choice(sorted(ASKS))}
+
+    def question(self, params: dict[str, Any], rng: random.Random) -> str:
+        return rng.choice(_WORDINGS).format(f=fx(params["f"]), cond=ASKS[params["ask"]][1], lo=params["lo"],
+                                            hi=params["hi"])
+
+    def screen(self, params: dict[str, Any]) -> None:
+        prefilter([params["f"]], (1,), params["lo"], params["hi"])
+
+    def compute(self, params: dict[str, Any]) -> int:
+        res = analyze([params["f"]], (1,), params["lo"], params["hi"], zeros=False, crits=True, delta=SEPARATION)
+        direction = ASKS[params["ask"]][0]
+        return self.count_in_range(sum(1 for s in res.slopes if s == direction), params["level"])
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)
+        return isinstance(answer, int) and scan.monotone_runs(sc, ASKS[params["ask"]][0]) == answer

@@ -1,0 +1,67 @@
+"""algebra_func_extrema: how many local extrema (or minima, or maxima) a composite function has.
+
+Solve: certified critical points (roots of f' isolated with enclosures of f' and f'') plus certified
+corners; an event is an extremum when the certified sign of f' differs on its two sides (poles never
+count, f is undefined there). Check: independent scan counting sign changes of the sampled f' (a
+chain-rule product of sympy-differentiated components) that do not straddle a pole.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generators.algebra import func_scan as scan
+from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_roots import Analysis, analyze
+from generators.registry import register_family
+
+ASKS = {"extrema": "local extrema (local minima and local maxima together)", "minima": "local minima",
+        "maxima": "local maxima"}
+_WORDINGS = (
+    "Let {f}. How many {what} does $f$ have in the open interval $({lo}, {hi})$? Corner points where $f$ is "
+    "not differentiable count when they are extrema; points where $f$ is undefined never count. "
+    "Answer with an integer.",
+    "For {f}, count the {what} of $f$ strictly between $x = {lo}$ and $x = {hi}$ (include non-differentiable "
+    "corners that are extrema; exclude points where $f$ is undefined). Give the count as an integer.",
+)
+
+
+def extrema(res: Analysis) -> list[tuple[float, str]]:
+    """(position, 'min' | 'max') of each local extremum, from certified events and slope signs."""
+    out = []
+    for i, ev in enumerate(res.events):
+        left, right = res.slopes[i], res.slopes[i + 1]
+        if ev.kind != "pole" and left != right:
+            out.append((ev.mid, "min" if left < 0 else "max"))
+    return out
+
+
+def kept(kinds: list[str], ask: str) -> int:
+    return sum(1 for k in kinds if ask == "extrema" or k == ask[:3])
+
+
+@register_family
+class FuncExtrema(FuncFamily):
+    name = "algebra_func_extrema"
+    description = "Number of local extrema / minima / maxima of a composite function on (-10, 10)"
+    answer_type = "int"
+    levels = ladder(min_count=2, max_count=40)
+
+    def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],
+                "ask": rng.choice(sorted(ASKS))}
+
+    def question(self, params: dict[str, Any], rng: random.Random) -> str:
+        return rng.choice(_WORDINGS).format(f=fx(params["f"]), what=ASKS[params["ask"]], lo=params["lo"],
+                                            hi=params["hi"])
+
+    def screen(self, params: dict[str, Any]) -> None:
+        prefilter([params["f"]], (1,), params["lo"], params["hi"])
+
+    def compute(self, params: dict[str, Any]) -> int:
+        res = analyze([params["f"]], (1,), params["lo"], params["hi"], zeros=False, crits=True, delta=SEPARATION)
+        return self.count_in_range(kept([k for _, k in extrema(res)], params["ask"]), params["level"])
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)
+        return isinstance(answer, int) and kept([k for _, _, k in scan.extremum_cells(sc)], params["ask"]) == answer

@@ -1,0 +1,151 @@
+"""Shared base of the function-analysis families: level ladder, drawing, memoised certified solving.
+
+Subclasses say what is drawn (``draw``), what is asked (``question``), how the certified analysis
+becomes the answer (``compute``, raising :class:`Uncertain` or :class:`Reject` for unusable instances)
+and how the independent scan confirms it (``check``). ``solve`` is ``compute`` memoised on the params,
+so the certified work done while generating an item is not repeated when the framework solves it.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import OrderedDict
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from generators.algebra.func_model import TRANSCENDENTAL_KINDS, Chain, draw_chain, render_chain
+from generators.algebra.func_roots import EXP_ARG_LIMIT, TRIG_PERIOD_LIMIT, Uncertain
+from generators.answers import format_decimal, near_rounding_boundary
+from generators.family import Family, Problem, Reject
+
+# L1..L5: f is a composition of 2..6 components (g, where there is one, has one fewer); OMEGA §2.3
+COMPONENT_LADDER = {1: 2, 2: 3, 3: 4, 4: 5, 5: 6}
+DOMAIN = (-10, 10)
+SEPARATION = 1e-3  # certified features closer than this are rejected (and the scan resolves 4x finer)
+SCAN_SPACING = SEPARATION / 4
+DECIMAL_MARGIN = Fraction(1, 10**6)  # decimal answers this close to a rounding boundary are rejected
+
+
+def ladder(**extra: Any) -> dict[int, dict[str, Any]]:
+    return {lv: {"components": n, "p_transcendental": 0.5, **extra} for lv, n in COMPONENT_LADDER.items()}
+
+
+def rounded(value: mpmath.mpf | Fraction, places: int = 2) -> str:
+    """The decimal answer string; Reject when the value is too near a rounding boundary."""
+    q = value if isinstance(value, Fraction) else Fraction(mpmath.nstr(value, 40, min_fixed=-1000, max_fixed=1000))
+    if near_rounding_boundary(q, places, DECIMAL_MARGIN):
+        raise Reject("value too near a rounding boundary")
+    return format_decimal(q, places)
+
+
+def _float_stage(comp: dict[str, Any], u: np.ndarray) -> np.ndarray:
+    k = comp["kind"]
+    if k == "lin":
+        return comp["a"] * u + comp["b"]
+    if k == "quad":
+        return (comp["a"] * u + comp["b"]) * u + comp["c"]
+    if k == "abs":
+        return comp["a"] * np.abs(u - comp["b"]) + comp["c"]
+    if k == "rat":
+        return (comp["a"] * u + comp["b"]) / (comp["c"] * u + comp["d"])
+    if k in ("sin", "cos"):
+        fn = np.sin if k == "sin" else np.cos
+        return comp["a"] * fn(comp["b"] * np.pi * u + comp["c"]) + comp["d"]
+    return comp["a"] * np.exp(np.clip(comp["b"] * u, -700, 700)) + comp["c"]
+
+
+def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, min_count: int = 0,
+              points: int = 4001) -> None:
+    """Cheap float screening before the certified analysis (a generation filter, never an answer):
+    rejects poles feeding the transcendental component, runaway exponentials or oscillations, and
+    draws whose sampled sign changes fall short of ``min_count``."""
+    x = np.linspace(lo, hi, points)
+    pole = np.zeros(points - 1, dtype=bool)
+    total = np.zeros(points)
+    with np.errstate(all="ignore"):
+        for ch, s in zip(chains, signs):
+            u = x
+            for comp in ch:
+                if comp["kind"] == "rat":
+                    den = comp["c"] * u + comp["d"]
+                    pole |= (np.sign(den[:-1]) != np.sign(den[1:]))
+                if comp["kind"] in TRANSCENDENTAL_KINDS:
+                    if pole.any():
+                        raise Reject("a pole feeds the transcendental component")
+                    if comp["kind"] == "exp" and np.nanmax(np.abs(comp["b"] * u)) > EXP_ARG_LIMIT:
+                        raise Reject("exponential argument too large")
+                    if comp["kind"] != "exp" and comp["b"] * (np.nanmax(u) - np.nanmin(u)) / 2 > TRIG_PERIOD_LIMIT:
+                        raise Reject("too many oscillations")
+                u = _float_stage(comp, u)
+                bad = ~np.isfinite(u)
+                pole |= bad[:-1] | bad[1:]
+            total = total + s * u
+    if min_count:
+        sg = np.sign(total)
+        changes = int(((sg[:-1] * sg[1:] < 0) & ~pole).sum()) + int((sg == 0).sum())
+        if changes < min_count:
+            raise Reject("too few sampled sign changes")
+
+
+def fx(chain: Chain, name: str = "f") -> str:
+    return f"${name}(x) = {render_chain(chain)}$"
+
+
+class FuncFamily(Family):
+    domain = "algebra"
+    axis = "exploratory"
+    version = "1"
+    max_attempts = 600
+    test_items = 3  # items per level in the generic all-families test; the full counts run in our own slow tests
+    _cache_size = 256
+
+    def __init__(self) -> None:
+        self._memo: OrderedDict[str, Any] = OrderedDict()
+
+    # -- to override
+    def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def question(self, params: dict[str, Any], rng: random.Random) -> str:
+        raise NotImplementedError
+
+    def compute(self, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def screen(self, params: dict[str, Any]) -> None:
+        """Optional cheap rejection before the certified work (raise Reject)."""
+
+    # -- shared
+    def draw_chain(self, rng: random.Random, level: int, fewer: int = 0) -> Chain:
+        knobs = self.levels[level]
+        return draw_chain(rng, max(1, knobs["components"] - fewer), knobs["p_transcendental"])
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        params = self.draw(rng, level)
+        params["level"] = level
+        self.screen(params)
+        try:
+            self.solve(params)
+        except Uncertain as exc:
+            raise Reject(str(exc)) from exc
+        return Problem(question=self.question(params, rng), params=params)
+
+    def solve(self, params: dict[str, Any]) -> Any:
+        key = json.dumps(params, sort_keys=True)
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        answer = self.compute(params)
+        self._memo[key] = answer
+        if len(self._memo) > self._cache_size:
+            self._memo.popitem(last=False)
+        return answer
+
+    def count_in_range(self, count: int, level: int) -> int:
+        knobs = self.levels[level]
+        if not knobs.get("min_count", 0) <= count <= knobs.get("max_count", 10**9):
+            raise Reject(f"count {count} outside the level's range")
+        return count

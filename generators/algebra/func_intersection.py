@@ -1,0 +1,50 @@
+"""algebra_func_intersection: how many times the graphs of two composite functions meet on [-10, 10].
+
+Solve: certified root isolation of f - g between the certified breakpoints of both functions.
+Check: dense independent scan of f - g (sign changes away from poles, exact end-point values).
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generators.algebra import func_scan as scan
+from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_roots import analyze
+from generators.registry import register_family
+
+_WORDINGS = (
+    "Let {f} and {g}. At how many distinct values of $x$ in the closed interval $[{lo}, {hi}]$ do the graphs "
+    "of $f$ and $g$ intersect, that is, $f(x) = g(x)$ with both defined? Answer with an integer.",
+    "Given {f} and {g}, count the points of intersection of the two graphs for ${lo} \\le x \\le {hi}$ "
+    "(count each distinct $x$ once). Give the count as an integer.",
+    "How many solutions does $f(x) = g(x)$ have on $[{lo}, {hi}]$, where {f} and {g}? "
+    "Only $x$ where both functions are defined count. Answer with an integer.",
+)
+
+
+@register_family
+class FuncIntersection(FuncFamily):
+    name = "algebra_func_intersection"
+    description = "Number of intersections of two composite functions on [-10, 10]; depth grows with the level"
+    answer_type = "int"
+    levels = ladder(min_count=2, max_count=40)
+
+    def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),
+                "lo": DOMAIN[0], "hi": DOMAIN[1]}
+
+    def question(self, params: dict[str, Any], rng: random.Random) -> str:
+        return rng.choice(_WORDINGS).format(f=fx(params["f"]), g=fx(params["g"], "g"), lo=params["lo"],
+                                            hi=params["hi"])
+
+    def screen(self, params: dict[str, Any]) -> None:
+        prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
+
+    def compute(self, params: dict[str, Any]) -> int:
+        res = analyze([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], delta=SEPARATION)
+        return self.count_in_range(res.zero_count(), params["level"])
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        sc = scan.scan([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SCAN_SPACING)
+        return isinstance(answer, int) and len(scan.zero_positions(sc)) == answer

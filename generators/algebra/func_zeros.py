@@ -1,0 +1,49 @@
+"""algebra_func_zeros: how many zeros a composite function has on [-10, 10], certified.
+
+Solve: certified interval root isolation between certified breakpoints (``func_roots``); a zero exactly
+at an end point is decided with exact sympy arithmetic and counted. Check: dense independent scan
+(``func_scan``) counting sign changes away from poles plus exact end-point zeros.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generators.algebra import func_scan as scan
+from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_roots import analyze
+from generators.registry import register_family
+
+_WORDINGS = (
+    "Let {f}. How many distinct real numbers $x$ in the closed interval $[{lo}, {hi}]$ satisfy $f(x) = 0$? "
+    "Points where $f$ is undefined do not count. Answer with an integer.",
+    "Consider {f}. Count the zeros of $f$ on $[{lo}, {hi}]$ (end points included, each distinct $x$ counted "
+    "once, points where $f$ is undefined excluded). Give the count as an integer.",
+    "For {f}, find the number of distinct solutions of $f(x) = 0$ with ${lo} \\le x \\le {hi}$. "
+    "Give your answer as an integer.",
+)
+
+
+@register_family
+class FuncZeros(FuncFamily):
+    name = "algebra_func_zeros"
+    description = "Number of zeros of a composite function on [-10, 10]; composition depth grows with the level"
+    answer_type = "int"
+    levels = ladder(min_count=2, max_count=40)
+
+    def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1]}
+
+    def question(self, params: dict[str, Any], rng: random.Random) -> str:
+        return rng.choice(_WORDINGS).format(f=fx(params["f"]), lo=params["lo"], hi=params["hi"])
+
+    def screen(self, params: dict[str, Any]) -> None:
+        prefilter([params["f"]], (1,), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
+
+    def compute(self, params: dict[str, Any]) -> int:
+        res = analyze([params["f"]], (1,), params["lo"], params["hi"], delta=SEPARATION)
+        return self.count_in_range(res.zero_count(), params["level"])
+
+    def check(self, params: dict[str, Any], answer: Any) -> bool:
+        sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)
+        return isinstance(answer, int) and len(scan.zero_positions(sc)) == answer
