@@ -239,12 +239,15 @@ class OpenAIBackend(Backend):
             return
         clients = self._clients_for_running_loop()
         done: asyncio.Queue[GenerationResult] = asyncio.Queue()
+        # Set when the consumer stops early. Cancellation alone is not enough: the HTTP stack may turn a
+        # cancelled request into a connection error, which would otherwise be retried.
+        stop = asyncio.Event()
 
         async def worker() -> None:
-            while pending:
+            while pending and not stop.is_set():
                 req = pending.popleft()
                 try:
-                    result = await self._run_one(req, clients)
+                    result = await self._run_one(req, clients, stop)
                 except Exception as exc:  # a bug must not stall the stream: report it on the request
                     result = self._result_error(req, time.monotonic(), 0,
                                                 Failure("internal", f"{type(exc).__name__}: {exc}", False),
@@ -256,6 +259,8 @@ class OpenAIBackend(Backend):
             for _ in range(len(requests)):
                 yield await done.get()
         finally:
+            stop.set()
+            pending.clear()
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
@@ -265,7 +270,8 @@ class OpenAIBackend(Backend):
         raw = await asyncio.wait_for(call, timeout=self.settings.request_timeout_s + 5.0)
         return parse_chat_completion(raw.content)
 
-    async def _run_one(self, req: GenerationRequest, clients: list[openai.AsyncOpenAI]) -> GenerationResult:
+    async def _run_one(self, req: GenerationRequest, clients: list[openai.AsyncOpenAI],
+                       stop: asyncio.Event | None = None) -> GenerationResult:
         self._counters["requests"] += 1
         start = time.monotonic()
         try:
@@ -277,6 +283,8 @@ class OpenAIBackend(Backend):
         last: Failure | None = None
         failure: Failure | None
         while True:
+            if stop is not None and stop.is_set():
+                raise asyncio.CancelledError()
             generation = await self._limiter.acquire()
             index, wait = self._pool.pick(avoid)  # chosen after admission, so the load figures are current
             if wait > 0:
@@ -301,6 +309,8 @@ class OpenAIBackend(Backend):
                 self._limiter.release()
             if failure is None:
                 return self._result_ok(req, start, attempts, index, reply)
+            if stop is not None and stop.is_set():
+                raise asyncio.CancelledError()
             last = failure
             self._count_failure(failure)
             if failure.kind == "rate_limited":
