@@ -13,9 +13,10 @@ from .compare_expression import compare_expression
 from .compare_numeric import compare_decimal, compare_int, compare_rational
 from .compare_structured import compare_matrix, compare_set, compare_tuple
 from .errors import NeedsSymbolic, ParseError, TooLarge, VerifierError
-from .intervals import compare_interval
+from .exact import try_evaluate
+from .intervals import compare_interval, parse_intervals
 from .limits import MAX_ANSWER_CHARS
-from .scalar import Backend
+from .scalar import Backend, gold_node
 from .verdict import Outcome
 
 _DECIMAL = re.compile(r"^decimal:(\d+)$")
@@ -42,6 +43,32 @@ def check_gold(answer_type: str, gold) -> None:
             raise GoldError(f"decimal gold must be a fixed-point string, got {gold!r}")
     elif answer_type not in ("rational", "expression", "interval"):
         raise GoldError(f"unknown answer type {answer_type!r}")
+    _check_gold_values(answer_type, gold)
+
+
+def _check_gold_values(answer_type: str, gold) -> None:
+    """Parse the gold's values (no sympy): a malformed gold is the record's fault, not the model's."""
+    try:
+        if answer_type == "rational":
+            if try_evaluate(gold_node(gold)) is None:
+                raise GoldError(f"rational gold is not a rational number: {gold!r}")
+        elif answer_type == "expression":
+            for side in str(gold).split("="):  # a gold equation has two sides
+                gold_node(side)
+        elif answer_type in ("set", "tuple"):
+            for value in gold:
+                gold_node(value)
+        elif answer_type == "matrix":
+            for row in gold:
+                for value in row:
+                    gold_node(value)
+        elif answer_type == "interval":
+            parse_intervals(str(gold))
+        elif answer_type == "grid":
+            if any(not isinstance(c, int) or isinstance(c, bool) for row in gold for c in row):
+                raise GoldError("grid cells must be integers")
+    except VerifierError as exc:
+        raise GoldError(f"{answer_type} gold cannot be read: {gold!r}") from exc
 
 
 def compare(answer_type: str, pred_text: str, gold, params: dict | None, backend: Backend) -> Outcome:

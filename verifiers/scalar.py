@@ -11,6 +11,7 @@ truncated at the prediction's own number of places: 0.333333 = 1/3 and 1.5707963
 """
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import NamedTuple, Protocol
@@ -87,7 +88,11 @@ def gold_node(gold) -> tuple:
         return ("num", gold, str(gold))
     if isinstance(gold, float):
         return ("num", Fraction(repr(gold)), repr(gold))
-    text = str(gold).strip()
+    return _gold_text_node(str(gold).strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _gold_text_node(text: str) -> tuple:
     if _PLAIN_NUMBER.match(text):
         if "/" in text:
             num, den = text.split("/")

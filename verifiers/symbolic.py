@@ -6,7 +6,8 @@
 2. a proof that pred - gold is zero: structural equality, ``expand``, ``cancel(together(.))``,
    ``simplify``, and finally ``equals(0)``;
 3. proven and numerically equal (or numerically inconclusive, e.g. outside the evaluator's domain) ->
-   equal; numerically equal but unproven -> ``None`` (verdict "undecided", counted as incorrect).
+   equal; numerically equal but unproven -> ``None`` (verdict "undecided", counted as incorrect);
+   numerically inconclusive and the difference a number sympy knows is non-zero -> not equal.
 Runs only inside the sandbox worker, under its wall-clock limit.
 """
 from __future__ import annotations
@@ -29,14 +30,15 @@ def _names(*nodes: tuple, opts) -> list[str]:
     return sorted(n for n in names if n not in opts.constants)
 
 
-def prove_zero(diff) -> bool:
+def prove_zero(diff) -> tuple[bool, object]:
+    """(proven zero?, the most simplified difference reached)."""
     if diff == 0:
-        return True
+        return True, diff
     for step in (sympy.expand, lambda d: sympy.cancel(sympy.together(d)), sympy.simplify):
         diff = step(diff)
         if diff == 0:
-            return True
-    return diff.equals(0) is True
+            return True, diff
+    return diff.equals(0) is True, diff
 
 
 class SympyBackend:
@@ -47,8 +49,11 @@ class SympyBackend:
             return False
         symbols: dict = {}
         a, b = to_sympy(pred, opts, symbols), to_sympy(gold, opts, symbols)
-        if prove_zero(a - b):
+        proven, diff = prove_zero(a - b)
+        if proven:
             return True
+        if numeric_verdict is None and diff.is_number and diff.is_zero is False:
+            return False  # e.g. oo - 5: not evaluable at points, but sympy knows it is not zero
         return None
 
     def rounded_match(self, value: Fraction, places: int, gold: tuple, opts) -> bool:
