@@ -76,6 +76,7 @@ def generate_cmd(
     levels: Optional[str] = typer.Option(None, "--levels", help="Override the split's levels: 2, 1-3 or 1,3,5."),
     n: int = typer.Option(100, "--n", help="Problems per (setting, split, level)."),
     seed: int = typer.Option(0, "--seed", help="Generation seed; same command + seed = identical bytes."),
+    fresh_seed: bool = typer.Option(False, "--fresh-seed", help="Draw a new seed from os.urandom (printed; stored in every record): a test set no model can have seen."),
     out: Path = typer.Option(Path("data"), "-o", "--out", help="Output folder (<setting>/<split>.jsonl) or one .jsonl file."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (full records) or hf (the six public OMEGA fields)."),
     split_seed: Optional[int] = typer.Option(None, "--split-seed", help="C-ARC: which triplets are held out (1860, 1870, 1880, 1890 as released)."),
@@ -89,6 +90,13 @@ def generate_cmd(
 
     from omegactl import generate as gen
 
+    if fresh_seed:
+        if fmt != "jsonl":
+            raise UserError("--fresh-seed needs --format jsonl: the hf format has no field to record the seed in")
+        import os
+
+        seed = int.from_bytes(os.urandom(4), "big") >> 1  # 31 bits; every record stores it in "seed"
+        err_console.print(f"fresh seed: {seed} (re-create these files with --seed {seed})")
     carc = {"split_seed": split_seed, "encoding": grid_encoding, "queries_per_episode": 10 if all_queries else None,
             "allow_identity": True if allow_identity else None, "rotation_directions": ("cw", "ccw") if ccw else None}
     jobs = gen.plan(names or [], axis, split, levels, n, carc_options=carc)
@@ -264,6 +272,45 @@ def gate_cmd(
         write_json(json_out, res)
     if res.verdict == "FAIL":
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    data: str = typer.Argument(..., help="Problem file or folder (omegactl JSONL or public release files)."),
+    fmt: str = typer.Option(..., "--format", help="verl (parquet) | trl (JSONL + parquet) | hf (six public fields)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder: one <split>.parquet / <split>.jsonl per split."),
+    split: Optional[list[str]] = typer.Option(None, "--split", help="Only these splits (repeatable), e.g. --split train."),
+) -> None:
+    """Write problems in the shapes RL trainers read (verl, TRL) or the public HF shape; see docs/interop.md."""
+    from omegactl.export import export
+    from omegactl.problem_files import load_problem_source
+
+    records, _ = load_problem_source(data)
+    for path, count in export(records, fmt, out, splits=split or None):
+        console.print(f"wrote {count:>6} rows → {path}")
+
+
+@app.command("overlap")
+def overlap_cmd(
+    a: str = typer.Argument(..., help="Problem file A (e.g. the test set)."),
+    b: str = typer.Argument(..., help="Problem file B (e.g. the training set)."),
+    threshold: float = typer.Option(0.8, "--threshold", help="Near-duplicate: word 5-gram Jaccard at least this (0-1]."),
+    examples: int = typer.Option(10, "--examples", help="How many matching pairs to show."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Exact and near-duplicate problems of A found in B (contamination check); always exits 0 on valid files."""
+    from omegactl.overlap import find_overlap, print_result, to_json
+    from omegactl.problem_files import load_problem_source
+
+    if not 0.0 < threshold <= 1.0:
+        raise UserError(f"--threshold must be in (0, 1] (got {threshold})")
+    recs_a, _ = load_problem_source(a)
+    recs_b, _ = load_problem_source(b)
+    result = find_overlap(recs_a, recs_b, threshold=threshold)
+    if as_json:
+        print(json.dumps(to_json(result, a, b, examples=max(0, examples)), indent=2))
+    else:
+        print_result(console, result, a, b, examples=max(0, examples))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -50,14 +50,14 @@ def git_hash() -> str | None:
 
 def resolve_problems(cfg: EvalConfig) -> tuple[list[ProblemRecord], dict[str, Any]]:
     """The problem records of this run and a description of where they came from."""
-    from omegactl.problem_files import load_problem_file
+    from omegactl.problem_files import load_problem_source
     from omegactl.suites import SUITE_SEED, build_suite, get_suite
 
     if cfg.suite and cfg.problems:
         raise UserError("give either --suite or --problems, not both")
     if cfg.problems:
-        records = load_problem_file(Path(cfg.problems))
-        source = {"kind": "file", "path": str(cfg.problems)}
+        # kind "file" for omegactl records, "official" (with dataset) for public release files
+        records, source = load_problem_source(str(cfg.problems))
     else:
         name = cfg.suite or "smoke"
         get_suite(name)

@@ -1,13 +1,20 @@
-"""Load problem files given to `eval --problems` with clear one-line errors (never a traceback)."""
+"""Load problem files given to `eval --problems` with clear one-line errors (never a traceback).
+
+Besides omegactl's own JSONL records, the public release files are accepted (OMEGA Hugging Face rows in
+parquet or JSONL, C-ARC ``jsonl.gz`` episodes, or ``hf:REPO[/CONFIG]:SPLIT`` from the Hub); the row kind is
+sniffed per file and converted by ``omegactl.official``. ``load_problem_source`` also says where the
+problems came from, for the run manifest's ``source``.
+"""
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from generators.record import RECORD_SCHEMA_VERSION, ProblemRecord
 from omegactl.errors import UserError
+from omegactl.rows_io import row_format
 
 
 def _schema_error(path: Path, lineno: int, exc: ValidationError) -> UserError:
@@ -17,52 +24,99 @@ def _schema_error(path: Path, lineno: int, exc: ValidationError) -> UserError:
 
 
 def load_problem_file(path: Path) -> list[ProblemRecord]:
-    """Parse a JSONL file of omegactl problem records; reject malformed lines, other schema versions, duplicate ids."""
-    path = Path(path)
+    """Parse a problem file or folder (omegactl JSONL or public release files); reject malformed input."""
+    return load_problem_source(path)[0]
+
+
+def load_problem_source(spec: str | Path) -> tuple[list[ProblemRecord], dict[str, Any]]:
+    """(records, source) for ``--problems``: a file, a folder of files, or ``hf:REPO[/CONFIG]:SPLIT``.
+
+    ``source`` is ``{"kind": "file", "path"}`` for omegactl records and ``{"kind": "official", "path",
+    "dataset", "format"}`` for release files (a folder may not mix the two).
+    """
+    from omegactl import official
+
+    if isinstance(spec, str) and spec.startswith("hf:"):
+        loaded = official.read_hub(spec)
+        renamed = official.unique_ids(loaded.records)
+        return loaded.records, _source(spec, [loaded], renamed)
+    path = Path(spec)
     if not path.exists():
         raise UserError(f"problem file {str(path)!r} does not exist")
     if path.is_dir():
-        files = sorted(path.rglob("*.jsonl"))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                       and row_format(p) is not None and not p.name.lower().endswith(".json"))
         if not files:
-            raise UserError(f"no .jsonl problem files under {str(path)!r}")
-        records = [r for f in files for r in _load_jsonl(f)]
+            raise UserError(f"no .jsonl, .jsonl.gz or .parquet problem files under {str(path)!r}")
     else:
-        records = _load_jsonl(path)
+        files = [path]
+    own: list[ProblemRecord] = []
+    releases = []
+    for f in files:
+        if _is_release_file(f):
+            releases.append(official.read_official(f))
+        else:
+            own.extend(_load_jsonl(f))
+    if own and releases:
+        raise UserError(f"{path}: mixes omegactl problem records and public release files; evaluate them separately")
+    renamed = 0
+    if releases:
+        records = [r for loaded in releases for r in loaded.records]
+        renamed = official.unique_ids(records)
+    else:
+        records = own
     if not records:
         raise UserError(f"problem file {str(path)!r} holds no problems")
-    seen: dict[str, int] = {}
-    for i, rec in enumerate(records):
-        if rec.id in seen:
-            raise UserError(f"{path}: duplicate problem id {rec.id!r} (records {seen[rec.id] + 1} and {i + 1}); ids must be unique")
-        seen[rec.id] = i
-    return records
+    if not releases:
+        seen: dict[str, int] = {}
+        for i, rec in enumerate(records):
+            if rec.id in seen:
+                raise UserError(f"{path}: duplicate problem id {rec.id!r} (records {seen[rec.id] + 1} and {i + 1}); ids must be unique")
+            seen[rec.id] = i
+        return records, {"kind": "file", "path": str(spec)}
+    return records, _source(str(spec), releases, renamed)
+
+
+def _source(spec: str, releases: list, renamed: int) -> dict[str, Any]:
+    kinds = {r.kind for r in releases}
+    datasets = sorted({r.dataset for r in releases})
+    source: dict[str, Any] = {
+        "kind": "official" if kinds == {"official"} else "file",
+        "path": spec,
+        "dataset": datasets[0] if len(datasets) == 1 else datasets,
+        "format": sorted({r.format for r in releases})[0] if len({r.format for r in releases}) == 1
+        else sorted({r.format for r in releases}),
+    }
+    if renamed:
+        source["renamed_duplicate_ids"] = renamed
+    return source
+
+
+def _is_release_file(path: Path) -> bool:
+    """Parquet files are always release rows; JSONL files are sniffed from their first row."""
+    from omegactl.official import sniff
+    from omegactl.rows_io import iter_rows
+
+    if row_format(path) == "parquet":
+        return True
+    for _, row in iter_rows(path):
+        return sniff(row) != "omegactl"
+    return False
 
 
 def _load_jsonl(path: Path) -> list[ProblemRecord]:
+    from omegactl.rows_io import iter_rows
+
     records: list[ProblemRecord] = []
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        raise UserError(f"cannot read problem file {str(path)!r}: {exc.strerror or exc}") from None
-    with fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                torn = "" if raw.endswith(b"\n") else " (the file looks truncated)"
-                raise UserError(f"{path}:{lineno}: invalid JSON{torn}: {exc}") from None
-            if not isinstance(obj, dict):
-                raise UserError(f"{path}:{lineno}: expected a JSON object per line")
-            version = obj.get("schema_version", RECORD_SCHEMA_VERSION)
-            if version != RECORD_SCHEMA_VERSION and "axis" in obj:
-                raise UserError(
-                    f"{path}:{lineno}: problem file from another omegactl version (schema_version {version}, "
-                    f"this omegactl reads {RECORD_SCHEMA_VERSION}); regenerate it with `omegactl generate`"
-                )
-            try:
-                records.append(ProblemRecord.model_validate(obj))
-            except ValidationError as exc:
-                raise _schema_error(path, lineno, exc) from None
+    for lineno, obj in iter_rows(path):
+        version = obj.get("schema_version", RECORD_SCHEMA_VERSION)
+        if version != RECORD_SCHEMA_VERSION and "axis" in obj:
+            raise UserError(
+                f"{path}:{lineno}: problem file from another omegactl version (schema_version {version}, "
+                f"this omegactl reads {RECORD_SCHEMA_VERSION}); regenerate it with `omegactl generate`"
+            )
+        try:
+            records.append(ProblemRecord.model_validate(obj))
+        except ValidationError as exc:
+            raise _schema_error(path, lineno, exc) from None
     return records

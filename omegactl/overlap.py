@@ -1,0 +1,221 @@
+"""`omegactl overlap A B`: exact and near-duplicate problems between two problem files (contamination check).
+
+Both files are read like `eval --problems` reads them (omegactl records or public release files). A
+problem's text is its question (the last message, without the boxed-answer suffix), normalized: Unicode
+NFKC, lower case, whitespace collapsed. Matches of a problem in A against problems in B:
+
+* ``exact``: identical normalized text;
+* ``near``: not exact, the Jaccard similarity of the two sets of word 5-grams (a text shorter than five
+  words is one 5-gram) is at least ``threshold`` (0.8), and both texts hold the same numbers (the same
+  multiset of numeric literals). A changed number makes a different problem with a different answer, so
+  it is never a near-duplicate; a paraphrase, a reformatted prompt or another suffix with the same numbers is;
+* ``template``: not exact or near, but identical once every number is masked: the same template with other
+  numbers. Generated train and test sets share templates by design; this count is information, not overlap.
+
+Similarity is computed exactly on direct sets (no MinHash): candidate pairs come from an inverted index
+of each B text's rarest 5-grams (prefix filtering: two sets with Jaccard >= t share at least one of the
+first ``floor((1 - t) * n) + 1`` 5-grams in a global rarest-first order), then are scored exactly.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from generators.record import ProblemRecord
+
+DEFAULT_THRESHOLD = 0.8
+SHINGLE = 5
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def normalize(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    return tuple(sorted(_NUMBER.findall(text)))
+
+
+def masked(text: str) -> str:
+    return _NUMBER.sub("#", text)
+
+
+def shingles(text: str, k: int = SHINGLE) -> frozenset[str]:
+    words = _WORD.findall(text)
+    if len(words) < k:
+        return frozenset([" ".join(words)])
+    return frozenset(" ".join(words[i:i + k]) for i in range(len(words) - k + 1))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass
+class Match:
+    kind: str  # exact | near | template
+    a: ProblemRecord
+    b: ProblemRecord
+    similarity: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "a_id": self.a.id, "b_id": self.b.id, "similarity": round(self.similarity, 4),
+                "a_setting": self.a.setting_key, "a_split": self.a.split, "b_setting": self.b.setting_key,
+                "b_split": self.b.split, "a_question": self.a.question[:300]}
+
+
+@dataclass
+class OverlapResult:
+    n_a: int
+    n_b: int
+    threshold: float
+    matches: list[Match] = field(default_factory=list)  # examples: at most a few B partners per A problem
+    pair_counts: Counter = field(default_factory=Counter)  # every matching pair, per kind
+    a_hits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    b_hits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def pairs(self, kind: str) -> list[Match]:
+        return [m for m in self.matches if m.kind == kind]
+
+    def add(self, kind: str, a: ProblemRecord, bs: list[tuple[ProblemRecord, float]], keep: int) -> None:
+        if not bs:
+            return
+        self.pair_counts[kind] += len(bs)
+        self.a_hits[kind].add(a.id)
+        self.b_hits[kind].update(b.id for b, _ in bs)
+        self.matches.extend(Match(kind, a, b, sim) for b, sim in bs[:keep])
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for kind in ("exact", "near", "template"):
+            na, nb = len(self.a_hits.get(kind, ())), len(self.b_hits.get(kind, ()))
+            out[kind] = {"pairs": self.pair_counts[kind], "a_problems": na, "b_problems": nb,
+                         "a_fraction": na / self.n_a if self.n_a else 0.0,
+                         "b_fraction": nb / self.n_b if self.n_b else 0.0}
+        return out
+
+    def by_setting(self) -> list[dict[str, Any]]:
+        """Per (A setting, A split): problems of A with an exact / near match in B."""
+        counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        seen: set[tuple[str, str]] = set()
+        for m in self.matches:
+            if m.kind in ("exact", "near") and (m.a.id, m.kind) not in seen:
+                seen.add((m.a.id, m.kind))
+                counts[(m.a.setting_key, m.a.split)][m.kind] += 1
+        return [{"setting": s, "split": sp, "exact": c["exact"], "near": c["near"]}
+                for (s, sp), c in sorted(counts.items())]
+
+
+class _Text:
+    __slots__ = ("rec", "norm", "nums", "mask", "grams")
+
+    def __init__(self, rec: ProblemRecord):
+        self.rec = rec
+        self.norm = normalize(rec.question)
+        self.nums = numbers(self.norm)
+        self.mask = masked(self.norm)
+        self.grams = shingles(self.norm)
+
+
+def _prefix_len(n: int, threshold: float) -> int:
+    return min(n, int(math.floor((1.0 - threshold) * n + 1e-9)) + 1)
+
+
+def find_overlap(a: list[ProblemRecord], b: list[ProblemRecord], *, threshold: float = DEFAULT_THRESHOLD,
+                 max_pairs_per_problem: int = 5) -> OverlapResult:
+    """Every exact, near and template match of A's problems in B. All counts are exact; only the first
+    ``max_pairs_per_problem`` B partners per A problem and kind are kept as examples."""
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError("threshold must be in (0, 1]")
+    ta = [_Text(r) for r in a]
+    tb = [_Text(r) for r in b]
+    result = OverlapResult(n_a=len(a), n_b=len(b), threshold=threshold)
+    by_norm: dict[str, list[int]] = defaultdict(list)
+    by_mask: dict[str, list[int]] = defaultdict(list)
+    for j, t in enumerate(tb):
+        by_norm[t.norm].append(j)
+        by_mask[t.mask].append(j)
+    freq: Counter = Counter(g for t in ta + tb for g in t.grams)
+
+    def order(grams: frozenset[str]) -> list[str]:
+        return sorted(grams, key=lambda g: (freq[g], g))
+
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, t in enumerate(tb):
+        ordered = order(t.grams)
+        for g in ordered[:_prefix_len(len(ordered), threshold)]:
+            index[g].append(j)
+    for t in ta:
+        exact = by_norm.get(t.norm, [])
+        result.add("exact", t.rec, [(tb[j].rec, 1.0) for j in exact], max_pairs_per_problem)
+        exact_set = set(exact)
+        ordered = order(t.grams)
+        candidates = sorted({j for g in ordered[:_prefix_len(len(ordered), threshold)] for j in index.get(g, ())}
+                            - exact_set)
+        near = []
+        for j in candidates:
+            u = tb[j]
+            if u.nums != t.nums:
+                continue
+            sim = jaccard(t.grams, u.grams)
+            if sim >= threshold:
+                near.append((-sim, j))
+        near.sort()
+        result.add("near", t.rec, [(tb[j].rec, -neg) for neg, j in near], max_pairs_per_problem)
+        near_set = {j for _, j in near}
+        tmpl = [j for j in by_mask.get(t.mask, []) if j not in exact_set and j not in near_set]
+        result.add("template", t.rec, [(tb[j].rec, jaccard(t.grams, tb[j].grams)) for j in tmpl[:max_pairs_per_problem]]
+                   + [(tb[j].rec, 0.0) for j in tmpl[max_pairs_per_problem:]], max_pairs_per_problem)
+    return result
+
+
+def to_json(result: OverlapResult, a_path: str, b_path: str, *, examples: int = 20) -> dict[str, Any]:
+    return {
+        "a": {"path": a_path, "problems": result.n_a},
+        "b": {"path": b_path, "problems": result.n_b},
+        "threshold": result.threshold,
+        "method": "exact: normalized text; near: word 5-gram Jaccard >= threshold with the same numbers; "
+                  "template: same text with numbers masked",
+        "summary": result.summary(),
+        "by_setting": result.by_setting(),
+        "examples": [m.to_json() for m in (result.pairs("exact") + result.pairs("near"))[:examples]],
+    }
+
+
+def print_result(console, result: OverlapResult, a_path: str, b_path: str, *, examples: int = 10) -> None:
+    """Rich tables: the summary, the per-setting counts, and the first examples."""
+    from rich.table import Table
+
+    table = Table(title=f"overlap of A ({result.n_a} problems) with B ({result.n_b} problems)", header_style="bold")
+    for col in ("kind", "pairs", "A problems", "% of A", "B problems", "% of B"):
+        table.add_column(col, justify="left" if col == "kind" else "right")
+    for kind, s in result.summary().items():
+        label = {"exact": "exact", "near": f"near (5-gram Jaccard ≥ {result.threshold:g}, same numbers)",
+                 "template": "template only (numbers differ; not overlap)"}[kind]
+        table.add_row(label, str(s["pairs"]), str(s["a_problems"]), f"{100 * s['a_fraction']:.1f}%",
+                      str(s["b_problems"]), f"{100 * s['b_fraction']:.1f}%")
+    console.print(f"A: {a_path}\nB: {b_path}", markup=False, highlight=False)
+    console.print(table)
+    rows = result.by_setting()
+    if rows:
+        t2 = Table(title="A problems found in B, by setting and split", header_style="bold")
+        for col in ("setting", "split", "exact", "near"):
+            t2.add_column(col, justify="left" if col in ("setting", "split") else "right")
+        for r in rows:
+            t2.add_row(r["setting"], r["split"], str(r["exact"]), str(r["near"]))
+        console.print(t2)
+        t3 = Table(title=f"examples (first {examples})", header_style="bold", show_lines=False)
+        for col in ("kind", "sim", "A id", "B id", "A question"):
+            t3.add_column(col, overflow="fold")
+        for m in (result.pairs("exact") + result.pairs("near"))[:examples]:
+            t3.add_row(m.kind, f"{m.similarity:.2f}", m.a.id[:16], m.b.id[:16], m.a.question[:120].replace("\n", " "))
+        console.print(t3)
+    else:
+        console.print("no exact or near-duplicate problems: B does not contain A's problems")
