@@ -58,10 +58,11 @@ def _float_stage(comp: dict[str, Any], u: np.ndarray) -> np.ndarray:
 
 
 def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, min_count: int = 0,
-              points: int = 4001) -> None:
+              points: int = 4001, area: tuple[float, float, bool] | None = None) -> None:
     """Cheap float screening before the certified analysis (a generation filter, never an answer):
-    rejects poles feeding the transcendental component, runaway exponentials or oscillations, and
-    draws whose sampled sign changes fall short of ``min_count``."""
+    rejects poles feeding the transcendental component, runaway exponentials or oscillations, draws
+    whose sampled sign changes fall short of ``min_count``, and, with ``area=(low, high, absolute)``,
+    draws whose trapezoid estimate of the integral (of |h| when absolute) is far outside [low, high]."""
     x = np.linspace(lo, hi, points)
     pole = np.zeros(points - 1, dtype=bool)
     total = np.zeros(points)
@@ -83,6 +84,13 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
                 bad = ~np.isfinite(u)
                 pole |= bad[:-1] | bad[1:]
             total = total + s * u
+    if area is not None:
+        if pole.any():
+            raise Reject("a pole inside the integration interval")
+        y = np.abs(total) if area[2] else total
+        est = abs(float(np.sum((y[1:] + y[:-1]) * np.diff(x)) / 2))
+        if not (0.5 * area[0] <= est <= 1.5 * area[1]) if area[2] else est > 1.5 * area[1]:
+            raise Reject("estimated integral outside the level's range")
     if min_count:
         sg = np.sign(total)
         changes = int(((sg[:-1] * sg[1:] < 0) & ~pole).sum()) + int((sg == 0).sum())

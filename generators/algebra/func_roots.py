@@ -217,11 +217,22 @@ def chain_breakpoints(chain: Chain, lo: float, hi: float, chain_id: int = 0) -> 
         evalf = _argument_evaluator(prefix, comp)
         if _point_has_zero(evalf, lo) or _point_has_zero(evalf, hi):
             raise Uncertain("a breakpoint at the end of the interval")
+        _exclude_in_corners(evalf, breaks, "two breakpoints coincide")
         found = [br for p, q in pieces(breaks, lo, hi) for br in isolate(evalf, p, q)]
         new = [Bracket(a, b, "corner" if kind == "abs" else "pole", stage=k, chain=chain_id)
                for a, b in tighten(evalf, found)]
         breaks = sorted(breaks + new, key=lambda br: br.lo)
     return breaks
+
+
+def _exclude_in_corners(evalf: Evaluator, breaks: list[Bracket], why: str) -> None:
+    """The searches run between breakpoint brackets; prove no root hides inside a corner's bracket (the
+    value enclosure stays valid across a corner). Inside a pole's bracket the function is unbounded."""
+    corners = [br for br in breaks if br.kind == "corner"]
+    if corners:
+        v, _ = evalf(np.array([br.lo for br in corners]), np.array([br.hi for br in corners]))
+        if ((v[0] <= 0) & (v[1] >= 0)).any():
+            raise Uncertain(why)
 
 
 def _point_has_zero(evalf: Evaluator, x: float) -> bool:
@@ -302,6 +313,7 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
     parts = pieces(breaks, lo, hi)
     if zeros:
         vf = value_evaluator(chains, signs)
+        _exclude_in_corners(vf, breaks, "a zero at a corner")
         for end, attr in ((lo, "zero_at_lo"), (hi, "zero_at_hi")):
             if _point_has_zero(vf, end):
                 if not exact_value_is_zero(chains, signs, end):
@@ -367,8 +379,29 @@ def mp_jet(chain: Chain, x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
     return v, d
 
 
+def mp_eval(chain: Chain, x: mpmath.mpf) -> mpmath.mpf:
+    """f(x) in mpmath arithmetic (value only)."""
+    v = x
+    for c in chain:
+        k = c["kind"]
+        if k == "lin":
+            v = c["a"] * v + c["b"]
+        elif k == "quad":
+            v = (c["a"] * v + c["b"]) * v + c["c"]
+        elif k == "abs":
+            v = c["a"] * abs(v - c["b"]) + c["c"]
+        elif k == "rat":
+            v = (c["a"] * v + c["b"]) / (c["c"] * v + c["d"])
+        elif k in ("sin", "cos"):
+            fn = mpmath.sin if k == "sin" else mpmath.cos
+            v = c["a"] * fn(c["b"] * mpmath.pi * v + c["c"]) + c["d"]
+        else:
+            v = c["a"] * mpmath.exp(c["b"] * v) + c["c"]
+    return v
+
+
 def mp_value(chains: list[Chain], signs: tuple[int, ...], x) -> mpmath.mpf:
-    return sum(s * mp_jet(ch, x)[0] for ch, s in zip(chains, signs))
+    return sum(s * mp_eval(ch, x) for ch, s in zip(chains, signs))
 
 
 def refine(func: Callable[[Any], Any], br: tuple[float, float], dps: int = 30) -> mpmath.mpf:
