@@ -19,7 +19,7 @@ at that root, which makes "least prime" trivial.
 solve finds roots by Hensel-style lifting; check rescans every residue with numpy, confirms that no smaller
 admissible prime has a root (scanning mod q first, then mod q^a), and re-derives the answer from the scan. Levels
 are disjoint bands of the answer with parameter regimes (OMEGA: k, a <= 5, |c| <= 2, p < 40, rising from level 4;
-here wider ranges, |c| <= 10 then 12, p < 50 then 100, so each level holds over a thousand distinct problems) and
+here wider ranges, |c| <= 12 then 20, p < 50 then 100, so each level holds thousands of distinct problems) and
 every modulus at most 10^6 so the scans stay exhaustive.
 """
 from __future__ import annotations
@@ -196,8 +196,8 @@ class NumberTheoryLteQr(Family):
             "templates": PRIME_TEMPLATES + ("least_root", "progression_prime_root", "count_plus_least_root")},
     }
     _REGIMES = {
-        "small": {"k": (2, 7), "c": tuple(c for c in range(-10, 11) if c), "max_prime": 50, "e": (1, 4), "a": (2, 4)},
-        "large": {"k": (2, 8), "c": tuple(c for c in range(-12, 13) if c), "max_prime": 100, "e": (1, 5),
+        "small": {"k": (2, 7), "c": tuple(c for c in range(-12, 13) if c), "max_prime": 50, "e": (1, 4), "a": (2, 4)},
+        "large": {"k": (2, 9), "c": tuple(c for c in range(-20, 21) if c), "max_prime": 100, "e": (1, 5),
                   "a": (2, 5)},
     }
 

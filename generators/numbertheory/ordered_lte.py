@@ -106,7 +106,7 @@ def independent_count(params: dict[str, Any]) -> int:
 
 def _coefficients(rng: random.Random, r: int, base: int) -> list[int]:
     """Nonzero coefficients prime to the base, with no common factor and a positive leading one."""
-    choices = [c for c in range(-4, 5) if c % base != 0]
+    choices = [c for c in range(-6, 7) if c % base != 0]
     coeffs = [rng.choice(choices) for _ in range(r)]
     coeffs[0] = abs(coeffs[0])  # a leading minus sign only flips the congruence
     if reduce(gcd, coeffs) != 1:
@@ -163,7 +163,7 @@ class NumberTheoryOrderedLte(Family):
         return params, question
 
     def _draw_tuple(self, rng, r):
-        b = rng.choice((2, 3, 5))
+        b = rng.choice((2, 3, 5, 7))
         p = rng.randint(1, max(p for p in range(1, 20) if b**p <= MAX_RANGE))
         q = rng.randint(1, max(q for q in range(1, 20) if b**q <= MAX_MODULUS))
         lo = rng.choice((0, 1))

@@ -45,7 +45,7 @@ _PROPERTY_TEXT = {
                 "zeros) are divisible by {m}",
     "digit_divisible": "no digit of N is 0, N is divisible by each of its digits, and N is divisible by {m}",
 }
-_KS = {"one_digit_change": (1,), "two_digit_change": (1,), "adjacent_swap": (1, 2, 3), "digit_sum": (1, 2, 3, 5, 10),
+_KS = {"one_digit_change": (1, 2), "two_digit_change": (1, 2), "adjacent_swap": (1, 2, 3), "digit_sum": (1, 2, 3, 5, 10),
        "alternating_sum": (1, 2, 3, 5, 10), "reversal": (1, 2, 3), "digit_divisible": (1, 2, 3)}
 _BASIC = ("one_digit_change", "two_digit_change", "adjacent_swap", "digit_sum", "alternating_sum", "reversal")
 # with 6 or 7 digits the digit-change properties almost never have a solution near either end of the range
@@ -110,7 +110,7 @@ class NumberTheoryQrSum(Family):
     # OMEGA: d = {1,2}, 3, 4, 5, {6,7}; d = 1 is degenerate for every template (one digit: changing it to t
     # gives t whatever N is, no adjacent pairs, N / 10^0 has R = 0), so level 1 uses d = 2
     levels = {
-        1: {"digits": (2,), "m": (2, 15), "templates": _BASIC},
+        1: {"digits": (2,), "m": (2, 19), "templates": _BASIC},
         2: {"digits": (3,), "m": (3, 11), "templates": _BASIC},
         3: {"digits": (4,), "m": (3, 13), "templates": _BASIC},
         4: {"digits": (5,), "m": (3, 13), "templates": _BASIC + ("digit_divisible",)},
