@@ -17,7 +17,7 @@ from .compare_numeric import canonical
 from .errors import ParseError, TooLarge
 from .exact import try_evaluate
 from .limits import MAX_ELEMENTS, MAX_SYMBOLIC_ELEMENTS
-from .normalize import clean, join_digit_groups, last_side, split_top, unwrap_text
+from .normalize import clean, join_digit_groups, split_top, unwrap_text
 from .parser import contains, expand_pm, render
 from .scalar import Backend, Options, gold_node, options_for, parse_pred, scalar_equal
 from .verdict import Outcome

@@ -112,6 +112,7 @@ class SymbolicPool:
 
     def _acquire(self) -> _Worker:
         with self._cond:
+            self.calls += 1
             while not self._idle and self._alive >= self.size:
                 self._cond.wait()
             if self._idle:
@@ -151,7 +152,6 @@ class SymbolicPool:
     def run(self, request: dict, timeout_s: float) -> dict:
         """Run one comparison in a worker; never raises, never exceeds ``timeout_s`` of compute."""
         worker = self._acquire()
-        self.calls += 1
         try:
             if not worker.wait_ready(STARTUP_TIMEOUT_S):
                 worker.kill()
@@ -159,7 +159,8 @@ class SymbolicPool:
                 return _result("sandbox unavailable")
             answer = worker.call(request, max(0.01, timeout_s))
             if answer is None:
-                self.timeouts += 1
+                with self._cond:
+                    self.timeouts += 1
                 worker.kill()
                 worker = None
                 return _result("timeout")
