@@ -112,8 +112,8 @@ def locate(path: Path) -> Location:
         if s:
             loc.split_seed = int(s.group(1))
             break
-    parent = path.parent.name
-    if parent and not _SEED_RE.search(parent.lower()) and parent.lower() not in ("data", ".", ""):
+    parent = path.parent.name  # the config folder, in a release's own layout only
+    if loc.dataset and parent and not _SEED_RE.search(parent.lower()) and parent.lower() not in ("data", "."):
         if not any(marker in parent.lower() for marker in RELEASES):
             loc.config = parent
     return loc
@@ -199,7 +199,7 @@ def omega_record(row: dict[str, Any], *, where: str, index: int, loc: Location, 
     raw_family = row.get("family") if isinstance(row.get("family"), str) and row.get("family") else None
     setting = next((v for v in (row.get("setting_key"), raw_family, loc.config) if isinstance(v, str) and v), None)
     if setting is None:
-        raise UserError(f"{where}: no setting_key or family field, and the path names no config folder")
+        raise UserError(f"{where}: no setting_key or family field, and the path names no release config folder")
     family = FAMILY_ALIASES.get(raw_family or "", raw_family) or setting
     question = messages[-1]["content"]
     grids = setting == "carc" or "output: [[" in question

@@ -39,11 +39,11 @@ def _grid(value: Any, where: str) -> list[list[int]]:
 
 def _pairs(value: Any, where: str) -> list[tuple[list[list[int]], list[list[int]]]]:
     if not isinstance(value, list) or not value:
-        raise UserError(f"{where}: expected a non-empty list of [input, output] grid pairs")
+        raise UserError(f"{where}: expected a non-empty list of (input, output) grid pairs")
     out = []
     for i, pair in enumerate(value):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise UserError(f"{where}[{i}]: expected an [input, output] pair")
+            raise UserError(f"{where}[{i}]: expected an (input, output) pair of grids")
         out.append((_grid(pair[0], f"{where}[{i}] input"), _grid(pair[1], f"{where}[{i}] output")))
     return out
 
