@@ -1,6 +1,7 @@
 """Tests for the geometry construction families (geometry_basic / circle / triangle / polygon)."""
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -197,6 +198,20 @@ def test_max_length_is_enforced_regression(name, level):
         counted = sum(1 for c in rec.params["program"] if c["op"] not in ("line", "triangle"))
         assert lo <= counted <= hi, (name, level, counted)
         assert rec.params["length"] == counted and rec.params["band"] == [lo, hi]
+
+
+def test_records_are_plain_json_not_double_encoded_regression():
+    """OMEGA weak point #20: geometry lines were JSON strings holding JSON; #15: a stale answer variable.
+
+    Here a record is one JSON object whose params hold the program as a list, and its answer is exactly
+    what solve() recomputes from those params.
+    """
+    for name in NAMES:
+        rec = _records(name, 2, 1)[0]
+        data = json.loads(rec.to_json())
+        assert isinstance(data, dict) and isinstance(data["params"]["program"], list)
+        assert all(isinstance(c, dict) and c["op"] in OPS for c in data["params"]["program"])
+        assert FAMILIES[name].solve(data["params"]) == rec.answer == data["answer"]
 
 
 def test_check_refuses_programs_outside_their_band():
