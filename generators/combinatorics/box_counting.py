@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import combinations
 from math import factorial, prod
 
-from generators.combinatorics.letter_multiset import sub_multisets
+from generators.combinatorics.letter_multiset import sub_multiset_tuple
 
 
 def _minus(a: tuple[int, ...], b: tuple[int, ...], times: int = 1) -> tuple[int, ...] | None:
@@ -34,7 +34,7 @@ def labeled_by_boxes(counts: tuple[int, ...], sizes: tuple[int, ...]) -> int:
     def ways(i: int, left: tuple[int, ...]) -> int:
         if i == len(sizes):
             return 1 if not any(left) else 0
-        return sum(ways(i + 1, _minus(left, v)) for v in sub_multisets(left, sizes[i]))
+        return sum(ways(i + 1, _minus(left, v)) for v in sub_multiset_tuple(left, sizes[i]))
 
     return ways(0, tuple(counts))
 
@@ -87,7 +87,7 @@ def _fixed_tables(counts: tuple[int, ...], cycles: list[tuple[int, int]]) -> int
             return 1 if not any(left) else 0
         length, size = cycles[i]
         total = 0
-        for v in sub_multisets(tuple(x // length for x in left), size):
+        for v in sub_multiset_tuple(tuple(x // length for x in left), size):
             rest = _minus(left, v, length)
             if rest is not None:
                 total += ways(i + 1, rest)
@@ -132,7 +132,7 @@ def unlabeled_by_canonical_forms(counts: tuple[int, ...], sizes: tuple[int, ...]
             return 1 if not any(left) else 0
         floor = prev if i > 0 and order[i] == order[i - 1] else None
         total = 0
-        for v in sub_multisets(left, order[i]):
+        for v in sub_multiset_tuple(left, order[i]):
             if floor is None or v >= floor:
                 total += ways(i + 1, _minus(left, v), v)
         return total

@@ -24,7 +24,7 @@ from generators.combinatorics.letter_multiset import random_composition, random_
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
-BRUTE_FORCE_LIMIT = 5000  # position assignments the check may walk outright
+BRUTE_FORCE_LIMIT = 2000  # position assignments the check may walk outright
 
 _LABELED = (
     "The letters of the multiset {multiset} (copies of a letter are identical) are to be placed into {k} "
@@ -75,20 +75,23 @@ class CombinatoryDistribution(Family):
     description = "Ways to split a multiset of letters into labeled or unlabeled boxes of given sizes"
     answer_type = "int"
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
-    # OMEGA combi_config (letter types, boxes, letters): (2,2,4) (3,3,6) (4,4,8) (4,4,11) (4,4,12) (5,5,13)
+    # OMEGA combi_config (letter types, boxes, letters): (2,2,4) (3,3,6) (4,4,8) (4,4,11) (4,4,12) (5,5,13); the
+    # letter totals were the lower ends of YAML ranges (the only part the original read), so levels 1-3 draw the
+    # total from a short range starting there (upper ends ours, below the next level's total)
     levels = {
-        1: {"types": 2, "boxes": 2, "letters": 4},
-        2: {"types": 3, "boxes": 3, "letters": 6},
-        3: {"types": 4, "boxes": 4, "letters": 8},
-        4: {"types": 4, "boxes": 4, "letters": 11},
-        5: {"types": 4, "boxes": 4, "letters": 12},
-        6: {"types": 5, "boxes": 5, "letters": 13},
+        1: {"types": 2, "boxes": 2, "letters": (4, 5)},
+        2: {"types": 3, "boxes": 3, "letters": (6, 7)},
+        3: {"types": 4, "boxes": 4, "letters": (8, 9)},
+        4: {"types": 4, "boxes": 4, "letters": (11, 11)},
+        5: {"types": 4, "boxes": 4, "letters": (12, 12)},
+        6: {"types": 5, "boxes": 5, "letters": (13, 13)},
     }
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
-        letters = random_multiset(rng, knobs["types"], knobs["letters"])
-        sizes = random_composition(rng, knobs["letters"], knobs["boxes"])
+        total = rng.randint(*knobs["letters"])
+        letters = random_multiset(rng, knobs["types"], total)
+        sizes = random_composition(rng, total, knobs["boxes"])
         params = {"letters": letters, "box_sizes": sizes, "labeled": rng.random() < 0.5}
         if count_distributions(params) < 2:
             raise Reject("only one way to distribute")

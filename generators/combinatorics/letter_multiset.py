@@ -8,6 +8,7 @@ import random
 import string
 from collections.abc import Iterator
 from fractions import Fraction
+from functools import lru_cache
 from math import comb, prod
 
 ALPHABET = string.ascii_lowercase
@@ -44,6 +45,12 @@ def sub_multisets(counts: tuple[int, ...], size: int) -> Iterator[tuple[int, ...
     for first in range(max(0, size - rest_capacity), min(counts[0], size) + 1):
         for tail in sub_multisets(counts[1:], size - first):
             yield (first, *tail)
+
+
+@lru_cache(maxsize=65536)
+def sub_multiset_tuple(counts: tuple[int, ...], size: int) -> tuple[tuple[int, ...], ...]:
+    """:func:`sub_multisets` as a cached tuple (the counting DPs ask for the same ones many times)."""
+    return tuple(sub_multisets(counts, size))
 
 
 def unordered_draw_probability(counts: tuple[int, ...], drawn: tuple[int, ...]) -> Fraction:

@@ -15,13 +15,15 @@ from generators.combinatorics.letter_multiset import random_multiset, render_mul
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
 
-# OMEGA combi_config: word length 2,3,4,4,5; multiset size 4,6,8,10,11; letter types max(3, level)
-SHUFFLE_LEVELS: dict[int, dict[str, int]] = {
-    1: {"length": 2, "total": 4, "types": 3},
-    2: {"length": 3, "total": 6, "types": 3},
-    3: {"length": 4, "total": 8, "types": 3},
-    4: {"length": 4, "total": 10, "types": 4},
-    5: {"length": 5, "total": 11, "types": 5},
+# OMEGA combi_config: word length 2,3,4,4,5; multiset size 4,6,8,10,11; letter types max(3, level). The sizes
+# were YAML ranges of which the original read only the lower end (OMEGA weak point #16); here the size is drawn
+# from a range starting there (upper ends ours). With a fixed size level 1 had a single possible answer.
+SHUFFLE_LEVELS: dict[int, dict[str, Any]] = {
+    1: {"length": 2, "total": (4, 6), "types": 3},
+    2: {"length": 3, "total": (6, 8), "types": 3},
+    3: {"length": 4, "total": (8, 10), "types": 3},
+    4: {"length": 4, "total": (10, 12), "types": 4},
+    5: {"length": 5, "total": (11, 14), "types": 5},
 }
 
 _SETUPS = (
@@ -63,7 +65,7 @@ class LetterShuffleProbability(Family):
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
-        letters = random_multiset(rng, knobs["types"], knobs["total"])
+        letters = random_multiset(rng, knobs["types"], rng.randint(*knobs["total"]))
         event = self.draw_event(rng, letters)
         p = probability_by_permutations(letters, knobs["length"], event)
         if p in (0, 1):
