@@ -1,0 +1,1 @@
+"""Reliability tests: faults, crashes, hostile outputs and inputs, secrets (issue 11)."""
