@@ -39,6 +39,13 @@ def _records(name: str, level: int, count: int, seed: int = 11):
                         seed=seed, index=i, seen=seen) for i in range(count)]
 
 
+@pytest.mark.parametrize("name", ["numbertheory_ordered_lte", "numbertheory_lte_qr", "numbertheory_qr_sum"])
+def test_same_seed_same_bytes(name):
+    first = [r.to_json() for r in _records(name, 5, 4, seed=5)]
+    assert first == [r.to_json() for r in _records(name, 5, 4, seed=5)]
+    assert first != [r.to_json() for r in _records(name, 5, 4, seed=6)]
+
+
 # ------------------------------------------------------------------ numbertheory_ordered_lte
 def test_ordered_lte_counts_a_zero_regression():
     # 0 <= a <= 3^4 with 3^3 | a^3 means 3 | a: a = 0, 3, ..., 81 -> 28 (the original generator answered 27)
