@@ -15,7 +15,7 @@ import re
 
 from .errors import ParseError
 from .normalize import clean, split_top, strip_units, unwrap_text
-from .parser import contains
+from .mathast import contains
 from .scalar import Backend, gold_node, options_for, parse_pred, prepare, scalar_equal
 from .verdict import Outcome
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from .errors import ParseError
 from .exact import decimal_literal, round_half_away, truncate, try_evaluate
-from .parser import contains
+from .mathast import contains
 from .scalar import Backend, Options, gold_node, non_constant_symbols, parse_pred, prepare, scalar_equal
 from .verdict import Outcome
 

@@ -18,7 +18,7 @@ from .errors import ParseError, TooLarge
 from .exact import try_evaluate
 from .limits import MAX_ELEMENTS, MAX_SYMBOLIC_ELEMENTS
 from .normalize import clean, join_digit_groups, split_top, unwrap_text
-from .parser import contains, expand_pm, render
+from .mathast import contains, expand_pm, render
 from .scalar import Backend, Options, gold_node, options_for, parse_pred, scalar_equal
 from .verdict import Outcome
 

@@ -16,7 +16,7 @@ from .errors import ParseError, TooLarge
 from .exact import try_evaluate
 from .limits import MAX_ELEMENTS
 from .normalize import clean, split_top
-from .parser import render as render_node
+from .mathast import render as render_node
 from .scalar import Backend, Options, parse_pred, scalar_equal
 from .verdict import Outcome
 

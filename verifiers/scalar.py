@@ -19,7 +19,8 @@ from typing import NamedTuple, Protocol
 from .errors import NeedsSymbolic, ParseError
 from .exact import decimal_literal, round_half_away, truncate, try_evaluate
 from .normalize import clean, has_top_level, join_digit_groups, last_side, strip_units, unwrap_text
-from .parser import free_symbols, parse
+from .mathast import free_symbols
+from .parser import parse
 
 MIN_APPROX_DIGITS = 6
 _PLAIN_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*[+-]?\d+)?\s*$")

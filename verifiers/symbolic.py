@@ -19,7 +19,7 @@ import sympy
 from . import numeric
 from .errors import ParseError
 from .exact import round_half_away, truncate
-from .parser import free_symbols
+from .mathast import free_symbols
 from .to_sympy import to_sympy
 
 
