@@ -6,9 +6,10 @@ NFKC, lower case, whitespace collapsed. Matches of a problem in A against proble
 
 * ``exact``: identical normalized text;
 * ``near``: not exact, the Jaccard similarity of the two sets of word 5-grams (a text shorter than five
-  words is one 5-gram) is at least ``threshold`` (0.8), and both texts hold the same numbers (the same
-  multiset of numeric literals). A changed number makes a different problem with a different answer, so
-  it is never a near-duplicate; a paraphrase, a reformatted prompt or another suffix with the same numbers is;
+  words is one 5-gram) is at least ``threshold`` (0.8), and both texts hold the same numbers in the same
+  order. A changed or moved number makes a different problem with a different answer, so it is never a
+  near-duplicate; a paraphrase, a reformatted prompt, another suffix or renamed letters with the same
+  numbers are;
 * ``template``: not exact or near, but identical once every number is masked: the same template with other
   numbers. Generated train and test sets share templates by design; this count is information, not overlap.
 
@@ -38,7 +39,8 @@ def normalize(text: str) -> str:
 
 
 def numbers(text: str) -> tuple[str, ...]:
-    return tuple(sorted(_NUMBER.findall(text)))
+    """The numeric literals of ``text`` in order of appearance."""
+    return tuple(_NUMBER.findall(text))
 
 
 def masked(text: str) -> str:
@@ -181,7 +183,7 @@ def to_json(result: OverlapResult, a_path: str, b_path: str, *, examples: int = 
         "a": {"path": a_path, "problems": result.n_a},
         "b": {"path": b_path, "problems": result.n_b},
         "threshold": result.threshold,
-        "method": "exact: normalized text; near: word 5-gram Jaccard >= threshold with the same numbers; "
+        "method": "exact: normalized text; near: word 5-gram Jaccard >= threshold with the same numbers in order; "
                   "template: same text with numbers masked",
         "summary": result.summary(),
         "by_setting": result.by_setting(),
