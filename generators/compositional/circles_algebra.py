@@ -31,11 +31,11 @@ CIRCLE_KINDS = ("center_radius", "center_point", "diameter", "three_points", "ta
 COORD = 6  # coordinates drawn in [-COORD, COORD]
 
 _QUESTIONS = (
-    "{circle} Let f(x) = {f}. At how many points does the graph of y = f(x) meet the circle {name}? Give the answer "
-    "as an integer.",
-    "{circle} Consider the function f(x) = {f}. How many points lie both on the circle {name} and on the graph of "
-    "y = f(x)? Answer with an integer.",
-    "{circle} Determine the number of intersection points of {name} with the curve y = {f}. Give an integer.",
+    "{circle} Let $f(x) = {f}$. At how many points does the graph of $y = f(x)$ meet the circle {name}? Give the "
+    "answer as an integer.",
+    "{circle} Consider the function $f(x) = {f}$. How many points lie both on the circle {name} and on the graph of "
+    "$y = f(x)$? Answer with an integer.",
+    "{circle} Determine the number of intersection points of {name} with the curve $y = {f}$. Give an integer.",
 )
 
 
@@ -204,7 +204,7 @@ class CircleFunctionIntersections(Family):
         5: {"circles": ("three_points", "tangent_line", "midpoint_through"), "chain": (3, 3),
             "kinds": ("lin", "quad", "abs")},
     }
-    test_items = 100
+    test_items = 40  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
@@ -221,7 +221,7 @@ class CircleFunctionIntersections(Family):
             raise Reject("mostly avoid empty intersections")
         if count == 2 and rng.random() < 0.4:
             raise Reject("thin out the most common count so the answers spread")
-        name = rng.choice(("ω", "Γ", "C"))
+        name = rng.choice(("ω", "Γ", "k"))
         question = rng.choice(_QUESTIONS).format(circle=describe_circle(circle, name), f=render_chain(chain),
                                                  name=name)
         return Problem(question=question, params={"circle": circle, "chain": chain})

@@ -123,7 +123,7 @@ class GridChipsFromBag(Family):
         4: {"side": 7, "cells": (6, 9)},
         5: {"side": 8, "cells": (8, 11)},
     }
-    test_items = 100
+    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

@@ -154,6 +154,11 @@ def _rank_distribution_by_draws(values: list[int], counts: list[int], r: int, c:
     return {k: Fraction(v, den) for k, v in sorted(num.items())}
 
 
+def distinct_words(counts: list[int], size: int) -> int:
+    """Number of distinct words of ``size`` letters the pool can produce (sum of multinomials)."""
+    return sum(factorial(size) // prod(factorial(d) for d in drawn) for drawn in sub_multisets(tuple(counts), size))
+
+
 def _arrangements(drawn: list[int]) -> Iterator[list[int]]:
     """Every distinct sequence with drawn[i] copies of symbol i (lexicographic order)."""
     size = sum(drawn)
@@ -205,7 +210,9 @@ class WordMatrixRank(Family):
         4: {"shape": (3, 3), "types": 3, "total": 10},
         5: {"shape": (3, 3), "types": 4, "total": 9},
     }
-    test_items = 40
+    # distinct words of a drawn instance (the enumeration size of both methods) are capped per item
+    max_words = 2500
+    test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
@@ -214,6 +221,8 @@ class WordMatrixRank(Family):
         names = sorted(letters)
         values = rng.sample(VALUES, len(names))
         counts = [letters[ch] for ch in names]
+        if distinct_words(counts, r * c) > self.max_words:
+            raise Reject("too many distinct words to enumerate quickly")
         dist = rank_distribution_by_draws(values, list(counts), r, c)
         possible = [k for k, p in dist.items() if 0 < p < 1]
         if not possible:

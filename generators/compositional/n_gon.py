@@ -180,7 +180,7 @@ class RotatedPatternSegments(Family):
         4: {"n": 8, "total": (9, 11), "types": (3, 4)},
         5: {"n": 9, "total": (10, 12), "types": (4, 5)},
     }
-    test_items = 40
+    test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

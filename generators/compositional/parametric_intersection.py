@@ -3,7 +3,7 @@
 Skill A (combinatory_probability_no_specific_letter_fixed): draw a word from a multiset, shuffle it, and find
 the distribution of K = the number of positions that held a chosen letter and still hold it. Skill B
 (algebra_func_intersection): count the intersections of two composite functions on [-10, 10]. The test joins
-them: g depends on K (g(x) = K x + c, a chain shifted by K, or K times a chain plus c), and the question asks
+them: g depends on K (g(x) = dK x + c, a chain shifted by dK, or K times a chain plus c), and the question asks
 for the probability that the graphs of f and g meet in exactly / at least t points of [-10, 10], or for the
 expected number of meeting points, as m/n -> m + n.
 
@@ -45,15 +45,15 @@ _SETUP = (
     "(every remaining letter equally likely at each draw) and writing them left to right in the order drawn. The "
     "word is then shuffled: its {length} positions are rearranged by a uniformly random permutation. Let K be the "
     "number of positions that held the letter '{letter}' before the shuffle and still hold '{letter}' after it "
-    "(K = 0 if the word has no '{letter}'). Define f(x) = {f} and g(x) = {g}, where K is the number just described."
+    "(K = 0 if the word has no '{letter}'). Define $f(x) = {f}$ and $g(x) = {g}$, where K is the number just described."
 )
 _ASK = {
-    "exactly": " What is the probability that the graphs of y = f(x) and y = g(x) meet in exactly {t} point{s} with "
-               "-10 \\le x \\le 10?",
-    "at_least": " What is the probability that the graphs of y = f(x) and y = g(x) meet in at least {t} point{s} "
-                "with -10 \\le x \\le 10?",
-    "expected": " What is the expected number of points with -10 \\le x \\le 10 at which the graphs of y = f(x) and "
-                "y = g(x) meet?",
+    "exactly": " What is the probability that the graphs of $y = f(x)$ and $y = g(x)$ meet in exactly {t} point{s} "
+               "with $-10 \\le x \\le 10$?",
+    "at_least": " What is the probability that the graphs of $y = f(x)$ and $y = g(x)$ meet in at least {t} "
+                "point{s} with $-10 \\le x \\le 10$?",
+    "expected": " What is the expected number of points with $-10 \\le x \\le 10$ at which the graphs of $y = f(x)$ "
+                "and $y = g(x)$ meet?",
 }
 _FORM = " Write the answer as m/n with m and n coprime positive integers and give m + n."
 
@@ -62,11 +62,15 @@ def _signed(v: int) -> str:
     return "" if v == 0 else (f" + {v}" if v > 0 else f" - {-v}")
 
 
+def _times_k(d: int) -> str:
+    return "K" if d == 1 else f"{d}K"
+
+
 def render_g(g: dict[str, Any]) -> str:
     if g["form"] == "slope":
-        return f"Kx{_signed(g['c'])}"
+        return f"{_times_k(g['d'])}x{_signed(g['c'])}"
     if g["form"] == "shift":
-        return f"{render_chain(g['chain'])} + K"
+        return f"{render_chain(g['chain'])} + {_times_k(g['d'])}"
     if g["form"] == "scale":
         return f"K\\left({render_chain(g['chain'])}\\right){_signed(g['c'])}"
     raise ValueError(f"unknown g form {g['form']!r}")
@@ -75,10 +79,10 @@ def render_g(g: dict[str, Any]) -> str:
 def g_pieces(g: dict[str, Any], k: int, base: list[pw.Piece] | None = None) -> list[pw.Piece]:
     """Pieces of g for parameter K = k (``base``: the pieces of g's chain, if already computed)."""
     if g["form"] == "slope":
-        return [pw.Piece(None, None, pe.normalize([g["c"], k]))]
+        return [pw.Piece(None, None, pe.normalize([g["c"], g["d"] * k]))]
     base = base if base is not None else pw.chain_pieces(g["chain"])
     if g["form"] == "shift":
-        return [pw.Piece(p.lo, p.hi, pe.add(p.poly, [Fraction(k)])) for p in base]
+        return [pw.Piece(p.lo, p.hi, pe.add(p.poly, [Fraction(g["d"] * k)])) for p in base]
     if g["form"] == "scale":
         return [pw.Piece(p.lo, p.hi, pe.add(pe.scale(p.poly, k), [Fraction(g["c"])])) for p in base]
     raise ValueError(f"unknown g form {g['form']!r}")
@@ -87,9 +91,9 @@ def g_pieces(g: dict[str, Any], k: int, base: list[pw.Piece] | None = None) -> l
 def g_value(g: dict[str, Any], k: int, x: Fraction) -> Fraction:
     """g_K(x) straight from the definition (no pieces), for the check."""
     if g["form"] == "slope":
-        return k * x + g["c"]
+        return g["d"] * k * x + g["c"]
     inner = pw.evaluate_chain(g["chain"], x)
-    return inner + k if g["form"] == "shift" else k * inner + g["c"]
+    return inner + g["d"] * k if g["form"] == "shift" else k * inner + g["c"]
 
 
 def meeting_counts(f_chain: list[dict], g: dict[str, Any], ks, counter) -> dict[int, int]:
@@ -154,7 +158,7 @@ class ParametricIntersection(Family):
     # word knobs follow combinatory_probability_*; f and g grow as in algebra_func_intersection
     levels = {
         1: {"length": 2, "total": 4, "types": 3, "f_chain": (1, 1), "g_forms": ("slope",), "g_chain": (1, 1),
-            "kinds": ("lin", "quad")},
+            "kinds": ("quad", "abs")},
         2: {"length": 3, "total": 6, "types": 3, "f_chain": (1, 2), "g_forms": ("slope", "shift"), "g_chain": (1, 1),
             "kinds": ("lin", "quad", "abs")},
         3: {"length": 4, "total": 8, "types": 3, "f_chain": (2, 2), "g_forms": ("shift", "scale"), "g_chain": (1, 1),
@@ -164,7 +168,7 @@ class ParametricIntersection(Family):
         5: {"length": 5, "total": 11, "types": 5, "f_chain": (3, 3), "g_forms": ("shift", "scale"), "g_chain": (2, 2),
             "kinds": ("lin", "quad", "abs")},
     }
-    test_items = 60
+    test_items = 15  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
@@ -176,11 +180,13 @@ class ParametricIntersection(Family):
         form = rng.choice(kn["g_forms"])
         g: dict[str, Any] = {"form": form}
         if form == "slope":
-            g["c"] = rng.randint(-6, 6)
-        else:
-            g["chain"] = pw.draw_piecewise_chain(rng, rng.randint(*kn["g_chain"]), kn["kinds"])
-            if form == "scale":
-                g["c"] = rng.randint(-5, 5)
+            g.update({"d": rng.randint(1, 3), "c": rng.randint(-6, 6)})
+        elif form == "shift":
+            g.update({"d": rng.randint(2, 12), "chain": pw.draw_piecewise_chain(rng, rng.randint(*kn["g_chain"]),
+                                                                                 kn["kinds"])})
+        else:  # scale
+            g.update({"chain": pw.draw_piecewise_chain(rng, rng.randint(*kn["g_chain"]), kn["kinds"]),
+                      "c": rng.randint(-5, 5)})
         try:
             counts = meeting_counts(f_chain, g, range(min(letters[letter], kn["length"]) + 1), pe.sturm_count)
         except pw.IrrationalCorner as exc:

@@ -67,6 +67,9 @@ def _real_roots_inside(p: pe.Poly, lo: Fraction | None, hi: Fraction | None) -> 
         raise IrrationalCorner("an |.| argument vanishes on a whole piece")
     if len(p) == 1:
         return []
+    if len(p) == 2:  # linear: the single root is rational
+        r = -p[0] / p[1]
+        return [r] if (lo is None or r > lo) and (hi is None or r < hi) else []
     inside = pe.sturm_count(p, lo, hi) - (1 if hi is not None and pe.evaluate(p, hi) == 0 else 0)
     if inside == 0:
         return []

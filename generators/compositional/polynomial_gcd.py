@@ -99,7 +99,7 @@ class PolynomialGcdValue(Family):
         5: {"degree": (6, 7), "shared": (2, 4), "max_num": 12, "max_den": 6, "p_integer": 0.2, "repeat": 0.5,
             "content": (6, 120)},
     }
-    test_items = 100
+    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def _side(self, rng: random.Random, kn: dict, shared: list[list[int]], degree: int,
               taken: set[tuple[int, int]]) -> tuple[int, list[list[int]]]:

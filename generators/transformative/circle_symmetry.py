@@ -130,7 +130,7 @@ class CircleSymmetry(Family):
         4: {"n": (20, 40), "N": 10**6, "R": (2, 9), "d": (2, 12)},
         5: {"n": (36, 60), "N": 10**7, "R": (3, 12), "d": (3, 15)},
     }
-    test_items = 100
+    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

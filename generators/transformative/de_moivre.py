@@ -200,7 +200,7 @@ class DeMoivreRoots(Family):
         4: {"n": (11, 20), "deg": (2, 3), "coef": 4, "m": (10, 18), "angles": "all"},
         5: {"n": (17, 30), "deg": (2, 4), "coef": 4, "m": (16, 26), "angles": "all"},
     }
-    test_items = 100
+    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

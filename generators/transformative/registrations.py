@@ -24,7 +24,7 @@ TRANSFORMATIVE_SETTINGS = (
         axis="transformative",
         title="Transformative Function Intersection",
         description="Train: count intersections of shallow composite functions. Test: deeply nested |.| functions "
-                    "with up to 2^9 pieces; unwind backwards or count the branches.",
+                    "with up to 2^8 pieces; unwind backwards or count the branches.",
         train_families=("algebra_func_intersection",),
         test_family="trans_func_intersection_test",
     ),

@@ -109,7 +109,7 @@ class StructuredGridPaths(Family):
         4: {"size": (18, 23)},
         5: {"size": (24, 30)},
     }
-    test_items = 100
+    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         lo, hi = self.levels[level]["size"]

@@ -41,14 +41,14 @@ _NAMED_TEXT = {
     "max": "a_{ij} = \\max(i, j)",
     "absdiff": "a_{ij} = |i - j|",
     "gcd": "a_{ij} = \\gcd(i, j)",
-    "divides": "a_{ij} = 1 if i divides j and a_{ij} = 0 otherwise",
+    "divides": "a_{ij} = [\\,i \\text{ divides } j\\,]",
     "pascal": "a_{ij} = \\binom{i + j - 2}{i - 1}",
 }
 _QUESTIONS = (
-    "Let A be the {n} x {n} matrix whose entry in row i and column j (1 \\le i, j \\le {n}) is {rule}. What is the "
-    "rank of A?",
-    "For 1 \\le i, j \\le {n} define {rule}, and let A = (a_{{ij}}) be the resulting {n} x {n} matrix. Determine the "
-    "rank of A over the rational numbers.",
+    "Let A be the {n} x {n} matrix whose entry in row i and column j ($1 \\le i, j \\le {n}$) is ${rule}$. What is "
+    "the rank of A?",
+    "For $1 \\le i, j \\le {n}$ define ${rule}$, and let $A = (a_{{ij}})$ be the resulting {n} x {n} matrix. "
+    "Determine the rank of A over the rational numbers.",
 )
 _ANSWER = " Give the answer as an integer."
 
@@ -212,8 +212,9 @@ def render_periodic(spec: dict, n: int) -> str:
     if m == n:
         nz = [(k, v) for k, v in enumerate(values) if v]
         listed = ", ".join(f"c_{{{k}}} = {v}" for k, v in nz)
-        return (f"a_{{ij}} = c_{{{arg}}}, where {listed}, and c_k = 0 for every other k in 0, 1, ..., {n - 1}")
-    return f"a_{{ij}} = c_{{{arg}}}, where (c_0, c_1, ..., c_{{{m - 1}}}) = ({', '.join(map(str, values))})"
+        return (f"a_{{ij}} = c_{{{arg}}}$, where ${listed}$, and $c_k = 0$ for every other $k$ in "
+                f"$0, 1, \\ldots, {n - 1}")
+    return f"a_{{ij}} = c_{{{arg}}}$, where $(c_0, c_1, \\ldots, c_{{{m - 1}}}) = ({', '.join(map(str, values))})"
 
 
 _X = sympy.Symbol("x")
@@ -336,7 +337,7 @@ class StructuredMatrixRank(Family):
         5: {"n": (96, 150), "structures": ("poly", "periodic", "periodic"), "terms": (3, 4), "max_factors": 4,
             "period": (8, 16), "p_circulant": 0.8, "factors": (2, 3), "max_shift": 12},
     }
-    test_items = 60
+    test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

@@ -290,7 +290,7 @@ class SymmetricIntegrals(Family):
         5: {"variants": ("odd_even", "king", "trig_king", "x_sin", "inverse"), "even_deg": 4, "odd_poly_deg": 5,
             "odd_term": True, "sym_poly": True, "trig_m": (5, 12), "sin_k": (5, 9), "inverse_deg": (5, 7)},
     }
-    test_items = 40
+    test_items = 15  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]

@@ -1,0 +1,325 @@
+"""Compositional settings: hand-computed cases for every test template, the exact helpers against brute force,
+OMEGA weak-point regressions, the settings' splits, and 200 items per (template, level) under -m slow."""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from itertools import permutations
+
+import pytest
+import sympy
+
+from generators import registry
+from generators.compositional import piecewise_chain as pw
+from generators.compositional import poly_exact as pe
+from generators.compositional.circles_algebra import (
+    CIRCLE_KINDS,
+    circle_equation,
+    circle_satisfies_construction,
+    draw_circle,
+    meeting_polynomial,
+)
+from generators.compositional.grid_chips import cell_groups, probability_by_colourings, probability_by_groups
+from generators.compositional.matrix_rank import (
+    bareiss_rank,
+    minor_rank,
+    rank_distribution_by_draws,
+    rank_distribution_by_submultisets,
+)
+from generators.compositional.n_gon import expectation_by_enumeration, expectation_by_linearity
+from generators.compositional.parametric_intersection import (
+    k_distribution_by_formula,
+    k_distribution_by_permutations,
+)
+from generators.compositional.vertex_color import holds_by_rotation, holds_by_structure
+from generators.family import Reject
+from generators.settings import make_record
+
+TEMPLATES = {
+    "comp_polynomial_gcd": "comp_polynomial_gcd_test",
+    "comp_n_gon": "comp_n_gon_test",
+    "comp_circles_algebra": "comp_circles_algebra_test",
+    "comp_parametric_intersection": "comp_parametric_intersection_test",
+    "comp_matrix_rank": "comp_matrix_rank_test",
+    "comp_vertex_color": "comp_vertex_color_test",
+    "comp_grid_chips": "comp_grid_chips_test",
+}
+TRAIN_PAIRS = {
+    "comp_polynomial_gcd": ("algebra_polynomial_roots", "arithmetic_gcd"),
+    "comp_n_gon": ("geometry_polygon_rotation", "combinatory_pattern_matching"),
+    "comp_circles_algebra": ("geometry_circle", "algebra_func_intersection"),
+    "comp_parametric_intersection": ("combinatory_probability_no_specific_letter_fixed", "algebra_func_intersection"),
+    "comp_matrix_rank": ("arithmetic_matrix_rank", "combinatory_probability_no_specific_letter_fixed"),
+    "comp_vertex_color": ("geometry_polygon_color", "combinatory_probability_no_specific_letter_fixed"),
+    "comp_grid_chips": ("logic_puzzles_grid_chip", "combinatory_probability_no_specific_letter_fixed"),
+}
+
+
+def _fam(name):
+    return registry.get_family(name)
+
+
+def _records(name, level, count, seed=11):
+    fam = _fam(name)
+    seen: set[str] = set()
+    return [make_record(fam, setting_key=name, setting_name=name, axis=fam.axis, split="test", level=level,
+                        seed=seed, index=i, seen=seen) for i in range(count)]
+
+
+# ---------------------------------------------------------------- registration and splits
+def test_all_seven_settings_are_registered_with_their_pairs():
+    settings = registry.settings("compositional")
+    assert sorted(settings) == sorted(TEMPLATES)
+    for name, setting in settings.items():
+        assert setting.train_family_names == TRAIN_PAIRS[name]
+        assert setting.test_family_name == TEMPLATES[name]
+        fam = _fam(TEMPLATES[name])
+        assert fam.axis == "compositional" and len(fam.levels) >= 3
+        assert name not in registry.families()  # templates are named apart from their settings
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_train_split_is_the_union_of_both_skills_and_test_is_the_template(name):
+    setting = registry.get_setting(name)
+    train = list(setting.records("train", n=1, seed=3, levels=(1,)))
+    assert sorted({r.family for r in train}) == sorted(TRAIN_PAIRS[name])
+    assert all(r.split == "train" and r.axis == "compositional" for r in train)
+    test = list(setting.records("test", n=1, seed=3, levels=(1, 2)))
+    assert [r.family for r in test] == [TEMPLATES[name]] * 2 and [r.level for r in test] == [1, 2]
+    assert not {r.id for r in train} & {r.id for r in test}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES.values()))
+def test_same_seed_same_items(name):
+    a = [r.to_json() for r in _records(name, 1, 3, seed=5)]
+    b = [r.to_json() for r in _records(name, 1, 3, seed=5)]
+    assert a == b
+    assert a != [r.to_json() for r in _records(name, 1, 3, seed=6)]
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES.values()))
+def test_a_few_items_per_level_agree_and_state_the_answer_form(name):
+    for level in _fam(name).level_range:
+        for r in _records(name, level, 4):
+            q = r.question
+            assert ("integer" in q or "m + n" in q or "p + q" in q or "decimal places" in q), q
+            assert r.answer_type == _fam(name).answer_type
+
+
+# ---------------------------------------------------------------- exact root counting
+def test_sturm_and_sympy_counts_agree_on_random_polynomials():
+    rng = random.Random(4)
+    for _ in range(400):
+        p = pe.normalize([Fraction(rng.randint(-6, 6), rng.randint(1, 3)) for _ in range(rng.randint(2, 7))])
+        if len(p) < 2:
+            continue
+        if rng.random() < 0.4:
+            p = pe.mul(p, p)  # repeated roots
+        lo = rng.choice([None, Fraction(rng.randint(-5, 5), rng.randint(1, 2))])
+        hi = None if lo is None and rng.random() < 0.5 else Fraction(rng.randint(6, 9))
+        assert pe.sturm_count(p, lo, hi) == pe.sympy_count(p, lo, hi)
+
+
+def test_sturm_counts_distinct_roots_and_half_open_ends():
+    p = pe.mul(pe.power([Fraction(-1), Fraction(1)], 3), [Fraction(2), Fraction(1)])  # (x - 1)^3 (x + 2)
+    assert pe.sturm_count(p, None, None) == 2
+    assert pe.sturm_count(p, Fraction(-2), Fraction(1)) == 1  # (-2, 1]: only x = 1
+    assert pe.count_on_interval(p, Fraction(-2), Fraction(1), lo_closed=True, hi_closed=False) == 1
+
+
+def test_function_tangent_to_circle_counts_once_regression_weak_point_13():
+    # OMEGA's numeric intersection finder missed or double counted tangencies; x^2 + y^2 = 25 and y = x^2 - 5
+    # meet at (+-3, 4) and touch at (0, -5): three points
+    chain = [{"kind": "quad", "a": 1, "b": 0, "c": -5}]
+    curve = meeting_polynomial(Fraction(0), Fraction(0), Fraction(25))
+    pieces = pw.chain_pieces(chain)
+    assert pw.count_points_on_pieces(pieces, curve, counter=pe.sturm_count) == 3
+    assert pw.count_points_on_pieces(pieces, curve, counter=pe.sympy_count) == 3
+
+
+def test_roots_at_window_ends_are_counted_regression_weak_point_13():
+    # zeros exactly at x = +-10 were missed by the original scan; f(x) = x^2 - 100 meets y = 0 at both ends
+    pieces = pw.chain_pieces([{"kind": "quad", "a": 1, "b": 0, "c": -100}])
+    assert pw.count_points_on_pieces(pieces, lambda p: p, window=(Fraction(-10), Fraction(10))) == 2
+
+
+def test_abs_corners_split_pieces_and_match_direct_evaluation():
+    chain = [{"kind": "lin", "a": 2, "b": -1}, {"kind": "abs", "a": -3, "b": 1, "c": 2},
+             {"kind": "quad", "a": 1, "b": 0, "c": -4}]
+    pieces = pw.chain_pieces(chain)
+    assert [p.hi for p in pieces] == [Fraction(1), None]
+    assert pw.pieces_match_chain(chain, pieces)
+    # (-3|2x - 2| + 2)^2 = 4 <=> |2x - 2| in {0, 4/3}: x = 1, 1/3, 5/3
+    assert pw.count_points_on_pieces(pieces, lambda p: p) == 3
+
+
+def test_irrational_corner_is_refused():
+    with pytest.raises(pw.IrrationalCorner):
+        pw.chain_pieces([{"kind": "quad", "a": 1, "b": 0, "c": 0}, {"kind": "abs", "a": 1, "b": 2, "c": 0}])
+
+
+# ---------------------------------------------------------------- comp_circles_algebra
+@pytest.mark.parametrize("kind", CIRCLE_KINDS)
+def test_every_circle_construction_satisfies_its_definition(kind):
+    rng = random.Random(kind)
+    made = 0
+    while made < 30:
+        try:
+            circle = draw_circle(rng, kind)
+        except Reject:
+            continue
+        made += 1
+        assert circle_satisfies_construction(circle, *circle_equation(circle))
+
+
+def test_circle_through_three_points_hand_case():
+    circle = {"kind": "three_points", "a": [0, 0], "b": [4, 0], "c": [0, 2]}
+    assert circle_equation(circle) == (Fraction(2), Fraction(1), Fraction(5))
+    fam = _fam("comp_circles_algebra_test")
+    params = {"circle": circle, "chain": [{"kind": "lin", "a": 0, "b": 1}]}  # y = 1 passes through the centre
+    assert fam.solve(params) == 2 and fam.check(params, 2)
+
+
+# ---------------------------------------------------------------- comp_parametric_intersection
+def test_k_distribution_hand_case_and_both_methods():
+    letters = {"a": 2, "b": 2}
+    dist = k_distribution_by_permutations(letters, 2, "a")
+    assert dist == {0: Fraction(1, 2), 1: Fraction(1, 3), 2: Fraction(1, 6)}
+    assert k_distribution_by_formula(letters, 2, "a") == dist
+
+
+def test_parametric_expectation_hand_case():
+    # f = x^2, g = Kx: x^2 = Kx meets once for K = 0 and twice otherwise: E = 1/2 * 1 + 1/2 * 2 = 3/2 -> 5
+    fam = _fam("comp_parametric_intersection_test")
+    params = {"letters": {"a": 2, "b": 2}, "length": 2, "letter": "a",
+              "f": [{"kind": "quad", "a": 1, "b": 0, "c": 0}], "g": {"form": "slope", "d": 1, "c": 0},
+              "question_kind": "expected", "t": None}
+    assert fam.solve(params) == 5 and fam.check(params, 5)
+    params.update({"question_kind": "exactly", "t": 2})
+    assert fam.solve(params) == 3 and fam.check(params, 3)
+
+
+# ---------------------------------------------------------------- comp_polynomial_gcd
+def test_polynomial_gcd_hand_case():
+    # P = 6(x - 1)(x + 2)(x - 3), Q = 4(x - 1)(x + 2)^2: D = 2(x - 1)(x + 2), D(2) = 8
+    fam = _fam("comp_polynomial_gcd_test")
+    params = {"p_scale": 6, "p_factors": [[-2, 1, 1], [1, 1, 1], [3, 1, 1]],
+              "q_scale": 4, "q_factors": [[-2, 1, 2], [1, 1, 1]], "c": 2}
+    x = sympy.Symbol("x")
+    params["p"] = [int(c) for c in reversed(sympy.Poly(6 * (x - 1) * (x + 2) * (x - 3), x).all_coeffs())]
+    params["q"] = [int(c) for c in reversed(sympy.Poly(4 * (x - 1) * (x + 2) ** 2, x).all_coeffs())]
+    assert fam.solve(params) == 8 and fam.check(params, 8)
+    assert not fam.check(params, 4)  # forgetting the content gcd gives (x - 1)(x + 2) at 2 = 4
+
+
+# ---------------------------------------------------------------- comp_matrix_rank
+def test_rank_helpers_agree_with_sympy():
+    rng = random.Random(9)
+    for _ in range(300):
+        r, c = rng.choice([(2, 2), (2, 3), (3, 3)])
+        m = [[rng.randint(-2, 2) for _ in range(c)] for _ in range(r)]
+        exact = sympy.Matrix(m).rank()
+        assert bareiss_rank(m) == exact == minor_rank(m)
+
+
+def test_word_matrix_rank_hand_case():
+    # all four letters of {a: 2, b: 2} (a = 1, b = 0) fill a 2x2 matrix; 2 of the 6 arrangements are
+    # permutation matrices (rank 2), the other 4 have rank 1
+    dist = rank_distribution_by_draws([1, 0], [2, 2], 2, 2)
+    assert dist == {1: Fraction(2, 3), 2: Fraction(1, 3)}
+    assert rank_distribution_by_submultisets([1, 0], [2, 2], 2, 2) == dist
+
+
+def test_rank_is_recomputed_exactly_never_assumed_regression_weak_point_8():
+    # OMEGA labelled the construction's target rank without recomputing it; here every draw's rank is exact
+    values, counts = [1, 2, 0], [2, 2, 2]
+    fast = rank_distribution_by_draws(values, list(counts), 2, 3)
+    slow = rank_distribution_by_submultisets(values, list(counts), 2, 3)
+    assert fast == slow and sum(fast.values()) == 1
+
+
+# ---------------------------------------------------------------- comp_vertex_color
+def test_aime_2024_octagon_count():
+    # AIME 2024 I #11: 115 of the 256 red/blue colourings of an octagon can be turned blue-onto-red
+    assert sum(holds_by_rotation(mask, 8, "blue_onto_red") for mask in range(256)) == 115
+    assert sum(holds_by_structure([i for i in range(8) if mask >> i & 1], 8, "blue_onto_red")
+               for mask in range(256)) == 115
+
+
+def test_rotation_tests_agree_on_all_small_colourings():
+    for n in range(3, 11):
+        for mask in range(1 << n):
+            blue = [i for i in range(n) if mask >> i & 1]
+            for event in ("blue_onto_red", "invariant"):
+                assert holds_by_rotation(mask, n, event) == holds_by_structure(blue, n, event)
+
+
+def test_vertex_colour_hand_case():
+    # square, bag with 2 red and 2 blue: invariant under a quarter or half turn only when the blues are opposite
+    fam = _fam("comp_vertex_color_test")
+    params = {"n": 4, "fixed": {"red": [], "blue": []}, "bag": {"red": 2, "blue": 2}, "event": "invariant"}
+    assert fam.solve(params) == 4  # 1/3
+    assert fam.check(params, 4)
+
+
+# ---------------------------------------------------------------- comp_grid_chips
+def test_grid_chips_hand_case():
+    # cells 1 and 2 share row 1: legal iff they get the same colour; bag 2 black + 2 white: P = 2 * (2/4)(1/3)
+    params = {"side": 4, "cells": [[1, 1], [1, 2], [2, 3]], "bag": {"black": 2, "white": 2}, "event": "legal"}
+    assert probability_by_colourings(params) == Fraction(1, 3) == probability_by_groups(params)
+    assert cell_groups(params["cells"]) == [[0, 1], [2]]
+
+
+def test_max_chips_never_counts_constraint_cells_regression_weak_point_9():
+    # one black chip at (1, 1) on a 4x4 grid: white fits in the 3 x 3 block avoiding row 1 and column 1, so
+    # "at least 9 white chips" holds with probability P(black drawn) and "at least 10" never (OMEGA added the
+    # constraint cells and would have allowed 10)
+    base = {"side": 4, "cells": [[1, 1]], "bag": {"black": 1, "white": 1}, "event": "max_at_least",
+            "target": "white"}
+    assert probability_by_colourings({**base, "t": 9}) == 1  # white chip: 16 possible; black chip: 9
+    assert probability_by_colourings({**base, "t": 10}) == Fraction(1, 2)
+    assert probability_by_groups({**base, "t": 10}) == Fraction(1, 2)
+
+
+# ---------------------------------------------------------------- comp_n_gon
+def test_n_gon_hand_case():
+    # triangle, word = arrangement of {a, b, b}, segment i-j when w_i = a and w_j = b, rotate by 1:
+    # abb -> {12, 13} u {23, 12}: 3; bab -> {23} u {13}: 2; bba -> 0. E(union) = 5/3, E(common) = 1/3
+    base = {"letters": {"a": 1, "b": 2}, "n": 3, "r": 1, "kind": "gap", "x": "a", "y": "b"}
+    assert expectation_by_linearity({**base, "quantity": "union"}) == Fraction(5, 3)
+    assert expectation_by_enumeration({**base, "quantity": "union"}) == Fraction(5, 3)
+    assert expectation_by_linearity({**base, "quantity": "common"}) == Fraction(1, 3)
+    assert expectation_by_enumeration({**base, "quantity": "common"}) == Fraction(1, 3)
+
+
+def test_n_gon_answers_avoid_rounding_boundaries_regression_weak_point_18():
+    from generators.answers import near_rounding_boundary
+
+    for r in _records("comp_n_gon_test", 2, 15):
+        value = expectation_by_linearity(r.params)
+        assert not near_rounding_boundary(value, 2)
+        assert r.answer == r.ground_truth and len(r.answer.split(".")[1]) == 2
+
+
+def test_n_gon_brute_force_matches_a_literal_simulation_of_every_word():
+    params = {"letters": {"a": 2, "b": 1, "c": 1}, "n": 4, "r": 2, "kind": "head_plus", "x": "a", "y": "b",
+              "quantity": "union"}
+    import re
+
+    regex = re.compile("ab+")
+    words = sorted(set(permutations("aabc")))
+    total = Fraction(0)
+    for w in words:
+        segs = {(i + 1, j + 1) for i in range(4) for j in range(i + 1, 4) if regex.fullmatch("".join(w[i:j + 1]))}
+        turned = {tuple(sorted(((a - 1 + 2) % 4 + 1, (b - 1 + 2) % 4 + 1))) for a, b in segs}
+        total += len(segs | turned)
+    assert expectation_by_linearity(params) == total / len(words) == expectation_by_enumeration(params)
+
+
+# ---------------------------------------------------------------- 200 per (template, level)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TEMPLATES.values()))
+def test_two_hundred_items_per_level_zero_disagreements(name):
+    for level in _fam(name).level_range:
+        recs = _records(name, level, 200, seed=2024)  # make_record raises on any solve/check disagreement
+        assert len({r.id for r in recs}) == 200

@@ -1,0 +1,321 @@
+"""Transformative settings: hand-computed cases for every test template (classic results where they exist),
+the insight formulas against brute force, the rank certificates, the settings' splits, and 200 items per
+(template, level) under -m slow."""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from itertools import permutations
+
+import pytest
+import sympy
+
+from generators import registry
+from generators.family import Reject
+from generators.settings import make_record
+from generators.transformative.circle_symmetry import brute_force as circle_brute_force
+from generators.transformative.circle_symmetry import closed_form as circle_closed_form
+from generators.transformative.de_moivre import (
+    cos_sum_filter,
+    power_sum_filter,
+    power_sum_newton,
+    product_by_resultant,
+    region_count_exact,
+    region_count_numeric,
+)
+from generators.transformative.letter_shuffle_closed_form import (
+    brute_force_value,
+    closed_form,
+    derangement_by_inclusion_exclusion,
+    derangement_by_rook_polynomials,
+    independent_value,
+)
+from generators.transformative.modular_rank import null_vectors_certify, rank_mod_p
+from generators.transformative.nested_abs_intersection import (
+    count_forward,
+    nested_chain,
+    nested_solutions,
+    tent_chain,
+    tent_solutions,
+)
+from generators.transformative.structured_grid_paths import (
+    blocked_cells,
+    count_band,
+    count_diagonal,
+    count_rectangle,
+)
+from generators.transformative.structured_rank import (
+    build_matrix,
+    candidate_null_vectors,
+    certified_rank,
+    rank_by_structure,
+)
+from generators.transformative.symmetric_integrals import exact_value, numeric_value
+
+TEMPLATES = {
+    "trans_matrix_rank": ("arithmetic_matrix_rank", "trans_matrix_rank_test"),
+    "trans_func_intersection": ("algebra_func_intersection", "trans_func_intersection_test"),
+    "trans_de_moivre": ("algebra_polynomial_roots", "trans_de_moivre_test"),
+    "trans_prob_letter": ("combinatory_probability_no_specific_letter_fixed", "trans_prob_letter_test"),
+    "trans_integrations": ("algebra_func_integral", "trans_integrations_test"),
+    "trans_gridworld": ("logic_gridworld_blocked", "trans_gridworld_test"),
+    "trans_circles": ("geometry_circle", "trans_circles_test"),
+}
+
+
+def _fam(name):
+    return registry.get_family(name)
+
+
+def _records(name, level, count, seed=11):
+    fam = _fam(name)
+    seen: set[str] = set()
+    return [make_record(fam, setting_key=name, setting_name=name, axis=fam.axis, split="test", level=level,
+                        seed=seed, index=i, seen=seen) for i in range(count)]
+
+
+# ---------------------------------------------------------------- registration and splits
+def test_all_seven_settings_are_registered_with_their_trained_family():
+    settings = registry.settings("transformative")
+    assert sorted(settings) == sorted(TEMPLATES)
+    for name, setting in settings.items():
+        trained, template = TEMPLATES[name]
+        assert setting.train_family_names == (trained,)
+        assert setting.test_family_name == template
+        assert _fam(template).axis == "transformative" and len(_fam(template).levels) >= 3
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_train_is_the_familiar_family_and_test_is_the_template(name):
+    setting = registry.get_setting(name)
+    train = list(setting.records("train", n=1, seed=3, levels=(1,)))
+    assert [r.family for r in train] == [TEMPLATES[name][0]]
+    test = list(setting.records("test", n=1, seed=3, levels=(1, 3)))
+    assert [r.family for r in test] == [TEMPLATES[name][1]] * 2
+
+
+@pytest.mark.parametrize("name", sorted(t for _, t in TEMPLATES.values()))
+def test_same_seed_same_items(name):
+    a = [r.to_json() for r in _records(name, 1, 3, seed=5)]
+    assert a == [r.to_json() for r in _records(name, 1, 3, seed=5)]
+    assert a != [r.to_json() for r in _records(name, 1, 3, seed=6)]
+
+
+# ---------------------------------------------------------------- trans_matrix_rank
+@pytest.mark.parametrize("spec,n,rank", [
+    ({"structure": "poly", "terms": [{"coef": 1, "factors": [[1, 1, 0]]}]}, 12, 2),  # i + j
+    ({"structure": "poly", "terms": [{"coef": 1, "factors": [[1, 0, 0], [0, 1, 0]]}]}, 12, 1),  # i j
+    ({"structure": "poly", "terms": [{"coef": 1, "factors": [[1, -1, 0], [1, -1, 0]]}]}, 15, 3),  # (i - j)^2
+    ({"structure": "periodic", "period": 6, "kind": "diff", "values": [1, 1, 1, 0, 0, 0]}, 6, 4),  # window 3
+    ({"structure": "periodic", "period": 4, "kind": "sum", "values": [1, -1, 1, -1]}, 10, 1),  # (-1)^(i+j)
+    ({"structure": "periodic", "period": 5, "kind": "diff", "values": [1, 0, 0, 0, 0]}, 13, 5),  # i = j mod 5
+    ({"structure": "named", "name": "gcd"}, 20, 20),
+    ({"structure": "named", "name": "absdiff"}, 9, 9),
+])
+def test_structured_rank_hand_cases(spec, n, rank):
+    assert rank_by_structure(spec, n) == rank
+    matrix = build_matrix(spec, n)
+    assert sympy.Matrix(matrix).rank() == rank
+    assert certified_rank(matrix, candidate_null_vectors(spec, n)) == (rank, rank)
+
+
+def test_window_circulant_rank_formula():
+    # first row 1,...,1 (s ones): rank n - gcd(n, s) + 1
+    for n in range(5, 16):
+        for s in range(2, n):
+            spec = {"structure": "periodic", "period": n, "kind": "diff", "values": [1] * s + [0] * (n - s)}
+            from math import gcd
+
+            assert rank_by_structure(spec, n) == n - gcd(n, s) + 1
+
+
+def test_rank_certificate_rejects_a_wrong_claim():
+    # (i + 2j + 1)(2i - j + 3) = 2i^2 + 3ij - 2j^2 + 5i + 5j + 3: a 3 x 3 coefficient matrix of rank 3
+    spec = {"structure": "poly", "terms": [{"coef": 1, "factors": [[1, 2, 1], [2, -1, 3]]}]}
+    matrix = build_matrix(spec, 30)
+    lower, upper = certified_rank(matrix, candidate_null_vectors(spec, 30))
+    assert lower == upper == 3 == sympy.Matrix(matrix).rank()
+    # with too few candidate null vectors the bounds do not meet, so a claim cannot be certified
+    assert certified_rank(matrix, candidate_null_vectors(spec, 30)[:-1])[1] == 4
+    assert not null_vectors_certify(matrix, [[1] + [0] * 29])  # e_1 is not a null vector
+    assert rank_mod_p([[2, 4], [1, 2]]) == 1 and rank_mod_p([[1, 2], [3, 4]]) == 2
+
+
+def test_random_structured_instances_match_exact_rank_on_small_n():
+    fam = _fam("trans_matrix_rank_test")
+    for r in _records("trans_matrix_rank_test", 2, 12):
+        n = r.params["n"]
+        assert sympy.Matrix(build_matrix(r.params["spec"], n)).rank() == r.answer == fam.solve(r.params)
+
+
+# ---------------------------------------------------------------- trans_func_intersection
+def test_nested_absolute_value_hand_cases():
+    # ||x| - 2| = 1: x = +-1, +-3
+    assert nested_solutions([1, 1], [0, 2], Fraction(1)) == [-3, -1, 1, 3]
+    # |||x| - 1| - 1| = 0: |x| - 1 = +-1 -> |x| in {0, 2}: x in {-2, 0, 2}
+    assert nested_solutions([1, 1, 1], [0, 1, 1], Fraction(0)) == [-2, 0, 2]
+    assert count_forward(nested_chain([1, 1, 1], [0, 1, 1]), Fraction(0), Fraction(0), None) == 3
+
+
+def test_tent_map_hand_cases():
+    # T_k(x) = 0 has 2^k solutions in [-1, 1]; T_1 = 2|x| - 1 meets y = x at x = -1/3 and x = 1
+    for k in range(1, 7):
+        assert tent_solutions(k, Fraction(0), Fraction(0)) == 2**k
+    assert tent_solutions(1, Fraction(1), Fraction(0)) == 2
+    assert count_forward(tent_chain(1), Fraction(1), Fraction(0), (Fraction(-1), Fraction(1))) == 2
+
+
+def test_backward_unwinding_matches_forward_pieces_on_random_nests():
+    rng = random.Random(3)
+    for _ in range(150):
+        depth = rng.randint(1, 6)
+        a = [1] + [rng.randint(1, 3) for _ in range(depth - 1)]
+        b = [rng.randint(-3, 3)] + [rng.randint(-2, 6) for _ in range(depth - 1)]
+        c = Fraction(rng.randint(0, 8), rng.choice((1, 2)))
+        assert len(nested_solutions(a, b, c)) == count_forward(nested_chain(a, b), Fraction(0), c, None)
+
+
+def test_tent_branches_match_forward_pieces_on_random_lines():
+    rng = random.Random(5)
+    for _ in range(100):
+        k = rng.randint(1, 6)
+        m, q = Fraction(rng.randint(-5, 5), rng.randint(1, 4)), Fraction(rng.randint(-4, 4), rng.randint(1, 4))
+        assert tent_solutions(k, m, q) == count_forward(tent_chain(k), m, q, (Fraction(-1), Fraction(1)))
+
+
+# ---------------------------------------------------------------- trans_de_moivre
+def test_aime_2024_ii_13_product():
+    # prod_{k=0}^{12} (2 - 2 w^k + w^{2k}) for a primitive 13th root of unity w is 8321 (remainder 321)
+    assert product_by_resultant([2, -2, 1], 13, False) == 8321
+
+
+def test_de_moivre_hand_cases():
+    assert product_by_resultant([3, 1], 4, True) == 20  # prod_{k=1}^{3} (3 + i^k) = (3^4 - 1) / 4
+    assert product_by_resultant([2, -1], 5, False) == 2**5 - 1  # prod (2 - w^k) = 2^n - 1
+    assert product_by_resultant([2, -1], 5, True) == 2**5 - 1  # P(1) = 1
+    assert region_count_exact(4, Fraction(1), "q1") == 1  # z^4 = -16: one root per quadrant
+    assert region_count_numeric(4, Fraction(1), "q1", 16) == 1
+    assert region_count_exact(4, Fraction(0), "q1") == 0  # z^4 = 1: roots on the axes only
+    assert power_sum_filter(2, 1, 1, 2) == 4 == power_sum_newton(2, 1, 1, 2)  # (1+1)^2 + (-1+1)^2
+    assert cos_sum_filter(4, 2) == 2  # cos^2 at 0, 90, 180, 270 degrees
+
+
+def test_power_sums_filter_equals_newton():
+    rng = random.Random(8)
+    for _ in range(200):
+        n, a, c, m = rng.randint(2, 12), rng.randint(-5, 5) or 1, rng.randint(-3, 3), rng.randint(1, 30)
+        assert power_sum_filter(n, a, c, m) == power_sum_newton(n, a, c, m)
+
+
+# ---------------------------------------------------------------- trans_prob_letter
+def test_long_word_hand_cases():
+    # "aabb": P(no a kept) = C(2, 2)/C(4, 2) = 1/6; the only derangement is bbaa: 1/6; E[kept] = (4 + 4)/4 = 2
+    base = {"length": 4, "counts": {"a": 2, "b": 2}, "drawn": False, "word": "aabb"}
+    assert closed_form({**base, "variant": "none", "letter": "a"}) == Fraction(1, 6)
+    assert closed_form({**base, "variant": "derangement"}) == Fraction(1, 6)
+    assert closed_form({**base, "variant": "expected"}) == 2
+
+
+def test_closed_forms_match_every_shuffle_on_short_words():
+    rng = random.Random(12)
+    for _ in range(60):
+        length = rng.randint(3, 6)
+        counts = {"a": rng.randint(1, 3), "b": rng.randint(1, 3), "c": rng.randint(0, 2)}
+        counts = {k: v for k, v in counts.items() if v}
+        drawn = rng.random() < 0.5 and sum(counts.values()) > length
+        if not drawn:
+            length = sum(counts.values())
+        variant = rng.choice(("none", "exactly", "expected", "derangement" if not drawn else "none"))
+        params = {"variant": variant, "length": length, "counts": counts, "drawn": drawn, "letter": "a", "n": 1}
+        exact = closed_form(params)
+        assert exact == independent_value(params) == brute_force_value(params)
+
+
+def test_derangement_two_ways_on_long_words():
+    for counts in ({"a": 5, "b": 7, "c": 9}, {"a": 10, "b": 10, "c": 10, "d": 10}, {"a": 1, "b": 1, "c": 1, "d": 1}):
+        assert derangement_by_inclusion_exclusion(counts) == derangement_by_rook_polynomials(counts)
+    assert derangement_by_rook_polynomials({c: 1 for c in "abcd"}) == Fraction(9, 24)  # ordinary derangements D_4
+
+
+# ---------------------------------------------------------------- trans_integrations
+@pytest.mark.parametrize("params,r,e", [
+    ({"variant": "odd_even", "a": 1, "even": [0, 0, 1], "odd": {"kind": "poly", "coeffs": [0, 1]}, "base": "e"},
+     Fraction(1, 3), 0),
+    ({"variant": "trig_king", "m": 2, "c1": 1, "c2": 0}, Fraction(1, 4), 1),
+    ({"variant": "x_sin", "k": 1}, Fraction(1), 1),
+    ({"variant": "x_sin", "k": 2}, Fraction(1, 4), 2),
+    ({"variant": "inverse", "f": [0, 1, 0, 1], "a": 1}, Fraction(5, 4), 0),  # 1 * 2 - (1/4 + 1/2)
+    ({"variant": "king", "a": 2, "h": {"kind": "sqrt", "c": 1}, "alpha": 3, "beta": 0}, Fraction(3), 0),
+])
+def test_integral_hand_cases(params, r, e):
+    assert exact_value(params) == (r, e)
+    import mpmath
+
+    with mpmath.workdps(30):
+        assert abs(numeric_value(params) - mpmath.mpf(r.numerator) / r.denominator * mpmath.pi**e) < 1e-12
+
+
+# ---------------------------------------------------------------- trans_gridworld
+def _dp(width, height, blocked):
+    from generators.logic.gridworld_blocked import paths_from_start
+
+    return paths_from_start(width, height, frozenset(blocked))[width - 1][height - 1]
+
+
+def test_grid_hand_cases():
+    assert count_diagonal(3, 3, 0) == 5  # Catalan number C_3
+    assert count_diagonal(10, 10, 0) == 16796  # C_10
+    assert count_band(2, 2, 1) == 4  # RU/UR twice
+    assert count_band(3, 3, 0) == 0
+    # 3x3 grid with its centre blocked: 6 - 4 = 2 paths
+    assert count_rectangle(2, 2, [1, 1, 1, 1]) == 2 == _dp(3, 3, {(1, 1)})
+
+
+def test_grid_formulas_match_the_table_on_random_shapes():
+    rng = random.Random(6)
+    for _ in range(200):
+        w, h = rng.randint(3, 14), rng.randint(3, 14)
+        variant = rng.choice(("diagonal", "band", "rectangle"))
+        params = {"variant": variant, "width": w, "height": h, "s": rng.randint(0, 4), "w": rng.randint(0, 4)}
+        x1 = rng.randint(1, w - 2)
+        y1 = rng.randint(1, h - 2)
+        params["rect"] = [x1, rng.randint(x1, w - 2), y1, rng.randint(y1, h - 2)]
+        blocked = blocked_cells(params)
+        if (w - 1, h - 1) in blocked:
+            continue
+        formula = {"diagonal": lambda: count_diagonal(w - 1, h - 1, params["s"]),
+                   "band": lambda: count_band(w - 1, h - 1, params["w"]),
+                   "rectangle": lambda: count_rectangle(w - 1, h - 1, params["rect"])}[variant]()
+        assert formula == _dp(w, h, blocked)
+
+
+# ---------------------------------------------------------------- trans_circles
+@pytest.mark.parametrize("params,value", [
+    ({"variant": "sum_squares", "n": 4, "R": 1, "px": 1, "py": 0}, 8),  # 0 + 2 + 4 + 2
+    ({"variant": "vertex_product", "n": 6, "R": 1}, 6),
+    ({"variant": "axis_product", "n": 3, "R": 1, "d": 2}, 7),  # 2^3 - 1
+    ({"variant": "lattice", "N": 25}, 12),
+    ({"variant": "lattice", "N": 21}, 0),
+    ({"variant": "centre_triangles", "n": 4}, 0),
+    ({"variant": "centre_triangles", "n": 5}, 5),
+    ({"variant": "centre_triangles", "n": 6}, 2),
+])
+def test_circle_hand_cases(params, value):
+    assert circle_closed_form(params) == value
+    brute = circle_brute_force(params)
+    assert abs(brute - value) < 1e-20 if not isinstance(brute, int) else brute == value
+
+
+def test_sum_of_fourth_powers_formula_against_coordinates():
+    for n in range(3, 12):
+        params = {"variant": "sum_fourth", "n": n, "R": 3, "px": 2, "py": -1}
+        assert abs(circle_brute_force(params) - circle_closed_form(params)) < 1e-20
+
+
+# ---------------------------------------------------------------- 200 per (template, level)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(t for _, t in TEMPLATES.values()))
+def test_two_hundred_items_per_level_zero_disagreements(name):
+    for level in _fam(name).level_range:
+        recs = _records(name, level, 200, seed=2024)  # make_record raises on any solve/check disagreement
+        assert len({r.id for r in recs}) == 200
