@@ -142,7 +142,16 @@ class VLLMBackend(Backend):
         return {**self._counters, "current_concurrency": self._in_flight, "in_flight": self._in_flight}
 
     async def aclose(self) -> None:
-        self._llm = None
+        """Shut the engine core down (its worker processes and shared memory), then drop the model."""
+        llm, self._llm = self._llm, None
+        engine = getattr(llm, "llm_engine", None)
+        core = getattr(engine, "engine_core", None)
+        shutdown = getattr(core, "shutdown", None)
+        if callable(shutdown):
+            try:
+                await asyncio.to_thread(shutdown)
+            except Exception:  # best effort: the process is usually about to exit anyway
+                pass
 
 
 def _error(req: GenerationRequest, message: str, latency_s: float) -> GenerationResult:

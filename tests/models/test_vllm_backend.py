@@ -42,6 +42,14 @@ class FakeTokenizer:
     chat_template = "{% for m in messages %}{{ m.content }}{% endfor %}"
 
 
+class FakeEngineCore:
+    def __init__(self):
+        self.shut_down = False
+
+    def shutdown(self, timeout=None):
+        self.shut_down = True
+
+
 class FakeLLM:
     instances: list["FakeLLM"] = []
 
@@ -50,6 +58,7 @@ class FakeLLM:
             raise ValueError("gpu_memory_utilization must be <= 1")
         self.kwargs = kwargs
         self.calls: list[dict] = []
+        self.llm_engine = types.SimpleNamespace(engine_core=FakeEngineCore())
         FakeLLM.instances.append(self)
 
     def get_tokenizer(self):
@@ -152,6 +161,9 @@ def test_one_batched_call_with_per_request_seeds(fake_vllm):
     assert by_key["p3#1"].text == "echo q3 seed=301 opts=[]" and by_key["p3#1"].finish_reason == "stop"
     assert all(r.error is None and r.attempts == 1 for r in results)
     assert backend.stats()["completed"] == 10 and backend.stats()["batches"] == 1
+    asyncio.run(backend.aclose())
+    assert llm.llm_engine.engine_core.shut_down
+    asyncio.run(backend.aclose())  # idempotent
 
 
 def test_chat_options_split_the_batch_and_reach_llm_chat(fake_vllm):
