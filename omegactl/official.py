@@ -169,6 +169,8 @@ def _messages(value: Any, where: str) -> list[dict[str, str]]:
 def _level(row: dict[str, Any], loc: Location) -> int:
     for key in ("level", "difficulty", "difficulty_level"):
         value = row.get(key)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # an integer column with gaps comes back from parquet as floats
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         if isinstance(value, str):

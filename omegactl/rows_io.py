@@ -2,7 +2,8 @@
 
 Parquet goes through pandas and needs pyarrow (the optional ``parquet`` extra); values that pandas hands
 back as numpy arrays or scalars (list columns, struct columns) are turned into plain lists, dicts, ints and
-strings so that rows from parquet and from JSONL look the same to the code that reads them.
+strings, and null cells are left out, so that rows from parquet and from JSONL look the same to the code
+that reads them.
 """
 from __future__ import annotations
 
@@ -94,7 +95,12 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise UserError(f"{path}: not a readable parquet file: {first}") from None
     columns = list(frame.columns)
     for i, values in enumerate(frame.itertuples(index=False, name=None), 1):
-        yield i, {str(c): plain(v) for c, v in zip(columns, values)}
+        # a column is shared by all rows: a null cell means the row has no such field, as in JSONL
+        yield i, {str(c): plain(v) for c, v in zip(columns, values) if not _is_null(v)}
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -166,7 +166,8 @@ def test_parquet_rows_read_like_jsonl(tmp_path):
     pytest.importorskip("pyarrow")
     import pandas as pd
 
-    rows = [omega_row(i, "arithmetic_gcd", q, gt) for i, (q, gt, _) in enumerate(OMEGA_ROWS)]
+    rows = [omega_row(i, "arithmetic_gcd", q, gt, **({"family": "arithmetic_gcd"} if i % 2 else {}))
+            for i, (q, gt, _) in enumerate(OMEGA_ROWS)]  # an optional field on some rows: null cells in parquet
     folder = tmp_path / "omega-explorative" / "arithmetic_gcd"
     folder.mkdir(parents=True)
     pd.DataFrame(rows).to_parquet(folder / "test_in-00000-of-00001.parquet")
@@ -174,6 +175,7 @@ def test_parquet_rows_read_like_jsonl(tmp_path):
     from_parquet, _ = load_problem_source(str(folder / "test_in-00000-of-00001.parquet"))
     from_jsonl, _ = load_problem_source(str(tmp_path / "j" / "omega-explorative" / "arithmetic_gcd" / "test_in-00000-of-00001.jsonl"))
     assert [r.to_json() for r in from_parquet] == [r.to_json() for r in from_jsonl]
+    assert [r.params for r in from_parquet] == [{"family": "arithmetic_gcd"} if i % 2 else {} for i in range(len(rows))]
 
 
 def test_a_release_folder_gets_unique_ids_deterministically(tmp_path):
