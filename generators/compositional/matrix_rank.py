@@ -28,6 +28,7 @@ from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
 VALUES = (-2, -1, 0, 1, 2, 3)
+RESERVED_LETTERS = frozenset("mn")  # the answer form names m and n
 
 _QUESTIONS = (
     "{setup} What is the probability that the matrix has rank {t}?",
@@ -218,6 +219,8 @@ class WordMatrixRank(Family):
         kn = self.levels[level]
         r, c = kn["shape"]
         letters = random_multiset(rng, kn["types"], kn["total"])
+        if RESERVED_LETTERS & set(letters):
+            raise Reject("a letter would clash with the m/n answer form")
         names = sorted(letters)
         values = rng.sample(VALUES, len(names))
         counts = [letters[ch] for ch in names]

@@ -38,6 +38,7 @@ from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
 WINDOW = (Fraction(-10), Fraction(10))
+RESERVED_LETTERS = frozenset("kmnx")
 QUESTION_KINDS = ("exactly", "at_least", "expected")
 
 _SETUP = (
@@ -173,8 +174,8 @@ class ParametricIntersection(Family):
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
         letters = random_multiset(rng, kn["types"], kn["total"])
-        if "x" in letters:
-            raise Reject("the letter x would clash with the variable")
+        if RESERVED_LETTERS & set(letters):
+            raise Reject("a letter would clash with the variable x, the parameter K or the answer form m/n")
         letter = rng.choice(sorted(letters))
         f_chain = pw.draw_piecewise_chain(rng, rng.randint(*kn["f_chain"]), kn["kinds"])
         form = rng.choice(kn["g_forms"])

@@ -12,6 +12,10 @@ multiset; a closed form is needed:
 * ``derangement``: no position keeps its letter (explicit words only): the multiset-derangement count by
   inclusion-exclusion over how many positions of each letter are forced to keep it.
 
+The answer is m + n for the value m/n, or - when m + n would exceed 10^12 (long drawn words, derangements
+of long words) - the value rounded to 6 decimals (answer type ``decimal:6`` for that item; values below 1e-4
+or within 1e-9 of a rounding boundary are re-drawn).
+
 solve: the closed forms above.
 check: independent routes - ``none`` / ``exactly`` by inclusion-exclusion over sets of x-positions forced to keep
 x (P(a given k-set keeps x) = (a)_k / (L)_k); ``expected`` as sum over letters and n of n P(exactly n), with the
@@ -26,7 +30,9 @@ from fractions import Fraction
 from math import comb, factorial, prod
 from typing import Any
 
+from generators.answers import decimal_places, format_decimal, near_rounding_boundary
 from generators.combinatorics.letter_multiset import ALPHABET, random_composition, render_multiset
+from generators.combinatorics.pattern_matching import round_half_up
 from generators.combinatorics.shuffle_events import probability_by_permutations
 from generators.compositional.bag_draws import falling
 from generators.family import Family, Problem, Reject
@@ -50,6 +56,10 @@ _ASK = {
     "derangement": " What is the probability that no position holds the same letter after the shuffle as before it?",
 }
 _FORM = " Write the answer as m/n with m and n coprime positive integers and give m + n."
+_DECIMAL_FORM = " Give the exact value rounded to {places} decimal places."
+EXACT_FORM_LIMIT = 10**12  # when m + n would be larger, the question asks for a rounded decimal instead
+PLACES = 6
+MIN_DECIMAL_VALUE = Fraction(1, 10**4)
 
 
 # ---------------------------------------------------------------- closed forms (solve)
@@ -190,9 +200,11 @@ class LongWordShuffle(Family):
         length = rng.randint(*kn["length"])
         types = rng.randint(*kn["types"])
         variant = rng.choice(VARIANTS)
+        if variant == "derangement":  # enough letter kinds that a derangement is not vanishingly rare
+            types = max(types, length // 5)
         drawn = variant != "derangement" and rng.random() < 0.5
         total = length + (rng.randint(*kn["extra"]) if drawn else 0)
-        names = sorted(rng.sample(ALPHABET, types))
+        names = sorted(rng.sample([c for c in ALPHABET if c not in "mn"], types))  # m, n: the answer form
         counts = dict(zip(names, random_composition(rng, total, types)))
         if variant == "derangement" and max(counts.values()) * 2 > length:
             raise Reject("a letter fills more than half the word: no derangement exists")
@@ -212,11 +224,23 @@ class LongWordShuffle(Family):
             params["word"] = "".join(word)
             setup = _WORD.format(length=length, word=params["word"])
         ask = _ASK[variant].format(x=params.get("letter"), n=params.get("n"))
-        return Problem(question=setup + ask + _FORM, params=params)
+        if value.numerator + value.denominator < EXACT_FORM_LIMIT:
+            params["form"] = "m+n"
+            return Problem(question=setup + ask + _FORM, params=params)
+        if value < MIN_DECIMAL_VALUE or near_rounding_boundary(value, PLACES):
+            raise Reject("decimal form too small or too close to a rounding boundary")
+        params["form"] = f"decimal:{PLACES}"
+        return Problem(question=setup + ask + _DECIMAL_FORM.format(places=PLACES), params=params,
+                       answer_type=f"decimal:{PLACES}")
 
-    def solve(self, params: dict[str, Any]) -> int:
-        value = closed_form(params)
-        return value.numerator + value.denominator
+    @staticmethod
+    def _render(value: Fraction, form: str) -> int | str:
+        if form == "m+n":
+            return value.numerator + value.denominator
+        return format_decimal(value, decimal_places(form))
+
+    def solve(self, params: dict[str, Any]) -> int | str:
+        return self._render(closed_form(params), params["form"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         if not params["drawn"]:
@@ -226,4 +250,7 @@ class LongWordShuffle(Family):
         value = independent_value(params)
         if params["length"] <= BRUTE_FORCE_MAX_LENGTH and brute_force_value(params) != value:
             return False
-        return isinstance(answer, int) and value > 0 and answer == value.numerator + value.denominator
+        if params["form"] == "m+n":
+            return isinstance(answer, int) and value > 0 and answer == value.numerator + value.denominator
+        places = decimal_places(params["form"])
+        return not near_rounding_boundary(value, places) and answer == round_half_up(value, places)

@@ -319,3 +319,18 @@ def test_two_hundred_items_per_level_zero_disagreements(name):
     for level in _fam(name).level_range:
         recs = _records(name, level, 200, seed=2024)  # make_record raises on any solve/check disagreement
         assert len({r.id for r in recs}) == 200
+
+
+def test_huge_fractions_are_asked_as_rounded_decimals():
+    from generators.answers import format_decimal
+
+    recs = _records("trans_prob_letter_test", 5, 40, seed=7)
+    decimals = [r for r in recs if r.answer_type == "decimal:6"]
+    assert decimals, "long words should sometimes need the decimal form"
+    for r in decimals:
+        value = closed_form(r.params)
+        assert value.numerator + value.denominator >= 10**12
+        assert r.answer == format_decimal(value, 6) and "6 decimal places" in r.question
+    for r in recs:
+        if r.answer_type == "int":
+            assert r.answer < 10**12 and "m + n" in r.question
