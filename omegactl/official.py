@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,6 @@ class OfficialFile:
     kind: str  # "official" (a public release) or "file" (omegactl's own rows in the HF shape)
     dataset: str
     format: str  # "omega-hf" or "carc-episodes"
-    notes: list[str] = field(default_factory=list)
 
 
 def file_stem(path: Path) -> str:
