@@ -8,8 +8,6 @@ every component is linear, quadratic or |.| the piece is an exact integer polyno
 """
 from __future__ import annotations
 
-from typing import Any
-
 import mpmath
 import sympy as sp
 
@@ -82,7 +80,3 @@ def _quad(chains: list[Chain], signs: tuple[int, ...], a: mpmath.mpf, b: mpmath.
 def pole_free(res: Analysis) -> None:
     if res.poles:
         raise Uncertain("the integrand has a pole in the interval")
-
-
-def describe_bounds(params: dict[str, Any]) -> tuple[int, int]:
-    return params["a"], params["b"]

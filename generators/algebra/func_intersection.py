@@ -1,6 +1,7 @@
 """algebra_func_intersection: how many times the graphs of two composite functions meet on [-10, 10].
 
-Solve: certified root isolation of f - g between the certified breakpoints of both functions.
+Solve: certified root isolation of f - g between the certified breakpoints of both functions; when both
+are piecewise rational the count is also taken exactly with sympy per piece and both must agree.
 Check: dense independent scan of f - g (sign changes away from poles, exact end-point values).
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
-from generators.algebra.func_roots import analyze
+from generators.algebra.func_exact import certified_zero_count
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -42,8 +43,8 @@ class FuncIntersection(FuncFamily):
         prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        res = analyze([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], delta=SEPARATION)
-        return self.count_in_range(res.zero_count(), params["level"])
+        return self.count_in_range(certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION),
+                                   params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SCAN_SPACING)

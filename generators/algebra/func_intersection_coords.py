@@ -8,6 +8,7 @@ the sympy-derived mpmath form. Values within 1e-6 of a rounding boundary are rej
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -18,7 +19,6 @@ from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, Fu
 from generators.algebra.func_roots import analyze, mp_value, refine
 from generators.answers import format_decimal
 from generators.registry import register_family
-from fractions import Fraction
 
 ASKS = {
     "leftmost": "the $x$-coordinate of the leftmost intersection point",

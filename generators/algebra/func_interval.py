@@ -48,7 +48,7 @@ def _bounds(q: Fraction) -> tuple[float, float]:
     return math.nextafter(f, -math.inf), math.nextafter(f, math.inf)
 
 
-def const(q: Fraction | int, shape: tuple[int, ...] = ()) -> Iv:
+def const(q: Fraction | int) -> Iv:
     """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
     lo, hi = _bounds(Fraction(q))
     return np.float64(lo), np.float64(hi)
@@ -83,7 +83,7 @@ def scale(k: int, a: Iv) -> Iv:
 
 
 def shift(a: Iv, q: Fraction | int) -> Iv:
-    return add(a, const(q, a[0].shape))
+    return add(a, const(q))
 
 
 def sqr(a: Iv) -> Iv:
@@ -170,7 +170,6 @@ Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosur
 def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
     v, d1, d2 = jet
     k = comp["kind"]
-    shape = v[0].shape
     if k == "lin":
         a = comp["a"]
         return shift(scale(a, v), comp["b"]), scale(a, d1), scale(a, d2)
@@ -186,17 +185,16 @@ def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
         val = shift(scale(a, absval(w)), c)
         pos, negs = w[0] > 0, w[1] < 0
         known = pos | negs
-        sgn = np.where(pos, 1, -1)
+        # d|w|/dx = sign(w) w'; across a possible corner only the hull of +-w' is known, and w'' is unbounded
         s1 = hull_sym(d1)
         r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]), np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
         r2 = (np.where(known, np.where(pos, d2[0], -d2[1]), -INF), np.where(known, np.where(pos, d2[1], -d2[0]), INF))
-        del sgn
         return val, scale(a, r1), scale(a, r2)
     if k == "rat":
         a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
         det = a * d - b * c
         r = recip(shift(scale(c, v), d))  # 1/(cu + d)
-        val = add(const(Fraction(a, c), shape), mul(const(Fraction(b * c - a * d, c), shape), r))
+        val = add(const(Fraction(a, c)), mul(const(Fraction(b * c - a * d, c)), r))
         r2 = sqr(r)
         g1 = scale(det, r2)  # det/(cu+d)^2
         g2 = scale(-2 * c * det, mul(r2, r))  # -2c det/(cu+d)^3

@@ -1,7 +1,8 @@
 """algebra_func_zeros: how many zeros a composite function has on [-10, 10], certified.
 
-Solve: certified interval root isolation between certified breakpoints (``func_roots``); a zero exactly
-at an end point is decided with exact sympy arithmetic and counted. Check: dense independent scan
+Solve: certified breakpoints and zeros by interval root isolation (``func_roots``); for piecewise-rational
+functions the count is also taken exactly with sympy on every piece (``func_exact``) and both must agree.
+A zero exactly at an end point is decided with exact sympy arithmetic and counted. Check: dense independent scan
 (``func_scan``) counting sign changes away from poles plus exact end-point zeros.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
-from generators.algebra.func_roots import analyze
+from generators.algebra.func_exact import certified_zero_count
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -41,8 +42,8 @@ class FuncZeros(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        res = analyze([params["f"]], (1,), params["lo"], params["hi"], delta=SEPARATION)
-        return self.count_in_range(res.zero_count(), params["level"])
+        return self.count_in_range(certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION),
+                                   params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)

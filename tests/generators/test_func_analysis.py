@@ -13,6 +13,7 @@ from sympy.parsing.sympy_parser import implicit_multiplication_application, pars
 
 from generators import registry
 from generators.algebra import func_scan as scan
+from generators.algebra.func_exact import exact_zero_count
 from generators.algebra.func_extrema import extrema
 from generators.algebra.func_family import COMPONENT_LADDER, rounded
 from generators.algebra.func_interval import enclose
@@ -271,6 +272,21 @@ def test_certified_analysis_agrees_with_scan_on_random_chains():
         assert scan.monotone_runs(sc, 1) == sum(1 for s in res.slopes if s > 0)
         agreed += 1
     assert agreed >= 30
+
+
+def test_exact_sympy_count_agrees_with_interval_count_on_rational_chains():
+    rng = random.Random(8)
+    compared = 0
+    for _ in range(40):
+        f, g = draw_chain(rng, rng.randint(2, 4), 0.0), draw_chain(rng, rng.randint(1, 3), 0.0)
+        for chains, signs in (([f], (1,)), ([f, g], (1, -1))):
+            try:
+                res = analyze(chains, signs, -10, 10)
+            except Uncertain:
+                continue
+            assert exact_zero_count(chains, signs, res.breaks, -10, 10) == res.zero_count()
+            compared += 1
+    assert compared >= 30
 
 
 # ---------------------------------------------------------------- volume: >= 100 items per (family, level)

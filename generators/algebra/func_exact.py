@@ -1,0 +1,83 @@
+"""Exact zero counting for piecewise-rational composites (no sin, cos or exp) with sympy.
+
+Between consecutive certified breakpoints (corners and poles, located by ``func_roots``) a chain of
+linear, quadratic, |.| and rational components is one rational function P/Q with integer coefficients:
+the sign of every |.| argument is fixed on the piece and is read exactly at a rational midpoint. The
+zeros of f (or of f - g) on the piece are the real roots of the square-free numerator, counted exactly
+with sympy's Sturm-sequence root counting on a closed rational interval. Piece ends are rational points
+inside the breakpoint brackets, where the certified analysis has already excluded zeros, and the outer
+ends are the exact interval ends, so zeros there are counted exactly too.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+
+from generators.algebra.func_model import TRANSCENDENTAL_KINDS, Chain
+from generators.algebra.func_roots import Bracket, Uncertain, analyze
+from generators.family import VerificationError
+
+_X = sp.Symbol("x")
+
+
+def is_piecewise_rational(chains: list[Chain]) -> bool:
+    return not any(c["kind"] in TRANSCENDENTAL_KINDS for ch in chains for c in ch)
+
+
+def _eval(p: sp.Poly, t: Fraction) -> Fraction:
+    acc = Fraction(0)
+    for coef in p.all_coeffs():
+        acc = acc * t + int(coef)
+    return acc
+
+
+def piece_fraction(chain: Chain, mid: Fraction) -> tuple[sp.Poly, sp.Poly]:
+    """(P, Q) with f = P/Q on the piece containing the rational point ``mid``."""
+    p, q = sp.Poly(_X, _X, domain="ZZ"), sp.Poly(1, _X, domain="ZZ")
+    for c in chain:
+        k = c["kind"]
+        if k == "lin":
+            p = c["a"] * p + c["b"] * q
+        elif k == "quad":
+            p, q = c["a"] * p**2 + c["b"] * p * q + c["c"] * q**2, q**2
+        elif k == "abs":
+            arg = _eval(p - c["b"] * q, mid) / _eval(q, mid)
+            if arg == 0:
+                raise Uncertain("a piece midpoint sits on a corner")
+            s = 1 if arg > 0 else -1
+            p = c["a"] * s * (p - c["b"] * q) + c["c"] * q
+        else:
+            p, q = c["a"] * p + c["b"] * q, c["c"] * p + c["d"] * q
+    return p, q
+
+
+def exact_zero_count(chains: list[Chain], signs: tuple[int, ...], breaks: list[Bracket], lo: int, hi: int) -> int:
+    """Number of distinct zeros of h = sum signs*chains on [lo, hi] (ends included), exactly."""
+    if not is_piecewise_rational(chains):
+        raise ValueError("exact counting needs piecewise-rational chains")
+    ends = [Fraction(lo)] + [Fraction(v) for br in breaks for v in (br.lo, br.hi)] + [Fraction(hi)]
+    total = 0
+    for a, b in zip(ends[0::2], ends[1::2]):
+        mid = (a + b) / 2
+        num, den = sp.Poly(0, _X, domain="ZZ"), sp.Poly(1, _X, domain="ZZ")
+        for ch, s in zip(chains, signs):
+            p, q = piece_fraction(ch, mid)
+            num, den = num * q + s * p * den, den * q
+        if num.is_zero:
+            raise Uncertain("f and g coincide on a whole piece")
+        total += int(num.sqf_part().count_roots(sp.Rational(a.numerator, a.denominator),
+                                                sp.Rational(b.numerator, b.denominator)))
+    return total
+
+
+def certified_zero_count(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, delta: float = 1e-3) -> int:
+    """Zeros of h on [lo, hi]: the interval-certified count, and for piecewise-rational h also the exact
+    sympy count on the certified pieces; a mismatch is a bug and raises VerificationError."""
+    res = analyze(chains, signs, lo, hi, delta=delta)
+    count = res.zero_count()
+    if is_piecewise_rational(chains):
+        exact = exact_zero_count(chains, signs, res.breaks, lo, hi)
+        if exact != count:
+            raise VerificationError(f"exact zero count {exact} != interval count {count} for {chains}")
+    return count
