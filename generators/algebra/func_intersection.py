@@ -43,8 +43,8 @@ class FuncIntersection(FuncFamily):
         prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        return self.count_in_range(certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION),
-                                   params["level"])
+        count = certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION)
+        return self.count_in_range(count, params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SCAN_SPACING)

@@ -42,8 +42,8 @@ class FuncZeros(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        return self.count_in_range(certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION),
-                                   params["level"])
+        count = certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION)
+        return self.count_in_range(count, params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)
