@@ -90,3 +90,17 @@ def test_key_echoed_by_the_server_is_redacted_from_errors(problems, capsys):
     assert "401" in console and "***" in (folder / "samples.jsonl").read_text()
     reports = report_outputs(folder, capsys)
     assert not leaks(WRONG, [console, reports], base), leaks(WRONG, [console, reports], base)
+
+
+def test_credentials_in_the_base_url_are_not_recorded(problems, capsys):
+    """``--base-url http://user:KEY@host/v1`` (a proxy with basic auth) must not leave KEY in the manifest
+    (command, config, backend stats) or anywhere else; models.net.sanitize_url already strips it for info()."""
+    base, path, records = problems
+    folder = base / "run-url"
+    secret = "URLPASSWORD-7f3a9c2e"
+    with FakeServer(oracle_policy(records)) as server:
+        url = server.base_url.replace("http://", f"http://proxyuser:{secret}@")
+        code, console = run(eval_args(url, path, folder), subprocess_env())
+    assert code == 0, console[-1500:]
+    reports = report_outputs(folder, capsys)
+    assert not leaks(secret, [console, reports], base), leaks(secret, [console, reports], base)
