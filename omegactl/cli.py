@@ -313,12 +313,20 @@ def overlap_cmd(
         print_result(console, result, a, b, examples=max(0, examples))
 
 
+def _print_error(message: str) -> None:
+    """One line on stderr; the message is plain text (brackets in it are not markup)."""
+    from rich.text import Text
+
+    line = " ".join(message.split("\n"))
+    err_console.print(Text.assemble(("error: ", "bold red"), line), highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors become one line on stderr and a non-zero exit code."""
     try:
         app(args=argv, standalone_mode=True)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _print_error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]")
@@ -329,8 +337,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("OMEGACTL_DEBUG"):
             raise
         first = (str(exc).splitlines() or [""])[0][:300]
-        err_console.print(f"[bold red]error:[/] internal error {type(exc).__name__}: {first} "
-                          "(set OMEGACTL_DEBUG=1 for the traceback and please report it)", highlight=False, soft_wrap=True)
+        _print_error(f"internal error {type(exc).__name__}: {first} (set OMEGACTL_DEBUG=1 for the traceback and please report it)")
         sys.exit(2)
 
 

@@ -214,7 +214,8 @@ class EvalRun:
     def run(self, *, console=None, dry_run: bool = False, show_progress: bool = True) -> dict[str, Any]:
         records, manifest, todo = self.prepare()
         if dry_run:
-            return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens}
+            return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens,
+                    "source": manifest.get("source")}
         from models import BackendError, load_backend
 
         self.folder.create()

@@ -53,7 +53,8 @@ def _source_label(manifest: dict[str, Any]) -> str:
     if src.get("kind") == "suite":
         return f"generated, suite {src.get('suite')}, seed {src.get('problem_seed')}"
     if src.get("kind") == "official":
-        return f"official release ({src.get('path')})"
+        ds = f" {src.get('dataset')}" if src.get("dataset") else ""
+        return f"official release{ds} ({src.get('path')})"
     if src.get("kind") == "file":
         return f"problem file {src.get('path')}"
     return "unknown source"

@@ -41,6 +41,8 @@ def print_dry_run(console: Console, cfg, plan: dict[str, Any]) -> None:
     resolved["max_tokens"] = plan["max_tokens"]
     console.print("[bold]resolved config[/]")
     console.print_json(json.dumps(resolved, default=str))
+    if plan.get("source"):
+        console.print(f"source: {json.dumps(plan['source'])}", markup=False, highlight=False)
     console.print(f"{len(records)} problems, {len(plan['todo'])} requests to send; answer types: "
                   + ", ".join(sorted({r.answer_type for r in records})))
     for rec in records[:3]:
