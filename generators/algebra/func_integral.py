@@ -63,7 +63,8 @@ class FuncIntegral(FuncFamily):
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), a=params["a"], b=params["b"])
 
     def screen(self, params: dict[str, Any]) -> None:
-        prefilter([params["f"]], (1,), params["a"], params["b"], area=(0, self.levels[params["level"]]["max_value"], False))
+        cap = self.levels[params["level"]]["max_value"]
+        prefilter([params["f"]], (1,), params["a"], params["b"], area=(0, cap, False))
 
     def compute(self, params: dict[str, Any]) -> str:
         chains, signs = [params["f"]], (1,)

@@ -40,7 +40,8 @@ class FuncIntersection(FuncFamily):
                                             hi=params["hi"])
 
     def screen(self, params: dict[str, Any]) -> None:
-        prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
+        prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"],
+                  self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
         count = certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION)

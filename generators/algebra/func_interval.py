@@ -187,7 +187,8 @@ def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
         known = pos | negs
         # d|w|/dx = sign(w) w'; across a possible corner only the hull of +-w' is known, and w'' is unbounded
         s1 = hull_sym(d1)
-        r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]), np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
+        r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]),
+              np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
         r2 = (np.where(known, np.where(pos, d2[0], -d2[1]), -INF), np.where(known, np.where(pos, d2[1], -d2[0]), INF))
         return val, scale(a, r1), scale(a, r2)
     if k == "rat":

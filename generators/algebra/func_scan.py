@@ -2,10 +2,11 @@
 
 It shares nothing with the certified interval analysis (``func_roots``) except the component dicts:
 each component and its sympy-differentiated derivative become numpy functions, values are sampled on a
-dense grid in plain float arithmetic, f' is the chain-rule product of the sampled component
-derivatives (no hand-written derivative formulas), corners and poles are read off sign changes of each stage's |.| argument and denominator, and values
-at the interval ends are decided exactly with sympy. Positions are refined with ``mpmath.findroot`` on
-the mpmath form of the same sympy formulas, and integrals use composite Gauss-Legendre quadrature.
+dense grid in plain float arithmetic, f' is the chain-rule product of the sampled component derivatives
+(no hand-written derivative formulas), corners and poles are read off sign changes of each stage's |.|
+argument and denominator, and values at the interval ends are decided exactly with sympy. Positions are
+refined with ``mpmath.findroot`` on the mpmath form of the same sympy formulas, and integrals use
+composite Gauss-Legendre quadrature.
 
 Correct whenever features are at least ``4 * spacing`` apart, which the generators guarantee by
 rejecting instances whose certified features are closer than their separation margin.
