@@ -4,6 +4,17 @@ Subclasses say what is drawn (``draw``), what is asked (``question``), how the c
 becomes the answer (``compute``, raising :class:`Uncertain` or :class:`Reject` for unusable instances)
 and how the independent scan confirms it (``check``). ``solve`` is ``compute`` memoised on the params,
 so the certified work done while generating an item is not repeated when the framework solves it.
+
+Decisions shared by the eight families:
+* level L composes L+1 components for f (g, where there is one, has L); each draw holds a sin, cos or exp
+  component with probability 1/2 (OMEGA §2.3). Domain [-10, 10]; integrals and areas use integer bounds
+  a < b in [-5, 5] with b - a <= 4.
+* counts (zeros, intersections, extrema, monotone intervals) must lie in [2, 40] (OMEGA asked for > 3;
+  2 keeps non-oscillating functions in the mix); coordinates need at least one feature.
+* instances whose certified features (zeros, critical points, corners, poles, interval ends) are closer
+  than ``SEPARATION`` are rejected as ill-conditioned, which also lets the check scan resolve them.
+* decimal answers (coordinates, areas, integrals) are ``decimal:2`` strings; values within 1e-6 of a
+  rounding boundary are rejected. Areas and integrals are capped per level at 50, 100, 150, 250, 500.
 """
 from __future__ import annotations
 
