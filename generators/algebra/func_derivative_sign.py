@@ -2,7 +2,7 @@
 
 The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles;
 its connected components are counted. Solve: certified events (critical points, corners, poles) and a
-certified sign of f' on each gap between them. Check: independent scan of the sampled f' sign with
+certified sign of f' on each gap between them (for piecewise-rational f also exactly with sympy). Check: independent scan of the sampled f' sign with
 corner and pole cells read off the stage arguments.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
-from generators.algebra.func_roots import analyze
+from generators.algebra.func_exact import certified_slopes
 from generators.registry import register_family
 
 ASKS = {"increasing": (1, "f'(x) > 0"), "decreasing": (-1, "f'(x) < 0")}
@@ -43,7 +43,7 @@ class FuncDerivativeSign(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        res = analyze([params["f"]], (1,), params["lo"], params["hi"], zeros=False, crits=True, delta=SEPARATION)
+        res = certified_slopes(params["f"], params["lo"], params["hi"], SEPARATION)
         direction = ASKS[params["ask"]][0]
         return self.count_in_range(sum(1 for s in res.slopes if s == direction), params["level"])
 

@@ -1,4 +1,4 @@
-"""Exact zero counting for piecewise-rational composites (no sin, cos or exp) with sympy.
+"""Exact zero counts and derivative signs for piecewise-rational composites (no sin, cos or exp), sympy.
 
 Between consecutive certified breakpoints (corners and poles, located by ``func_roots``) a chain of
 linear, quadratic, |.| and rational components is one rational function P/Q with integer coefficients:
@@ -6,7 +6,8 @@ the sign of every |.| argument is fixed on the piece and is read exactly at a ra
 zeros of f (or of f - g) on the piece are the real roots of the square-free numerator, counted exactly
 with sympy's Sturm-sequence root counting on a closed rational interval. Piece ends are rational points
 inside the breakpoint brackets, where the certified analysis has already excluded zeros, and the outer
-ends are the exact interval ends, so zeros there are counted exactly too.
+ends are the exact interval ends, so zeros there are counted exactly too. Critical points are the real
+roots of P'Q - PQ' isolated the same way, with the sign of f' evaluated exactly between them.
 """
 from __future__ import annotations
 
@@ -81,3 +82,45 @@ def certified_zero_count(chains: list[Chain], signs: tuple[int, ...], lo: int, h
         if exact != count:
             raise VerificationError(f"exact zero count {exact} != interval count {count} for {chains}")
     return count
+
+
+def _sign(v: Fraction) -> int:
+    return (v > 0) - (v < 0)
+
+
+def exact_slopes(chain: Chain, breaks: list[Bracket], lo: int, hi: int) -> list[int]:
+    """Sign of f' on each gap between consecutive events (critical points and breakpoints), exactly.
+
+    On each piece the critical points are the real roots of N = P'Q - PQ' (f' = N/Q^2), isolated by
+    sympy on the closed rational piece and refined below 1e-6 (certified critical points are at least
+    1e-3 apart); the sign of N is evaluated exactly between them. A root of N
+    without a sign change (a flat point) raises Uncertain.
+    """
+    ends = [Fraction(lo)] + [Fraction(v) for br in breaks for v in (br.lo, br.hi)] + [Fraction(hi)]
+    slopes: list[int] = []
+    for a, b in zip(ends[0::2], ends[1::2]):
+        p, q = piece_fraction(chain, (a + b) / 2)
+        num = p.diff(_X) * q - p * q.diff(_X)
+        iso = num.sqf_part().intervals(inf=sp.Rational(a.numerator, a.denominator),
+                                       sup=sp.Rational(b.numerator, b.denominator), eps=sp.Rational(1, 10**6))
+        iso = sorted((Fraction(int(s.p), int(s.q)), Fraction(int(t.p), int(t.q))) for (s, t), _ in iso)
+        if iso:
+            points = [a] + [(iso[i][1] + iso[i + 1][0]) / 2 for i in range(len(iso) - 1)] + [b]
+        else:
+            points = [(a + b) / 2]
+        signs = [_sign(_eval(num, t)) for t in points]
+        if 0 in signs or any(s == t for s, t in zip(signs, signs[1:])):
+            raise Uncertain("a flat critical point or an undecided derivative sign")
+        slopes += signs
+    return slopes
+
+
+def certified_slopes(chain: Chain, lo: int, hi: int, delta: float = 1e-3):
+    """Interval-certified analysis with critical points; for a piecewise-rational f the derivative signs
+    are also derived exactly with sympy, and a mismatch raises VerificationError."""
+    res = analyze([chain], (1,), lo, hi, zeros=False, crits=True, delta=delta)
+    if is_piecewise_rational([chain]):
+        exact = exact_slopes(chain, res.breaks, lo, hi)
+        if exact != res.slopes:
+            raise VerificationError(f"exact derivative signs {exact} != interval signs {res.slopes} for {chain}")
+    return res

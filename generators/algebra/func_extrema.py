@@ -2,7 +2,8 @@
 
 Solve: certified critical points (roots of f' isolated with enclosures of f' and f'') plus certified
 corners; an event is an extremum when the certified sign of f' differs on its two sides (poles never
-count, f is undefined there). Check: independent scan counting sign changes of the sampled f' (a
+count, f is undefined there). For piecewise-rational f the signs of f' are also derived exactly with
+sympy (``func_exact``) and must agree. Check: independent scan counting sign changes of the sampled f' (a
 chain-rule product of sympy-differentiated components) that do not straddle a pole.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
-from generators.algebra.func_roots import Analysis, analyze
+from generators.algebra.func_exact import certified_slopes
+from generators.algebra.func_roots import Analysis
 from generators.registry import register_family
 
 ASKS = {"extrema": "local extrema (local minima and local maxima together)", "minima": "local minima",
@@ -59,7 +61,7 @@ class FuncExtrema(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        res = analyze([params["f"]], (1,), params["lo"], params["hi"], zeros=False, crits=True, delta=SEPARATION)
+        res = certified_slopes(params["f"], params["lo"], params["hi"], SEPARATION)
         return self.count_in_range(kept([k for _, k in extrema(res)], params["ask"]), params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:

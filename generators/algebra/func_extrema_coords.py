@@ -2,7 +2,7 @@
 
 Asked (decimal to 2 places): the leftmost / rightmost local minimum, maximum or extremum, or the local
 maximum with the largest value / the local minimum with the smallest value. Solve: certified events
-(critical points and corners) refined at 30 digits (findroot on f' or on the |.| argument inside the
+(critical points and corners; exact sympy cross-check of f' signs for piecewise-rational f) refined at 30 digits (findroot on f' or on the |.| argument inside the
 certified bracket). Check: independent scan sign changes of f', refined with findroot on the
 sympy-derived mpmath forms. Rounding-boundary cases (1e-6) and near-ties in value (1e-6) are rejected.
 """
@@ -18,7 +18,8 @@ from generators.algebra import func_scan as scan
 from generators.algebra.func_extrema import extrema
 from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter,
                                             rounded)
-from generators.algebra.func_roots import analyze, mp_jet, refine
+from generators.algebra.func_exact import certified_slopes
+from generators.algebra.func_roots import mp_jet, refine
 from generators.answers import format_decimal
 from generators.family import Reject
 from generators.registry import register_family
@@ -81,7 +82,7 @@ class FuncExtremaCoords(FuncFamily):
 
     def compute(self, params: dict[str, Any]) -> str:
         ch = params["f"]
-        res = analyze([ch], (1,), params["lo"], params["hi"], zeros=False, crits=True, delta=SEPARATION)
+        res = certified_slopes(ch, params["lo"], params["hi"], SEPARATION)
         kinds = dict(extrema(res))
         points = []
         with mpmath.workdps(40):

@@ -13,7 +13,7 @@ from sympy.parsing.sympy_parser import implicit_multiplication_application, pars
 
 from generators import registry
 from generators.algebra import func_scan as scan
-from generators.algebra.func_exact import exact_zero_count
+from generators.algebra.func_exact import exact_slopes, exact_zero_count
 from generators.algebra.func_extrema import extrema
 from generators.algebra.func_family import COMPONENT_LADDER, rounded
 from generators.algebra.func_interval import enclose
@@ -287,6 +287,24 @@ def test_exact_sympy_count_agrees_with_interval_count_on_rational_chains():
             assert exact_zero_count(chains, signs, res.breaks, -10, 10) == res.zero_count()
             compared += 1
     assert compared >= 30
+
+
+def test_exact_sympy_slopes_agree_with_interval_slopes_on_rational_chains():
+    rng = random.Random(12)
+    compared = 0
+    for _ in range(40):
+        f = draw_chain(rng, rng.randint(2, 4), 0.0)
+        try:
+            res = analyze([f], (1,), -10, 10, zeros=False, crits=True)
+        except Uncertain:
+            continue
+        assert exact_slopes(f, res.breaks, -10, 10) == res.slopes
+        compared += 1
+    assert compared >= 20
+    # rational critical points that sympy isolates exactly (x = -1, -5/6, -2/3): no false 'flat point'
+    f = [quad(-3, -5, -3), quad(2, 4, 5)]
+    res = analyze([f], (1,), -10, 10, zeros=False, crits=True)
+    assert exact_slopes(f, res.breaks, -10, 10) == res.slopes == [-1, 1, -1, 1]
 
 
 # ---------------------------------------------------------------- volume: >= 100 items per (family, level)
