@@ -1,9 +1,9 @@
 """algebra_func_derivative_sign: on how many maximal open intervals f' > 0 (or f' < 0) on (-10, 10).
 
-The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles;
-its connected components are counted. Solve: certified events (critical points, corners, poles) and a
-certified sign of f' on each gap between them (for piecewise-rational f also exactly with sympy). Check: independent scan of the sampled f' sign with
-corner and pole cells read off the stage arguments.
+The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles; its
+connected components are counted. Solve: certified events (critical points, corners, poles) and a certified
+sign of f' on each gap between them (for piecewise-rational f also exactly with sympy). Check: independent
+scan of the sampled f' sign with corner and pole cells read off the stage arguments.
 """
 from __future__ import annotations
 
