@@ -63,6 +63,15 @@ class Family(ABC):
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         """Independently confirm ``answer`` by a different method than ``solve``."""
 
+    def dedupe_key(self, problem: Problem) -> str:
+        """Text that identifies the problem for split disjointness and de-duplication.
+
+        Two instances with the same key count as the same problem. The default is the question text;
+        families whose instances are equivalent under a renaming (e.g. of letters) return a canonical
+        form, so a renamed copy of a training problem can never appear in a test split.
+        """
+        return problem.question
+
     # -- derived
     @property
     def level_range(self) -> tuple[int, ...]:

@@ -4,9 +4,9 @@
 * compositional / transformative: ``train`` is the union of source families' train items, ``test`` is a
   new template family with its own level ladder.
 
-Splits never share a problem: an exploratory item is kept only when the hash of its question falls in
-its split's bucket, so splits are disjoint even when generated separately, and a split is deduplicated
-within itself. Every item runs the family's independent ``check`` before it is returned.
+Splits never share a problem: an exploratory item is kept only when the hash of its question (or of the
+family's canonical ``dedupe_key``, for families with renaming symmetries) falls in its split's bucket, so
+splits are disjoint even when generated separately, and a split is deduplicated within itself. Every item runs the family's independent ``check`` before it is returned.
 """
 from __future__ import annotations
 
@@ -64,11 +64,13 @@ def make_record(
             rejected += 1
             continue
         question = problem.question
-        if bucket is not None and question_bucket(question) != bucket:
+        key = family.dedupe_key(problem)
+        if bucket is not None and question_bucket(key) != bucket:
             buckets_missed += 1
             continue
         rid = record_id(setting_key, question)
-        if seen is not None and rid in seen:
+        seen_key = content_hash(key)
+        if seen is not None and seen_key in seen:
             duplicates += 1
             continue
         answer = family.solve(problem.params)
@@ -81,7 +83,7 @@ def make_record(
         if not is_valid_answer_type(answer_type):
             raise VerificationError(f"{family.name}: unknown answer type {answer_type!r}")
         if seen is not None:
-            seen.add(rid)
+            seen.add(seen_key)
         return ProblemRecord(
             id=rid,
             setting_key=setting_key,

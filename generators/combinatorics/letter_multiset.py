@@ -56,3 +56,54 @@ def sub_multiset_tuple(counts: tuple[int, ...], size: int) -> tuple[tuple[int, .
 def unordered_draw_probability(counts: tuple[int, ...], drawn: tuple[int, ...]) -> Fraction:
     """Probability that drawing ``sum(drawn)`` items without replacement yields exactly ``drawn`` (hypergeometric)."""
     return Fraction(prod(comb(c, d) for c, d in zip(counts, drawn)), comb(sum(counts), sum(drawn)))
+
+
+def canonical_letter_key(params: dict) -> str:
+    """A key equal for instances that differ only by renaming the letters of the multiset.
+
+    Letters named elsewhere in ``params`` (a ``pattern`` string, or any single-letter value such as an
+    event's letter or ``x``/``y``) get canonical labels in order of first appearance; the remaining
+    letters are interchangeable and only their counts are kept. Other values are kept as they are.
+    """
+    import json
+
+    letters: dict[str, int] = params["letters"]
+    order: list[str] = []
+
+    def note(ch: str) -> None:
+        if ch in letters and ch not in order:
+            order.append(ch)
+
+    def visit(key: str, value) -> None:
+        if key == "pattern" and isinstance(value, str):
+            for ch in value:
+                note(ch)
+        elif isinstance(value, str) and len(value) == 1:
+            note(value)
+        elif isinstance(value, dict):
+            for k in sorted(value):
+                visit(k, value[k])
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                visit(key, v)
+
+    for k in sorted(params):
+        if k != "letters":
+            visit(k, params[k])
+    label = {c: f"L{i}" for i, c in enumerate(order)}
+
+    def relabel(key: str, value):
+        if key == "pattern" and isinstance(value, str):
+            return "".join(label.get(ch, ch) for ch in value)
+        if isinstance(value, str) and len(value) == 1:
+            return label.get(value, value)
+        if isinstance(value, dict):
+            return {k: relabel(k, v) for k, v in sorted(value.items())}
+        if isinstance(value, (list, tuple)):
+            return [relabel(key, v) for v in value]
+        return value
+
+    canon = {k: relabel(k, v) for k, v in sorted(params.items()) if k != "letters"}
+    canon["named_letters"] = [[label[c], letters[c]] for c in order]
+    canon["other_letter_counts"] = sorted(n for c, n in letters.items() if c not in label)
+    return json.dumps(canon, sort_keys=True)

@@ -11,19 +11,21 @@ import random
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from generators.combinatorics.letter_multiset import random_multiset, render_multiset
+from generators.combinatorics.letter_multiset import canonical_letter_key, random_multiset, render_multiset
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
 
 # OMEGA combi_config: word length 2,3,4,4,5; multiset size 4,6,8,10,11; letter types max(3, level). The sizes
 # were YAML ranges of which the original read only the lower end (OMEGA weak point #16); here the size is drawn
-# from a range starting there (upper ends ours). With a fixed size level 1 had a single possible answer.
+# from a range starting there (upper ends ours). With a fixed size level 1 had a single possible answer. The
+# probability depends only on the letter counts, so problems are de-duplicated up to renaming letters
+# (``dedupe_key``); the wide size and type ranges give every level hundreds of genuinely distinct problems.
 SHUFFLE_LEVELS: dict[int, dict[str, Any]] = {
-    1: {"length": 2, "total": (4, 6), "types": 3},
-    2: {"length": 3, "total": (6, 8), "types": 3},
-    3: {"length": 4, "total": (8, 10), "types": 3},
-    4: {"length": 4, "total": (10, 12), "types": 4},
-    5: {"length": 5, "total": (11, 14), "types": 5},
+    1: {"length": 2, "total": (4, 20), "types": (2, 7)},
+    2: {"length": 3, "total": (6, 20), "types": (3, 7)},
+    3: {"length": 4, "total": (8, 18), "types": (3, 6)},
+    4: {"length": 4, "total": (12, 20), "types": (4, 7)},
+    5: {"length": 5, "total": (12, 20), "types": (4, 7)},
 }
 
 _SETUPS = (
@@ -50,6 +52,10 @@ def answer_from_probability(p: Fraction) -> int:
 class LetterShuffleProbability(Family):
     """Base class; subclasses set ``event_kind`` and implement ``draw_event`` and ``event_question``."""
 
+    def dedupe_key(self, problem) -> str:
+        """Renaming the letters gives the same problem: dedupe and split by the canonical form."""
+        return canonical_letter_key(problem.params)
+
     domain = "combinatorics"
     answer_type = "int"
     levels = SHUFFLE_LEVELS
@@ -65,7 +71,8 @@ class LetterShuffleProbability(Family):
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
-        letters = random_multiset(rng, knobs["types"], rng.randint(*knobs["total"]))
+        total = rng.randint(*knobs["total"])
+        letters = random_multiset(rng, rng.randint(knobs["types"][0], min(knobs["types"][1], total)), total)
         event = self.draw_event(rng, letters)
         p = probability_by_permutations(letters, knobs["length"], event)
         if p in (0, 1):

@@ -22,6 +22,7 @@ from generators.combinatorics.pattern_expectation import (
     pattern_text,
 )
 from generators.family import Family, Problem, Reject
+from generators.combinatorics.letter_multiset import canonical_letter_key
 from generators.registry import register_family
 
 PLACES = 2
@@ -66,14 +67,19 @@ class CombinatoryPatternMatching(Family):
     answer_type = f"decimal:{PLACES}"
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
     # OMEGA combi_config: word length 2,3,4,5,6; multiset size 4,6,9,10,12 (the lower ends of YAML ranges, the
-    # only part the original read); 2-5 letter types. Sizes here are drawn from ranges starting there.
+    # only part the original read); 2-5 letter types. Sizes here are drawn from ranges starting there; L1-L2
+    # ranges are wide enough that each split holds hundreds of problems distinct up to renaming letters.
     levels = {
-        1: {"length": 2, "total": (4, 6), "types": (2, 3)},
-        2: {"length": 3, "total": (6, 8), "types": (2, 3)},
+        1: {"length": 2, "total": (4, 10), "types": (2, 4)},
+        2: {"length": 3, "total": (6, 10), "types": (2, 4)},
         3: {"length": 4, "total": (9, 10), "types": (3, 4)},
         4: {"length": 5, "total": (10, 12), "types": (3, 5)},
         5: {"length": 6, "total": (12, 14), "types": (4, 5)},
     }
+
+    def dedupe_key(self, problem) -> str:
+        """Renaming the letters gives the same problem: dedupe and split by the canonical form."""
+        return canonical_letter_key(problem.params)
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
