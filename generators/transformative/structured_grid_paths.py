@@ -103,8 +103,8 @@ class StructuredGridPaths(Family):
     description = "Monotone paths past large rule-defined obstacles (diagonal, band, rectangle): reflection and cuts"
     answer_type = "int"
     levels = {
-        1: {"size": (6, 8)},
-        2: {"size": (9, 12)},
+        1: {"size": (5, 9)},
+        2: {"size": (9, 13)},
         3: {"size": (13, 17)},
         4: {"size": (18, 23)},
         5: {"size": (24, 30)},
