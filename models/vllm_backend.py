@@ -6,8 +6,8 @@ enforce_eager, ...). Each ``stream()`` call submits all its prompts in one ``LLM
 distinct set of chat-template options) from a worker thread, so the scheduler stays saturated and
 the event loop stays free. Results arrive when that batch finishes; ``latency_s`` is the batch's wall
 time. Callers that want partial results saved during very long runs pass requests in chunks.
-If a batch fails as a whole (e.g. one prompt longer than ``max_model_len``), its requests are re-run
-one by one so that only the offending ones end with an error.
+If a batch fails as a whole (e.g. one prompt longer than ``max_model_len``), it is split in halves
+recursively, so only the offending prompts end with an error and the rest stay batched.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class VLLMBackend(Backend):
         self.llm_kwargs = llm_kwargs
         self._lock = threading.Lock()  # vllm.LLM is not safe for concurrent generate calls
         self._counters = {"requests": 0, "completed": 0, "errors": 0, "retries": 0, "rate_limited": 0,
-                          "batches": 0, "batch_fallbacks": 0}
+                          "batches": 0, "batch_splits": 0}
         self._in_flight = 0
 
     @classmethod
@@ -68,29 +68,27 @@ class VLLMBackend(Backend):
             return list(self._llm.chat(conversations, sampling_params=params, use_tqdm=False, **options))
 
     def _run_group(self, requests: list[GenerationRequest], params: list, options: dict) -> list[GenerationResult]:
-        """One batched call for the group; on a whole-batch failure, one call per request."""
+        """One batched call; when it fails as a whole, split it in halves until the failing prompts are isolated.
+
+        vLLM rejects a batch before generating when one prompt is invalid (e.g. longer than max_model_len)
+        and aborts what it had queued, so the retries cost little and good prompts stay batched.
+        """
         self._counters["batches"] += 1
         start = time.monotonic()
-        conversations = [r.messages for r in requests]
         try:
-            outputs = self._chat(conversations, params, options)
+            outputs = self._chat([r.messages for r in requests], params, options)
             if len(outputs) != len(requests):
                 raise RuntimeError(f"vLLM returned {len(outputs)} outputs for {len(requests)} prompts")
-        except Exception:
-            if len(requests) == 1:
-                raise
-            self._counters["batch_fallbacks"] += 1
-            return [self._run_single(r, p, options) for r, p in zip(requests, params)]
+        except Exception as exc:
+            if len(requests) == 1 or "EngineDead" in type(exc).__name__:  # nothing to isolate / no engine left
+                message = f"engine_error: {type(exc).__name__}: {exc}"
+                return [_error(r, message, time.monotonic() - start) for r in requests]
+            self._counters["batch_splits"] += 1
+            mid = len(requests) // 2
+            return (self._run_group(requests[:mid], params[:mid], options)
+                    + self._run_group(requests[mid:], params[mid:], options))
         latency = time.monotonic() - start
         return [result_from_output(r.key, out, latency) for r, out in zip(requests, outputs)]
-
-    def _run_single(self, req: GenerationRequest, param: Any, options: dict) -> GenerationResult:
-        start = time.monotonic()
-        try:
-            outputs = self._chat([req.messages], [param], options)
-            return result_from_output(req.key, outputs[0], time.monotonic() - start)
-        except Exception as exc:
-            return _error(req, f"engine_error: {type(exc).__name__}: {exc}", time.monotonic() - start)
 
     async def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
         factory = self._vllm.SamplingParams

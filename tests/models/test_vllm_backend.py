@@ -193,7 +193,19 @@ def test_invalid_requests_and_failed_prompts_become_error_results(fake_vllm):
     assert results["fine"].error is None and results["fine"].text.startswith("echo q")
     assert (results["capped"].text, results["capped"].finish_reason) == ("echo q", "length")
     stats = backend.stats()
-    assert stats["batch_fallbacks"] == 1 and stats["errors"] == 3 and stats["completed"] == 2
+    assert stats["errors"] == 3 and stats["completed"] == 2 and stats["batch_splits"] >= 1
+
+
+def test_a_bad_prompt_is_isolated_and_the_rest_stays_batched(fake_vllm):
+    backend = load_backend("vllm:org/model")
+    reqs = [GenerationRequest(key=f"k{i}", messages=user("TOO LONG" if i in (5, 21) else f"q{i}"))
+            for i in range(32)]
+    results = {r.key: r for r in collect(backend, reqs)}
+    assert sorted(k for k, r in results.items() if r.error) == ["k21", "k5"]
+    assert all(results[f"k{i}"].text == f"echo q{i} seed=None opts=[]" for i in range(32) if i not in (5, 21))
+    calls = FakeLLM.instances[-1].calls
+    assert len(calls) <= 1 + 2 * 2 * 5  # at most two root-to-leaf bisection paths of depth 5
+    assert max(c["n"] for c in calls if c["n"] < 32) >= 8  # good prompts were still run in batches
 
 
 def test_missing_vllm_says_how_to_install(monkeypatch):
