@@ -43,6 +43,7 @@ class Family(ABC):
     domain: ClassVar[str]
     description: ClassVar[str]  # one line, shown by ``omegactl ls``
     answer_type: ClassVar[str]
+    extra_answer_types: ClassVar[tuple[str, ...]] = ()  # per-item overrides ``generate`` may return
     levels: ClassVar[dict[int, dict[str, Any]]]  # level -> knobs
     train_levels: ClassVar[tuple[int, ...] | None] = None  # default: the first two levels
     ood_levels: ClassVar[tuple[int, ...] | None] = None  # default: the levels above train_levels

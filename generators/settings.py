@@ -82,6 +82,8 @@ def make_record(
         answer_type = problem.answer_type or family.answer_type
         if not is_valid_answer_type(answer_type):
             raise VerificationError(f"{family.name}: unknown answer type {answer_type!r}")
+        if answer_type != family.answer_type and answer_type not in family.extra_answer_types:
+            raise VerificationError(f"{family.name}: answer type {answer_type!r} is not declared (add it to extra_answer_types)")
         if seen is not None:
             seen.add(seen_key)
         return ProblemRecord(
@@ -232,7 +234,7 @@ class ExploratorySetting(Setting):
 
     @property
     def answer_types(self) -> tuple[str, ...]:
-        return (self.family.answer_type,)
+        return tuple(dict.fromkeys((self.family.answer_type, *self.family.extra_answer_types)))
 
     @property
     def source_families(self) -> tuple[str, ...]:
@@ -290,8 +292,8 @@ class ComposedSetting(Setting):
 
     @property
     def answer_types(self) -> tuple[str, ...]:
-        types = [self._fam(f).answer_type for f in self.train_family_names] + [self.test_family.answer_type]
-        return tuple(dict.fromkeys(types))
+        fams = [self._fam(f) for f in self.train_family_names] + [self.test_family]
+        return tuple(dict.fromkeys(t for fam in fams for t in (fam.answer_type, *fam.extra_answer_types)))
 
     @property
     def source_families(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 ``local`` (or ``local:smollm2-135m-instruct``) starts the server on a free loopback port and talks
 to it through the openai backend with concurrency at most 2 (the server decodes one request at a
 time; a second in flight keeps it busy between requests). ``local:/path/model.gguf`` serves another
-GGUF file. Model args: ``n_ctx`` (4096), ``n_threads``, ``n_gpu_layers``, ``startup_timeout_s`` (60),
+GGUF file. Model args: ``n_ctx`` (8192, the model's trained context), ``n_threads``, ``n_gpu_layers``, ``startup_timeout_s`` (60),
 ``gguf`` (a path overriding the alias's file).
 """
 from __future__ import annotations
@@ -82,7 +82,7 @@ class LocalBackend(Backend):
         args = check_model_args(model_args)
         check_server_installed()
         served, gguf = resolve_alias(alias, args.get("gguf"))
-        server = LocalServer(gguf, served, n_ctx=args.get("n_ctx", 4096), n_threads=args.get("n_threads"),
+        server = LocalServer(gguf, served, n_ctx=args.get("n_ctx", 8192), n_threads=args.get("n_threads"),
                              n_gpu_layers=args.get("n_gpu_layers"),
                              startup_timeout_s=args.get("startup_timeout_s", 60.0))
         server.start()

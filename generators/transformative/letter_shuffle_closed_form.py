@@ -186,6 +186,7 @@ class LongWordShuffle(Family):
     domain = "combinatorics"
     description = "Shuffled-word probabilities for 6-48 letter words: closed forms where enumeration explodes"
     answer_type = "int"
+    extra_answer_types = (f"decimal:{PLACES}",)
     levels = {
         1: {"length": (6, 8), "types": (2, 3), "extra": (0, 3)},
         2: {"length": (9, 12), "types": (3, 4), "extra": (0, 5)},
