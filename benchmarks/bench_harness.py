@@ -45,6 +45,7 @@ SOURCE_GROUPS = [
     ("arithmetic_gcd", "test_out", 5), ("geometry_polygon_color", "test_in", 1),
     ("geometry_polygon_color", "test_out", 3), ("combinatory_pattern_matching", "test_in", 1),
     ("logic_puzzles_grid_chip", "test_in", 1), ("logic_puzzles_grid_chip", "test_out", 3),
+    ("numbertheory_qr_sum", "test_in", 1), ("numbertheory_qr_sum", "test_out", 2),
 ]
 MAX_TOKENS = 64
 # Two FakeServer limits that would make the server the bottleneck, worked around here (and reported):
@@ -74,25 +75,40 @@ metric_list:
 
 # -- problems ---------------------------------------------------------------------------------------
 def build_problems(n: int, seed: int, path: Path) -> list[dict]:
-    """Write ``n`` problem records to ``path``; return light (prompt, gold) rows."""
+    """Write ``n`` distinct problem records to ``path``; return light (prompt, answer) rows.
+
+    Groups are drawn evenly; a group whose level space runs out is dropped and the others make up the
+    count (a group asked for more continues where it stopped: items are seeded per index).
+    """
     from generators import registry
     from generators.family import GenerationError
 
-    per_group = math.ceil(n / len(SOURCE_GROUPS)) + 1
+    taken = {g: 0 for g in SOURCE_GROUPS}
+    exhausted: set = set()
     rows: list[dict] = []
     with open(path, "w", encoding="utf-8") as fh:
-        for name, split, level in SOURCE_GROUPS:
-            setting = registry.get_setting(name)
-            try:
-                for rec in setting.records(split, n=per_group, seed=seed, levels=(level,)):
-                    if len(rows) >= n:
-                        break
-                    fh.write(rec.to_json() + "\n")
-                    rows.append({"prompt": rec.messages[-1].content, "answer": rec.ground_truth})
-            except GenerationError:
-                pass  # a small level space: the other groups make up the count
-            if len(rows) >= n:
+        for _round in range(8):
+            active = [g for g in SOURCE_GROUPS if g not in exhausted]
+            if len(rows) >= n or not active:
                 break
+            share = math.ceil((n - len(rows)) / len(active))
+            for group in active:
+                name, split, level = group
+                target = taken[group] + share
+                try:
+                    for index, rec in enumerate(registry.get_setting(name).records(split, n=target, seed=seed,
+                                                                                   levels=(level,))):
+                        if index < taken[group]:
+                            continue
+                        if len(rows) >= n:
+                            break
+                        fh.write(rec.to_json() + "\n")
+                        rows.append({"prompt": rec.messages[-1].content, "answer": rec.ground_truth})
+                        taken[group] += 1
+                except GenerationError:
+                    exhausted.add(group)
+                if len(rows) >= n:
+                    break
     if len(rows) < n:
         raise SystemExit(f"could only generate {len(rows)} distinct problems of {n}; add SOURCE_GROUPS")
     return rows
@@ -105,7 +121,7 @@ class OracleServer:
     def __init__(self, rows: list[dict]):
         from models.fake_server import FakeServer, last_user_text
 
-        gold = {r["prompt"]: r["answer"] for r in rows}
+        gold = self.gold = {r["prompt"]: r["answer"] for r in rows}
         self.first: float | None = None
         self.last: float | None = None
         self.count = 0
@@ -134,6 +150,9 @@ class OracleServer:
 
     def __exit__(self, *exc) -> None:
         self.server.stop()
+
+    def add(self, rows: list[dict]) -> None:
+        self.gold.update((r["prompt"], r["answer"]) for r in rows)
 
     def reset(self) -> None:
         self.first = self.last = None
@@ -246,9 +265,24 @@ def run_lm_eval(python: str, server: OracleServer, task_dir: Path, work: Path, c
 
 
 # -- where does memory go -----------------------------------------------------------------------------
+REPO_PACKAGES = ("/omegactl/", "/models/", "/verifiers/", "/generators/")
+
+
+def _repo_site(traceback) -> str:
+    """The innermost frame of an allocation that lies in this repository's packages (else the innermost)."""
+    frames = list(traceback)
+    for frame in reversed(frames):  # most recent call last
+        if any(p in frame.filename for p in REPO_PACKAGES) and "fake_server" not in frame.filename:
+            return f"{frame.filename.split('/work/main/')[-1]}:{frame.lineno}"
+    last = frames[-1]
+    return f"{last.filename}:{last.lineno}"
+
+
 def memory_sites(server: OracleServer, problems: Path, work: Path, top: int = 12) -> dict:
-    """Run the eval in-process under tracemalloc; list the largest live allocations when results aggregate."""
+    """Run the eval in-process under tracemalloc; group live allocations at aggregation time by the line of
+    omegactl/models/verifiers code that made them. A small warm-up run first keeps imports out of the trace."""
     import tracemalloc
+    from collections import Counter
 
     import omegactl.evaluate as evaluate
     from omegactl.config import EvalConfig
@@ -257,29 +291,42 @@ def memory_sites(server: OracleServer, problems: Path, work: Path, top: int = 12
     original = evaluate.aggregate
 
     def aggregate_and_measure(*args, **kwargs):
-        taken["snapshot"] = tracemalloc.take_snapshot()
-        taken["traced_mib"] = tracemalloc.get_traced_memory()[0] / 2**20
+        if tracemalloc.is_tracing():
+            taken["snapshot"] = tracemalloc.take_snapshot()
+            taken["traced_mib"] = tracemalloc.get_traced_memory()[0] / 2**20
         return original(*args, **kwargs)
 
-    out = work / "where"
-    shutil.rmtree(out, ignore_errors=True)
-    server.reset()
-    cfg = EvalConfig(model="openai:fake-model", base_url=server.server.base_url, problems=str(problems),
-                     out=str(out), concurrency=64, max_tokens=MAX_TOKENS, max_retries=2, request_timeout=60)
-    evaluate.aggregate = aggregate_and_measure
-    tracemalloc.start(4)
-    try:
+    def run(path: Path, out: Path) -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        server.reset()
+        cfg = EvalConfig(model="openai:fake-model", base_url=server.server.base_url, problems=str(path),
+                         out=str(out), concurrency=64, max_tokens=MAX_TOKENS, max_retries=2, request_timeout=60)
         evaluate.EvalRun(cfg, argv=["omegactl", "eval"]).run(console=None, show_progress=False)
+        shutil.rmtree(out, ignore_errors=True)
+
+    warm = work / "warm.jsonl"
+    with open(problems, encoding="utf-8") as src, open(warm, "w", encoding="utf-8") as dst:
+        for _, line in zip(range(50), src):
+            dst.write(line)
+    run(warm, work / "warm")
+    evaluate.aggregate = aggregate_and_measure
+    tracemalloc.start(6)
+    try:
+        run(problems, work / "where")
     finally:
         tracemalloc.stop()
         evaluate.aggregate = original
-    snap = taken["snapshot"].filter_traces([tracemalloc.Filter(False, "*fake_server.py"),
-                                            tracemalloc.Filter(False, "*tracemalloc*")])
-    stats = snap.statistics("lineno")
-    shutil.rmtree(out, ignore_errors=True)
+    sizes: Counter = Counter()
+    blocks: Counter = Counter()
+    for stat in taken["snapshot"].statistics("traceback"):
+        site = _repo_site(stat.traceback)
+        if "fake_server" in site or "bench_harness" in site:
+            continue  # the server's own bookkeeping lives in this process, not in the eval
+        sizes[site] += stat.size
+        blocks[site] += stat.count
     return {"traced_mib_at_aggregate": round(taken["traced_mib"], 1),
-            "top": [{"site": f"{s.traceback[0].filename.split('/work/main/')[-1]}:{s.traceback[0].lineno}",
-                     "mib": round(s.size / 2**20, 2), "blocks": s.count} for s in stats[:top]]}
+            "top": [{"site": site, "mib": round(size / 2**20, 2), "blocks": blocks[site]}
+                    for site, size in sizes.most_common(top)]}
 
 
 # -- main -----------------------------------------------------------------------------------------------
@@ -307,27 +354,28 @@ def main(argv: list[str] | None = None) -> int:
                                f"listen backlog {LISTEN_BACKLOG}, TCP_NODELAY"}
     summary = []
     try:
-        sizes = [args.problems] if not args.skip_throughput else []
-        if not args.skip_memory:
-            sizes += [args.small, args.big]
-        rows_by_n: dict[int, list[dict]] = {}
         files: dict[int, Path] = {}
-        for n in sorted(set(sizes)):
-            t0 = time.perf_counter()
-            files[n] = work / f"problems-{n}.jsonl"
-            rows_by_n[n] = build_problems(n, args.seed, files[n])
-            print(f"generated {n} problems in {time.perf_counter() - t0:.1f}s", flush=True)
+        rows_by_n: dict[int, list[dict]] = {}
 
-        with OracleServer(rows_by_n[max(rows_by_n)] if rows_by_n else []) as server:
+        def problems_of(n: int) -> Path:
+            if n not in files:
+                t0 = time.perf_counter()
+                files[n] = work / f"problems-{n}.jsonl"
+                rows_by_n[n] = build_problems(n, args.seed, files[n])
+                server.add(rows_by_n[n])
+                print(f"generated {n} problems in {time.perf_counter() - t0:.1f}s", flush=True)
+            return files[n]
+
+        with OracleServer([]) as server:
             if not args.skip_throughput:
-                payload["throughput"] = throughput(args, levels, server, files[args.problems],
-                                                   rows_by_n[args.problems], work, summary)
+                path = problems_of(args.problems)
+                payload["throughput"] = throughput(args, levels, server, path, rows_by_n[args.problems], work,
+                                                   summary)
             if not args.skip_memory:
-                payload["memory"] = memory(args, server, files, work, summary)
+                payload["memory"] = memory(args, server, {n: problems_of(n) for n in (args.small, args.big)},
+                                           work, summary)
             if args.where:
-                where_file = work / f"problems-where-{args.where}.jsonl"
-                build_problems(args.where, args.seed, where_file)
-                payload["memory_sites"] = memory_sites(server, where_file, work)
+                payload["memory_sites"] = memory_sites(server, problems_of(args.where), work)
                 print(f"\nlargest live allocations at aggregation ({args.where} problems, in-process, "
                       f"{payload['memory_sites']['traced_mib_at_aggregate']} MiB traced):")
                 for s in payload["memory_sites"]["top"]:
