@@ -8,7 +8,7 @@
    the server (models.fake_server.FakeServer, in this process) answers every prompt at once with its gold
    answer. Reported: wall time of the whole command, requests/s over the wall time and over the request
    phase (first to last request seen by the server).
-2. The same prompts through lm-evaluation-harness's ``local-chat-completions`` model (``lm-eval run`` with
+2. The same prompts through lm-evaluation-harness's ``local-chat-completions`` model (``lm-eval`` with
    a generated task over the same prompts, ``--apply_chat_template --log_samples``), when ``lm_eval`` is
    importable by ``--lm-eval-python`` (default: this interpreter). The wall-time ratio lm-eval/omegactl
    is the headline figure.
@@ -248,7 +248,7 @@ def run_lm_eval(python: str, server: OracleServer, task_dir: Path, work: Path, c
     server.reset()
     model_args = (f"model=fake-model,base_url={server.server.base_url}/chat/completions,"
                   f"num_concurrent={concurrency},max_retries=3,tokenized_requests=False,timeout=60")
-    cmd = [python, "-m", "lm_eval", "run", "--model", "local-chat-completions", "--model_args", model_args,
+    cmd = [python, "-m", "lm_eval", "--model", "local-chat-completions", "--model_args", model_args,
            "--tasks", "omegactl_bench", "--include_path", str(task_dir), "--apply_chat_template",
            "--output_path", str(out), "--log_samples"]
     env = dict(os.environ, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
