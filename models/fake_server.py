@@ -9,7 +9,8 @@ Fault injection (seeded, so a run is reproducible given the arrival order): ``fa
 ``kind -> probability`` or a callable ``(request_number, body) -> kind | None``. Kinds:
 ``429`` (with Retry-After), ``429_no_retry_after``, ``500``, ``503``, ``reset`` (TCP reset),
 ``hang`` (no reply for ``hang_s``), ``truncated_json``, ``empty_choices``, ``missing_content``.
-``max_concurrent`` answers 429 to requests beyond that many in flight (a rate limiter).
+``max_concurrent`` answers 429 to requests beyond that many in flight (a rate limiter);
+``max_context_tokens`` answers 400 (OpenAI's wording) when prompt words + ``max_tokens`` exceed it.
 
 Usage::
 
@@ -59,7 +60,8 @@ class FakeServer:
     def __init__(self, answers: Policy | Mapping[str, str] | None = None, *, default: str = "OK",
                  model: str = "fake-model", faults: Mapping[str, float] | FaultPicker | None = None,
                  seed: int = 0, latency_s: float = 0.0, retry_after_s: float = 1.0, hang_s: float = 30.0,
-                 max_concurrent: int | None = None, api_key: str | None = None,
+                 max_concurrent: int | None = None, max_context_tokens: int | None = None,
+                 api_key: str | None = None,
                  host: str = "127.0.0.1", port: int = 0) -> None:
         if isinstance(faults, Mapping):
             unknown = sorted(set(faults) - set(FAULT_KINDS))
@@ -75,6 +77,7 @@ class FakeServer:
         self.retry_after_s = retry_after_s
         self.hang_s = hang_s
         self.max_concurrent = max_concurrent
+        self.max_context_tokens = max_context_tokens
         self.api_key = api_key
         self.bodies: list[dict] = []
         self.counts: Counter = Counter()
@@ -234,6 +237,17 @@ def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                     server.counts["401"] += 1  # echoes the key on purpose: clients must redact it
                     self._send_json(401, _error_body(f"Incorrect API key provided: {sent}",
                                                      "invalid_request_error", "invalid_api_key"))
+                    return
+            if server.max_context_tokens is not None:
+                prompt = sum(count_tokens(str(m.get("content", ""))) for m in body.get("messages") or []
+                             if isinstance(m, dict))
+                wanted = prompt + int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
+                if wanted > server.max_context_tokens:
+                    server.counts["context_length"] += 1
+                    self._send_json(400, _error_body(
+                        f"This model's maximum context length is {server.max_context_tokens} tokens. However, you "
+                        f"requested {wanted} tokens. Please reduce the length of the messages or completion.",
+                        "invalid_request_error", "context_length_exceeded"))
                     return
             if server.latency_s:
                 server._stop.wait(server.latency_s)

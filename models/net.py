@@ -1,4 +1,4 @@
-"""Small network and secret-hygiene helpers: free ports, loopback checks, URL sanitising, redaction."""
+"""Small network and error-text helpers: free ports, loopback checks, URL sanitising, redaction."""
 from __future__ import annotations
 
 import ipaddress
@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 _KEYLIKE = re.compile(r"\b(sk|rk|pk)-[A-Za-z0-9_\-]{8,}")
 _MAX_ERROR_CHARS = 400
+_CONTEXT_LENGTH = re.compile(r"context (length|window)|maximum context|too many tokens|prompt is too long", re.I)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -52,3 +53,8 @@ def one_line(text: str, secrets: list[str] | tuple[str, ...] = (), limit: int = 
     """A redacted, whitespace-collapsed, length-capped single line for error fields and logs."""
     flat = " ".join(redact(str(text), secrets).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def is_context_length_message(text: str) -> bool:
+    """Whether an error message says the prompt (plus max_tokens) does not fit the model's context."""
+    return bool(_CONTEXT_LENGTH.search(text))

@@ -190,7 +190,7 @@ class OpenAIBackend(Backend):
         self._fingerprints: set[str] = set()
         self._counters = {k: 0 for k in ("requests", "completed", "errors", "retries", "rate_limited",
                                          "timeouts", "connection_errors", "server_errors", "malformed",
-                                         "client_errors")}
+                                         "client_errors", "context_length")}
 
     @classmethod
     def from_options(cls, model: str, *, model_args: dict | None = None, base_url: str | None = None,
@@ -331,7 +331,7 @@ class OpenAIBackend(Backend):
     def _count_failure(self, failure: Failure) -> None:
         key = {"rate_limited": "rate_limited", "timeout": "timeouts", "connection": "connection_errors",
                "server_error": "server_errors", "malformed": "malformed",
-               "client_error": "client_errors"}.get(failure.kind)
+               "client_error": "client_errors", "context_length": "context_length"}.get(failure.kind)
         if key:
             self._counters[key] += 1
 

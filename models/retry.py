@@ -2,8 +2,10 @@
 
 Retryable: HTTP 408/409/425/429, any 5xx, timeouts, connection errors and malformed 200 replies
 (invalid JSON, empty ``choices``, missing message content). Other 4xx answers (bad request,
-auth, unknown model) are final. Delays use "full jitter": uniform in [0, min(cap, base * 2**i)],
-but never shorter than a server-sent ``Retry-After``.
+auth, unknown model) are final; a 4xx saying the prompt does not fit the context is reported
+as ``context_length`` so callers can count it apart from configuration mistakes.
+Delays use "full jitter": uniform in [0, min(cap, base * 2**i)], but never shorter than a
+server-sent ``Retry-After``.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import Mapping
 
 import openai
 
+from models.net import is_context_length_message
+
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 
 
@@ -27,7 +31,7 @@ class MalformedReply(Exception):
 class Failure:
     """What went wrong in one attempt and whether another attempt may help."""
 
-    kind: str  # rate_limited | server_error | timeout | connection | malformed | client_error | internal
+    kind: str  # rate_limited | server_error | timeout | connection | malformed | context_length | client_error | internal
     detail: str
     retryable: bool
     status: int | None = None
@@ -89,6 +93,8 @@ def classify(exc: BaseException) -> Failure:
             return Failure("server_error", detail, True, status, retry_after)
         if status in RETRYABLE_STATUS:
             return Failure("server_error", detail, True, status, retry_after)
+        if is_context_length_message(detail):
+            return Failure("context_length", detail, False, status)
         return Failure("client_error", detail, False, status)
     if isinstance(exc, openai.APIResponseValidationError):
         return Failure("malformed", f"reply failed validation: {exc.message}", True)

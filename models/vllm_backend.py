@@ -18,7 +18,7 @@ import time
 from typing import Any, AsyncIterator
 
 from models.base import Backend, BackendError, GenerationRequest, GenerationResult
-from models.net import one_line
+from models.net import is_context_length_message, one_line
 from models.vllm_requests import (InvalidRequest, build_llm_kwargs, build_sampling_params, group_by_chat_options,
                                   public_llm_kwargs, result_from_output)
 
@@ -81,7 +81,8 @@ class VLLMBackend(Backend):
                 raise RuntimeError(f"vLLM returned {len(outputs)} outputs for {len(requests)} prompts")
         except Exception as exc:
             if len(requests) == 1 or "EngineDead" in type(exc).__name__:  # nothing to isolate / no engine left
-                message = f"engine_error: {type(exc).__name__}: {exc}"
+                kind = "context_length" if is_context_length_message(str(exc)) else "engine_error"
+                message = f"{kind}: {type(exc).__name__}: {exc}"
                 return [_error(r, message, time.monotonic() - start) for r in requests]
             self._counters["batch_splits"] += 1
             mid = len(requests) // 2

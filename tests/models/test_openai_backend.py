@@ -155,6 +155,17 @@ def test_client_errors_are_not_retried():
     assert server.counts["401"] == 1
 
 
+def test_prompts_longer_than_the_context_are_reported_as_such():
+    with FakeServer(max_context_tokens=10) as server:
+        backend = fast_backend(server.base_url)
+        results = {r.key: r for r in run_all(backend, [
+            GenerationRequest(key="long", messages=user("word " * 20), max_tokens=5),
+            GenerationRequest(key="short", messages=user("hi"), max_tokens=5)])}
+    assert results["long"].attempts == 1 and results["long"].error.startswith("context_length: HTTP 400")
+    assert results["short"].text == "OK"
+    assert backend.stats()["context_length"] == 1 and backend.stats()["client_errors"] == 0
+
+
 def test_bad_gen_kwargs_end_as_error_results_without_a_request():
     with FakeServer() as server:
         backend = fast_backend(server.base_url)

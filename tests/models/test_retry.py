@@ -42,6 +42,14 @@ def test_classify_status_codes(status, kind, retryable):
     assert failure.detail.startswith(f"HTTP {status}")
 
 
+def test_context_length_errors_are_recognised():
+    request = httpx.Request("POST", "http://x")
+    body = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 8275"}}
+    response = httpx.Response(400, request=request, json=body)
+    failure = classify(openai.BadRequestError(body["error"]["message"], response=response, body=body))
+    assert (failure.kind, failure.retryable) == ("context_length", False)
+
+
 def test_classify_reads_retry_after_and_other_errors():
     assert classify(status_error(429, {"Retry-After": "2"})).retry_after_s == 2.0
     assert classify(status_error(429)).retry_after_s is None

@@ -67,7 +67,7 @@ class FakeLLM:
     def chat(self, messages, sampling_params=None, use_tqdm=True, **options):
         self.calls.append({"n": len(messages), "options": options, "use_tqdm": use_tqdm})
         if any("TOO LONG" in conv[-1]["content"] for conv in messages):
-            raise ValueError("prompt is longer than max_model_len")
+            raise ValueError("This model's maximum context length is 2048 tokens. However, your prompt is longer")
         outputs = []
         for conv, sp in zip(messages, sampling_params):
             words = f"echo {conv[-1]['content']} seed={sp.seed} opts={sorted(options)}".split()
@@ -189,7 +189,8 @@ def test_invalid_requests_and_failed_prompts_become_error_results(fake_vllm):
     assert len(results) == 5
     assert "top_p must be in (0, 1]" in results["bad_top_p"].error
     assert "invalid sampling parameters" in results["unknown_kwarg"].error
-    assert "max_model_len" in results["too_long"].error and results["too_long"].text is None
+    assert results["too_long"].error.startswith("context_length: ValueError: This model's maximum context length")
+    assert results["too_long"].text is None
     assert results["fine"].error is None and results["fine"].text.startswith("echo q")
     assert (results["capped"].text, results["capped"].finish_reason) == ("echo q", "length")
     stats = backend.stats()
