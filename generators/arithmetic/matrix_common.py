@@ -15,6 +15,12 @@ from generators.family import Reject
 Matrix = list[list[int]]
 
 MATRIX_KINDS = ("plain", "symmetric", "upper_triangular")
+
+# OMEGA's square-matrix ladder (determinant, inverse): size n and entry bound per level L1-L7
+SQUARE_LADDER: dict[int, dict] = {
+    level: {"n": n, "max_abs_entry": bound, "matrix_kinds": MATRIX_KINDS}
+    for level, (n, bound) in enumerate(((3, 10), (4, 12), (6, 15), (7, 18), (9, 25), (10, 30), (12, 35)), start=1)
+}
 KIND_WORDS = {
     "plain": "",
     "symmetric": "symmetric ",

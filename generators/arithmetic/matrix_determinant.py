@@ -13,7 +13,7 @@ import sympy
 
 from generators.arithmetic.matrix_common import (
     KIND_WORDS,
-    MATRIX_KINDS,
+    SQUARE_LADDER,
     bareiss_det,
     format_matrix,
     random_square,
@@ -40,15 +40,7 @@ class ArithmeticMatrixDeterminant(Family):
     domain = "arithmetic"
     description = "Exact determinant of an n×n integer matrix modulo 1000; n and the entry range grow with the level"
     answer_type = "int"
-    levels = {
-        1: {"n": 3, "max_abs_entry": 10, "matrix_kinds": MATRIX_KINDS},
-        2: {"n": 4, "max_abs_entry": 12, "matrix_kinds": MATRIX_KINDS},
-        3: {"n": 6, "max_abs_entry": 15, "matrix_kinds": MATRIX_KINDS},
-        4: {"n": 7, "max_abs_entry": 18, "matrix_kinds": MATRIX_KINDS},
-        5: {"n": 9, "max_abs_entry": 25, "matrix_kinds": MATRIX_KINDS},
-        6: {"n": 10, "max_abs_entry": 30, "matrix_kinds": MATRIX_KINDS},
-        7: {"n": 12, "max_abs_entry": 35, "matrix_kinds": MATRIX_KINDS},
-    }
+    levels = SQUARE_LADDER
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]

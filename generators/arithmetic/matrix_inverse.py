@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from generators.arithmetic.matrix_common import (
     KIND_WORDS,
-    MATRIX_KINDS,
+    SQUARE_LADDER,
     format_matrix,
     fraction_free_adjugate,
     fraction_inverse,
@@ -56,15 +56,7 @@ class ArithmeticMatrixInverse(Family):
     domain = "arithmetic"
     description = "A statistic of the inverse of a scaled n×n integer matrix, rounded to the nearest integer"
     answer_type = "int"
-    levels = {
-        1: {"n": 3, "max_abs_entry": 10, "matrix_kinds": MATRIX_KINDS},
-        2: {"n": 4, "max_abs_entry": 12, "matrix_kinds": MATRIX_KINDS},
-        3: {"n": 6, "max_abs_entry": 15, "matrix_kinds": MATRIX_KINDS},
-        4: {"n": 7, "max_abs_entry": 18, "matrix_kinds": MATRIX_KINDS},
-        5: {"n": 9, "max_abs_entry": 25, "matrix_kinds": MATRIX_KINDS},
-        6: {"n": 10, "max_abs_entry": 30, "matrix_kinds": MATRIX_KINDS},
-        7: {"n": 12, "max_abs_entry": 35, "matrix_kinds": MATRIX_KINDS},
-    }
+    levels = SQUARE_LADDER
     test_items = 60  # the lead's generic test; 200 per level run in tests/generators/test_matrix.py (slow)
 
     def generate(self, rng: random.Random, level: int) -> Problem:
