@@ -42,7 +42,7 @@ def load_backend(model: str, *, model_args: dict | None = None, base_url: str | 
                                           concurrency=concurrency, request_timeout_s=request_timeout_s,
                                           retry_budget_s=retry_budget_s, max_retries=max_retries)
     if base_url:
-        raise BackendError(f"--base-url applies to openai: models only; for a server use openai:<name> --base-url URL")
+        raise BackendError("--base-url applies to openai: models only; for a server use openai:<name> --base-url URL")
     if kind == "vllm":
         from models.vllm_backend import VLLMBackend
 

@@ -42,7 +42,7 @@ class CarcConfig:
         if not set(self.rotation_directions) <= {"cw", "ccw"} or not self.rotation_directions:
             raise ValueError(f"rotation_directions must be a non-empty subset of cw, ccw (got {self.rotation_directions})")
         if not set(self.translation_directions) <= {"right", "down"} or not self.translation_directions:
-            raise ValueError(f"translation_directions must be a non-empty subset of right, down")
+            raise ValueError("translation_directions must be a non-empty subset of right, down")
         if not set(self.reflection_flips) <= {"upside_down", "left_right"} or not self.reflection_flips:
             raise ValueError("reflection_flips must be a non-empty subset of upside_down, left_right")
         if not set(self.extension_directions) <= {"up", "left"} or not self.extension_directions:

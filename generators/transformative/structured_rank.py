@@ -22,7 +22,6 @@ n <= 30 the rank is also recomputed by fraction-free elimination.
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 from math import comb, gcd, lcm
 from typing import Any
 
