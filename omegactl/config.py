@@ -69,11 +69,14 @@ class EvalConfig(BaseModel):
 
 
 def parse_kv(text: str | None, flag: str) -> dict[str, Any]:
-    """``a=1,b=x`` → {"a": 1, "b": "x"} with YAML scalar typing; malformed input is a one-line error."""
+    """``a=1,b=x,c={"d":1,"e":2}`` → a dict with YAML/JSON scalar typing; commas inside brackets or quotes
+    do not split. Malformed input is a one-line error."""
     if not text:
         return {}
+    from models.model_args import split_top_level
+
     out: dict[str, Any] = {}
-    for part in text.split(","):
+    for part in split_top_level(text):
         if not part.strip():
             continue
         if "=" not in part:

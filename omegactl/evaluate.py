@@ -29,6 +29,7 @@ from omegactl.redact import Redactor
 from omegactl.runfolder import RunFolder, sample_key
 
 DEFAULT_MAX_TOKENS = 2048
+OFFLINE_CHUNK = 2048  # requests per vLLM batch call
 
 
 def now_iso() -> str:
@@ -282,19 +283,23 @@ class EvalRun:
         out = self.folder.open_samples_for_append()
         try:
             with progress:
-                stream = backend.stream(requests)
-                try:
-                    async for result in stream:
-                        rec, k = by_key[result.key]
-                        fut = loop.run_in_executor(pool, _verify_line, verify, rec, k, result, self.redactor)
-                        pending.add(fut)
-                        # write finished verdicts promptly, in completion order
-                        await self._drain(pending, out, stats, progress, backend, block=False)
-                finally:
-                    aclose = getattr(stream, "aclose", None)
-                    if aclose is not None:
-                        await aclose()
-                    await self._drain(pending, out, stats, progress, backend, block=True)
+                # an offline engine returns a batch only when it is done: send it in chunks so a crash loses
+                # at most one chunk; streaming backends get everything at once and stay saturated
+                chunk = OFFLINE_CHUNK if getattr(backend, "name", "") == "vllm" else max(1, len(requests))
+                for start in range(0, len(requests), chunk):
+                    stream = backend.stream(requests[start : start + chunk])
+                    try:
+                        async for result in stream:
+                            rec, k = by_key[result.key]
+                            fut = loop.run_in_executor(pool, _verify_line, verify, rec, k, result, self.redactor)
+                            pending.add(fut)
+                            # write finished verdicts promptly, in completion order
+                            await self._drain(pending, out, stats, progress, backend, block=False)
+                    finally:
+                        aclose = getattr(stream, "aclose", None)
+                        if aclose is not None:
+                            await aclose()
+                        await self._drain(pending, out, stats, progress, backend, block=True)
         finally:
             out.close()
             pool.shutdown(wait=False, cancel_futures=True)
