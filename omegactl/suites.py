@@ -25,6 +25,7 @@ class SuiteEntry:
     split: str
     n: int  # problems per level
     levels: tuple[int, ...] | None = None  # None: the split's default levels
+    options: tuple[tuple[str, object], ...] = ()  # generator options (C-ARC: encoding, split_seed, ...)
 
 
 @dataclass
@@ -60,7 +61,8 @@ class Suite:
         return {
             "description": self.description,
             "max_tokens": self.max_tokens,
-            "entries": [e.__dict__ | {"levels": list(e.levels) if e.levels else None} for e in entries],
+            "entries": [e.__dict__ | {"levels": list(e.levels) if e.levels else None, "options": dict(e.options)}
+                        for e in entries],
         }
 
 
@@ -77,8 +79,9 @@ SMOKE_ENTRIES = [
     SuiteEntry("comp_polynomial_gcd", "test", 2, (1,)),
     SuiteEntry("trans_de_moivre", "train", 1, (1,)),
     SuiteEntry("trans_de_moivre", "test", 2, (1,)),
-    SuiteEntry("carc", "train", 2, (2,)),  # the 3-shot condition fits the local model's context
-    SuiteEntry("carc", "test", 2, (2,)),
+    # the 3-shot condition with digit-row grids keeps C-ARC prompts short enough for a CPU model
+    SuiteEntry("carc", "train", 2, (2,), (("encoding", "digits"),)),
+    SuiteEntry("carc", "test", 2, (2,), (("encoding", "digits"),)),
 ]
 
 SUITES: dict[str, Suite] = {
@@ -112,6 +115,8 @@ def build_suite(name: str, seed: int = SUITE_SEED) -> list[ProblemRecord]:
             setting = registry.get_setting(entry.setting)
         except UnknownName:
             raise UserError(f"suite {name!r} needs setting {entry.setting!r}, which is not registered in this install") from None
+        if entry.options:
+            setting = setting.with_options(**dict(entry.options))
         try:
             for rec in setting.records(entry.split, n=entry.n, seed=seed, levels=entry.levels):
                 if rec.id not in seen:
