@@ -425,7 +425,7 @@ def throughput(args, levels: list[int], server: OracleServer, problems: Path, ro
 
 
 def memory(args, server: OracleServer, files: dict[int, Path], work: Path, summary: list[str]) -> dict:
-    print(f"\npeak RSS of the eval process (concurrency 64)")
+    print("\npeak RSS of the eval process (concurrency 64)")
     runs = []
     for n in (args.small, args.big):
         row = run_omegactl(server, files[n], work, 64, n, sample_rss=(n == args.big))

@@ -33,7 +33,7 @@ SEED = 0
 def skip_reason() -> str | None:
     """Why this machine cannot run the benchmark, or None."""
     try:
-        import vllm  # noqa: F401
+        import vllm  # noqa: F401 - only whether it imports
     except ImportError as exc:
         return f"vllm is not importable ({exc}); install it with pip install -e '.[vllm]' on a GPU machine"
     try:
@@ -75,6 +75,19 @@ def vllm_alone(backend, records, max_tokens: int) -> tuple[float, int]:
     return seconds, sum(len(o.outputs[0].token_ids) for o in outputs)
 
 
+class SharedEngine:
+    """The loaded backend for an eval run, minus ``aclose``: the engine outlives each run."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str):
+        return getattr(self._backend, name)
+
+    async def aclose(self) -> None:
+        return None
+
+
 def omegactl_eval(backend, problems: Path, out: Path, model: str, max_tokens: int) -> tuple[float, int]:
     """(seconds, completion tokens) for a whole eval run on the shared engine."""
     import json
@@ -87,7 +100,7 @@ def omegactl_eval(backend, problems: Path, out: Path, model: str, max_tokens: in
     cfg = EvalConfig(model=f"vllm:{model}", problems=str(problems), out=str(out), max_tokens=max_tokens,
                      temperature=0.0, seed=SEED, max_error_rate=1.0)
     original = models.load_backend
-    models.load_backend = lambda *a, **k: backend  # the engine is already loaded
+    models.load_backend = lambda *a, **k: SharedEngine(backend)  # the engine is already loaded
     try:
         start = time.perf_counter()
         EvalRun(cfg, argv=["omegactl", "eval"]).run(console=None, show_progress=False)
