@@ -80,7 +80,8 @@ def aggregate(problems: list[ProblemRecord], latest: dict[tuple[str, int], dict[
         "axes": [],
         "cells": [],
     }
-    for axis, g in df.groupby("axis", sort=True):
+    order = {a: i for i, a in enumerate(("exploratory", "compositional", "transformative", "carc"))}
+    for axis, g in sorted(df.groupby("axis"), key=lambda kv: (order.get(kv[0], 99), kv[0])):
         ids, oods = g[g["side"] == "id"], g[g["side"] == "ood"]
         a, b = _counts(ids), _counts(oods)
         out["axes"].append(

@@ -23,6 +23,27 @@ def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float] | None:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def newcombe_diff(k1: float, n1: float, k2: float, n2: float, z: float = Z95) -> tuple[float, float] | None:
+    """Newcombe's hybrid score interval for p1 − p2 from two Wilson intervals (independent samples)."""
+    w1, w2 = wilson(k1, n1, z), wilson(k2, n2, z)
+    if w1 is None or w2 is None:
+        return None
+    p1, p2 = k1 / n1, k2 / n2
+    d = p1 - p2
+    lo = d - math.sqrt((p1 - w1[0]) ** 2 + (w2[1] - p2) ** 2)
+    hi = d + math.sqrt((w1[1] - p1) ** 2 + (p2 - w2[0]) ** 2)
+    return (max(-1.0, lo), min(1.0, hi))
+
+
+def union(a, b):
+    """The smallest interval containing both (either may be None)."""
+    if not a:
+        return list(b) if b else None
+    if not b:
+        return list(a)
+    return [min(a[0], b[0]), max(a[1], b[1])]
+
+
 def gap_metrics(id_acc: float | None, ood_acc: float | None) -> dict[str, float | None]:
     """Scylla-style gap metrics: diff = ID − OOD (signed here), ratio = OOD/ID, relative gap = max(ID−OOD,0)/ID."""
     if id_acc is None or ood_acc is None:

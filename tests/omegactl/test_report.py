@@ -124,3 +124,12 @@ def test_bad_report_input(tmp_path, capsys):
     (tmp_path / "x").mkdir()
     code, _, err = run_cli(["report", str(tmp_path / "x"), "--format", "pdf"], capsys)
     assert code == 2 and "unknown --format" in err
+
+
+def test_all_wrong_run_still_has_honest_intervals(tmp_path, capsys):
+    # lm-eval#4070: a zero-width interval at 0 % is a lie; the aggregate interval must stay open
+    probs = problems_for(SETTINGS, n=5)
+    write_run(tmp_path / "r", probs, lambda p: 0.0)
+    ax = report_json(capsys, tmp_path / "r")["axes"][0]
+    assert ax["id_accuracy"] == 0.0 and ax["ci_id"][0] == 0.0 and ax["ci_id"][1] > 0.1
+    assert ax["ci_delta"][0] < 0 < ax["ci_delta"][1]
