@@ -114,19 +114,26 @@ def suite_jobs(suite_name: str, seed: int | None) -> list[Job]:
     return [Job(e.setting, e.split, e.n, use_seed, e.levels) for e in suite.resolve()]
 
 
-def pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _load_registry() -> None:
+    from generators import registry
+
+    registry.load_all()
 
 
-def run_pool(jobs: list[Job], workers: int, expected_seconds: dict[tuple[str, str], float] | None = None
-             ) -> tuple[list[JobResult], float]:
-    """Run jobs in a process pool (longest expected first); results come back in the jobs' order."""
+def run_pool(jobs: list[Job], workers: int, expected_seconds: dict[tuple[str, str], float] | None = None,
+             start_method: str = "spawn") -> tuple[list[JobResult], float]:
+    """Run jobs in a process pool (longest expected first); results come back in the jobs' order.
+
+    The wall time includes starting the workers and importing the families in them. ``spawn`` (the
+    default) gives fresh workers; ``fork`` would hand them the caches pass 1 warmed in this process,
+    which flatters the parallel figure.
+    """
     order = list(range(len(jobs)))
     if expected_seconds:
         order.sort(key=lambda i: -expected_seconds.get((jobs[i].setting, jobs[i].split), 0.0))
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+    context = multiprocessing.get_context(start_method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load_registry) as pool:
         futures = {i: pool.submit(_run_job_untraced, jobs[i]) for i in order}
         results = [futures[i].result() for i in range(len(jobs))]
     return results, time.perf_counter() - start
@@ -181,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="process-pool size for pass 2 and the suite (default: CPU count)")
     parser.add_argument("--settings", default=None, help="comma-separated subset of settings")
     parser.add_argument("--suite", default=None, help="also time an eval suite's jobs (e.g. default)")
+    parser.add_argument("--start-method", default="spawn", choices=multiprocessing.get_all_start_methods(),
+                        help="how pool workers start (default spawn: fresh processes, imports included)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="trace Python allocations per job in pass 1 (slower; per-job peak MiB)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
@@ -209,15 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     parallel = None
     if args.workers > 1:
         expected = {(r.setting, r.split): r.seconds for r in serial}
-        results, wall = run_pool(jobs, args.workers, expected)
+        results, wall = run_pool(jobs, args.workers, expected, args.start_method)
         mismatched = [f"{a.setting}/{a.split}" for a, b in zip(serial, results) if (a.sha256, a.count) != (b.sha256, b.count)]
         total = sum(r.count for r in results)
-        parallel = {"workers": args.workers, "problems": total, "wall_s": round(wall, 3), "per_s": total / wall,
+        parallel = {"workers": args.workers, "start_method": args.start_method, "problems": total, "wall_s": round(wall, 3), "per_s": total / wall,
                     "speedup_vs_1_process": serial_wall / wall, "byte_identical": not mismatched,
                     "mismatched_jobs": mismatched, "digest": combined_digest(results),
                     "peak_rss_largest_worker_mib": peak_rss_mib(__import__("resource").RUSAGE_CHILDREN)}
         verdict = "byte-identical to pass 1" if not mismatched else f"DIFFERS from pass 1 in {len(mismatched)} jobs: {mismatched[:5]}"
-        print(f"pass 2: {total} problems in {wall:.1f}s = {fmt_rate(total / wall)}/s with {args.workers} workers "
+        print(f"pass 2: {total} problems in {wall:.1f}s = {fmt_rate(total / wall)}/s with {args.workers} "
+              f"{args.start_method} workers (start-up included) "
               f"(x{serial_wall / wall:.2f} vs 1 process); {verdict}")
 
     suite = None
@@ -226,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         workers = max(1, args.workers)
         print(f"\nsuite {args.suite!r}: {len(sjobs)} jobs with {workers} worker(s) ...", flush=True)
         if workers > 1:
-            sres, swall = run_pool(sjobs, workers, {(r.setting, r.split): r.seconds for r in serial})
+            sres, swall = run_pool(sjobs, workers, {(r.setting, r.split): r.seconds for r in serial},
+                                   args.start_method)
         else:
             t0 = time.perf_counter()
             sres = [run_job(j) for j in sjobs]
