@@ -427,7 +427,8 @@ def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor:
         "verifier_version": VERIFIER_VERSION,
         "time": now_iso(),
     }
-    return json.dumps(row, ensure_ascii=False, default=str), row
+    # ASCII escapes keep any response (lone surrogates, control characters) as valid, lossless JSON
+    return json.dumps(row, ensure_ascii=True, default=str), row
 
 
 def _prompt_hash(rec: ProblemRecord) -> str:

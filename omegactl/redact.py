@@ -7,6 +7,8 @@ from typing import Any
 
 _KEY_PATTERNS = [re.compile(r"sk-[A-Za-z0-9_\-]{8,}"), re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-\.]{8,}")]
 _FLAG = re.compile(r"(--api-key(?:=|\s+))(\S+)")
+_URL_USERINFO = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]*:)([^@\s/]+)(@)")
+_URL_QUERY_KEY = re.compile(r"(?i)([?&](?:api[_-]?key|key|token|access_token|password)=)([^&\s#]+)")
 
 
 class Redactor:
@@ -24,6 +26,8 @@ class Redactor:
         for s in self.secrets:
             text = text.replace(s, "***")
         text = _FLAG.sub(r"\1***", text)
+        text = _URL_USERINFO.sub(r"\1***\3", text)
+        text = _URL_QUERY_KEY.sub(r"\1***", text)
         for pat in _KEY_PATTERNS:
             text = pat.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
         return text

@@ -44,7 +44,7 @@ def rescore(run: Path, *, workers: int | None = None) -> dict[str, Any]:
         s["flex"] = verdict.flex.model_dump(mode="json")
         s["grid"] = verdict.grid
         s["verifier_version"] = VERIFIER_VERSION
-        return json.dumps(s, ensure_ascii=False, default=str), changed
+        return json.dumps(s, ensure_ascii=True, default=str), changed
 
     with ThreadPoolExecutor(max_workers=workers or max(2, min(8, os.cpu_count() or 2))) as pool:
         rendered = list(pool.map(one, items))
