@@ -21,7 +21,6 @@ Writes benchmarks/results/bench_harness-<UTC time>.json and prints a one-line su
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
 import math
 import os
@@ -48,11 +47,8 @@ SOURCE_GROUPS = [
     ("numbertheory_qr_sum", "test_in", 1), ("numbertheory_qr_sum", "test_out", 2),
 ]
 MAX_TOKENS = 64
-# Two FakeServer limits that would make the server the bottleneck, worked around here (and reported):
-# its listen backlog is the stdlib default of 5, so at concurrency 64-256 new connections are reset
-# before a handler sees them; and it writes headers and body in two segments without TCP_NODELAY, so
-# Nagle + delayed ACK add ~45 ms to every request that is not overlapped by others (concurrency 1).
-LISTEN_BACKLOG = 4096
+# FakeServer listens with a deep backlog and TCP_NODELAY, so at concurrency 256 connections are not reset
+# and at concurrency 1 no Nagle/delayed-ACK stall (~45 ms) is added to each request.
 
 LM_EVAL_TASK = """task: omegactl_bench
 dataset_path: json
@@ -136,13 +132,7 @@ class OracleServer:
                 self.last = now
             return f"The result is \\boxed{{{gold.get(last_user_text(messages), '0')}}}."
 
-        previous = getattr(http.server.ThreadingHTTPServer, "request_queue_size", 5)
-        http.server.ThreadingHTTPServer.request_queue_size = LISTEN_BACKLOG
-        try:
-            self.server = FakeServer(policy)
-        finally:
-            http.server.ThreadingHTTPServer.request_queue_size = previous
-        self.server._httpd.RequestHandlerClass.disable_nagle_algorithm = True
+        self.server = FakeServer(policy)
 
     def __enter__(self) -> "OracleServer":
         self.server.start()
@@ -351,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench_harness-"))
     payload: dict = {"problems": args.problems, "max_tokens": MAX_TOKENS, "concurrency": levels,
                      "server": "models.fake_server.FakeServer in the benchmark process, zero latency, "
-                               f"listen backlog {LISTEN_BACKLOG}, TCP_NODELAY"}
+                               "listen backlog 1024, TCP_NODELAY"}
     summary = []
     try:
         files: dict[int, Path] = {}

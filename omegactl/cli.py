@@ -217,6 +217,9 @@ def eval_cmd(
     except KeyboardInterrupt:
         err_console.print(f"[yellow]interrupted; re-run the same command to resume {run.folder.path}[/]")
         raise typer.Exit(130)
+    finally:
+        if api_key:  # the key was handed to the backend through the environment; do not leave it there
+            os.environ.pop("OMEGACTL_API_KEY", None)
     print_run_summary(console, results, run.folder.path)
     run.raise_if_failed()
 

@@ -50,16 +50,6 @@ class AttemptFaults:
         return kind
 
 
-@pytest.fixture(autouse=True)
-def deep_listen_backlog(monkeypatch):
-    """Work around a FakeServer limit: its listen backlog is the stdlib default of 5, so at concurrency 32
-    some new connections are reset before a handler sees them (the client then counts an attempt that the
-    server never saw). Reported; the fix belongs in models/fake_server.py (request_queue_size = 1024)."""
-    import http.server
-
-    monkeypatch.setattr(http.server.ThreadingHTTPServer, "request_queue_size", 1024, raising=False)
-
-
 @pytest.fixture(scope="module")
 def problems(tmp_path_factory):
     records = make_problems(per_level=32)  # 10 (setting, split, level) groups -> 320 problems
