@@ -124,7 +124,8 @@ def build_config(file_values: dict[str, Any], cli_values: dict[str, Any]) -> Eva
         raise UserError(f"invalid value for {loc!r}: {msg}") from None
 
 
-def problem_set_hash(lines: list[str]) -> str:
+def problem_set_hash(lines) -> str:
+    """sha256 over the records' JSON lines (any iterable; nothing is kept)."""
     h = hashlib.sha256()
     for line in lines:
         h.update(line.encode("utf-8"))

@@ -141,8 +141,7 @@ class EvalRun:
     def prepare(self) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
         cfg = self.cfg
         records, source = resolve_problems(cfg)
-        lines = [r.to_json() for r in records]
-        pset = problem_set_hash(lines)
+        pset = problem_set_hash(r.to_json() for r in records)
         identity = cfg.identity() | {"max_tokens": self.max_tokens}
         if self.folder is not None and self.folder.exists():
             manifest = self.folder.read_manifest()
@@ -170,7 +169,7 @@ class EvalRun:
                 "n_problems": len(records),
                 "source": source,
             }
-        latest = self.folder.latest_samples() if self.folder is not None and self.folder.exists() else {}
+        latest = self.folder.latest_slim() if self.folder is not None and self.folder.exists() else {}
         todo = [
             (rec, k)
             for rec in records
@@ -342,7 +341,7 @@ class EvalRun:
 
     # -- finishing
     def finish(self, records, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
-        latest = self.folder.latest_samples()
+        latest = self.folder.latest_slim()
         results = aggregate(records, latest, samples_per_problem=self.cfg.samples)
         n_expected = results["n_expected_samples"]
         errored = results["overall"]["errored"]

@@ -113,6 +113,25 @@ class RunFolder:
             latest[sample_key(s["problem_id"], s["sample_index"])] = s
         return latest
 
+    def latest_slim(self) -> dict[tuple[str, int], dict[str, Any]]:
+        """Like ``latest_samples`` but keeps only what scoring and counting need (no response text), so
+        memory per sample stays small on long runs."""
+        latest: dict[tuple[str, int], dict[str, Any]] = {}
+        for s in self.iter_samples():
+            strict = s.get("strict") or {}
+            flex = s.get("flex") or {}
+            err = s.get("error")
+            latest[sample_key(s["problem_id"], s["sample_index"])] = {
+                "strict": {"correct": bool(strict.get("correct")), "extracted": None if strict.get("extracted") is None else ""},
+                "flex": {"correct": bool(flex.get("correct"))},
+                "grid": s.get("grid"),
+                "error": err[:300] if isinstance(err, str) else err,
+                "finish_reason": s.get("finish_reason"),
+                "prompt_tokens": s.get("prompt_tokens"),
+                "completion_tokens": s.get("completion_tokens"),
+            }
+        return latest
+
     def open_samples_for_append(self):
         return open(self.samples_path, "a", encoding="utf-8")
 
