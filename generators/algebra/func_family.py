@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import random
+from abc import abstractmethod
 from collections import OrderedDict
 from fractions import Fraction
 from typing import Any
@@ -125,14 +126,17 @@ class FuncFamily(Family):
         self._memo: OrderedDict[str, Any] = OrderedDict()
 
     # -- to override
+    @abstractmethod
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        raise NotImplementedError
+        """The instance's parameters (functions, interval, what is asked)."""
 
+    @abstractmethod
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
-        raise NotImplementedError
+        """The question text for ``params``."""
 
+    @abstractmethod
     def compute(self, params: dict[str, Any]) -> Any:
-        raise NotImplementedError
+        """The certified answer for ``params``."""
 
     def screen(self, params: dict[str, Any]) -> None:
         """Optional cheap rejection before the certified work (raise Reject)."""

@@ -8,6 +8,7 @@ method 2 in ``check``). Instances with p = 0 or p = 1 are re-drawn.
 from __future__ import annotations
 
 import random
+from abc import abstractmethod
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -66,8 +67,9 @@ class LetterShuffleProbability(Family):
         """The event dict (see shuffle_events) for this family; may depend on the multiset."""
         return {"kind": self.event_kind}
 
+    @abstractmethod
     def event_question(self, event: dict[str, Any]) -> str:
-        raise NotImplementedError
+        """The sentence asking for the probability of ``event``."""
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
