@@ -10,17 +10,11 @@ import sympy
 from generators import registry
 from generators.algebra import named_constants as nc
 from generators.algebra.polynomial_roots import poly_from_roots, render_polynomial, second_largest_answer
-from generators.settings import make_record
+from tests.generators.kit import family_records
 
 
 def _records(name: str, level: int, count: int, seed: int = 11):
-    fam = registry.get_family(name)
-    seen: set[str] = set()
-    return [
-        make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test_out",
-                    level=level, seed=seed, index=i, seen=seen)
-        for i in range(count)
-    ]
+    return family_records(name, level, count, seed)
 
 
 # ---------------------------------------------------------------- named constants (composed modules)

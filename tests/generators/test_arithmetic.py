@@ -12,17 +12,11 @@ from sympy.parsing.sympy_parser import parse_expr
 from generators import registry
 from generators.arithmetic import expression_tree as et
 from generators.arithmetic.list_prime_factors import is_prime_mr
-from generators.settings import make_record
+from tests.generators.kit import family_records
 
 
 def _records(name: str, level: int, count: int, seed: int = 11):
-    fam = registry.get_family(name)
-    seen: set[str] = set()
-    return [
-        make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test_out",
-                    level=level, seed=seed, index=i, seen=seen)
-        for i in range(count)
-    ]
+    return family_records(name, level, count, seed)
 
 
 # ---------------------------------------------------------------- expression trees

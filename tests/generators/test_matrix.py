@@ -10,17 +10,11 @@ import sympy
 from generators import registry
 from generators.arithmetic import matrix_common as mc
 from generators.family import Reject
-from generators.settings import make_record
+from tests.generators.kit import family_records
 
 
 def _records(name: str, level: int, count: int, seed: int = 11):
-    fam = registry.get_family(name)
-    seen: set[str] = set()
-    return [
-        make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test_out",
-                    level=level, seed=seed, index=i, seen=seen)
-        for i in range(count)
-    ]
+    return family_records(name, level, count, seed)
 
 
 # ---------------------------------------------------------------- shared helpers
