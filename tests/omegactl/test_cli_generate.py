@@ -130,3 +130,19 @@ def test_show_prints_prompt_and_gold():
     res = runner.invoke(app, ["show", "arithmetic_gcd", "--level", "3", "--n", "2"])
     assert res.exit_code == 0, res.output
     assert res.output.count("gold answer") == 2 and "level 3" in res.output
+
+
+def test_sigterm_during_generate_leaves_no_files(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "omegactl.cli", "generate", "logic_zebralogic", "--split", "test_out",
+                             "--n", "2000", "-o", str(tmp_path / "o")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((tmp_path / "o").rglob("*.tmp")):
+        time.sleep(0.1)
+    assert list((tmp_path / "o").rglob("*.tmp")), "generation did not start"
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert [p for p in (tmp_path / "o").rglob("*") if p.is_file()] == []
