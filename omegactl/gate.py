@@ -110,6 +110,11 @@ def load(path: Path, role: str) -> LoadedRun:
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
         raise CannotJudge(f"{role}: {folder.manifest_path} has an invalid identity.samples ({samples!r})")
     expected = {(p.id, k) for p in problems for k in range(samples)}
+    unexpected = sorted(lines[k] for k in set(latest) - expected)
+    if unexpected:
+        raise CannotJudge(f"{role}: {folder.samples_path}: {len(unexpected)} line(s) name a problem or sample index that "
+                          f"is not part of this run (line {unexpected[0]}{', …' if len(unexpected) > 1 else ''}; "
+                          f"{len(problems)} problems × {samples} samples); the samples log was edited or damaged")
     missing = expected - set(latest)
     if manifest.get("status") != "complete" or missing:
         raise CannotJudge(
