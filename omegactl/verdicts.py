@@ -122,9 +122,11 @@ def read_samples(path: Path) -> tuple[dict[tuple[str, int], dict[str, Any]], dic
 
 
 def recompute(path: Path, problems: list, latest: dict[tuple[str, int], dict[str, Any]],
-              lines: dict[tuple[str, int], int], *, workers: int | None = None) -> CheckedSamples:
+              lines: dict[tuple[str, int], int], *, workers: int | None = None,
+              refuse_forged: bool = True) -> CheckedSamples:
     """Replace every stored verdict with the current verifier's; refuse stored verdicts that claim the current
-    verifier version and disagree with their responses."""
+    verifier version and disagree with their responses (with ``refuse_forged=False``, for views such as a
+    report of a run in progress, they are only counted in ``rescored`` and noted)."""
     from verifiers import VERIFIER_VERSION, verify
 
     by_id = {p.id: p for p in problems}
@@ -143,8 +145,8 @@ def recompute(path: Path, problems: list, latest: dict[tuple[str, int], dict[str
         s = dict(latest[key])
         stored = (s.get("strict") or {}).get("correct")
         if stored is not None and bool(stored) != verdict.strict.correct:
-            if s.get("verifier_version") == VERIFIER_VERSION:
-                forged.append(lines[key])
+            if s.get("verifier_version") == VERIFIER_VERSION and refuse_forged:
+                forged.append(lines.get(key, 0))
             else:
                 rescored += 1
         s["strict"] = verdict.strict.model_dump(mode="json")
@@ -159,8 +161,9 @@ def recompute(path: Path, problems: list, latest: dict[tuple[str, int], dict[str
                         f"— if it is genuine, re-score it with `omegactl score {Path(path).parent}`")
     notes = []
     if rescored:
-        notes.append(f"{Path(path).parent}: {rescored} verdict(s) of an older verifier re-scored with {VERIFIER_VERSION}")
-    return CheckedSamples(fresh, {k: lines[k] for k in keys}, rescored, notes)
+        notes.append(f"{Path(path).parent}: {rescored} stored verdict(s) re-scored from their responses with verifier "
+                     f"{VERIFIER_VERSION}")
+    return CheckedSamples(fresh, {k: lines.get(k, 0) for k in keys}, rescored, notes)
 
 
 def trusted_samples(samples_path: Path, problems: list) -> CheckedSamples:

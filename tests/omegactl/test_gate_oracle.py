@@ -48,6 +48,15 @@ def runs(tmp_path_factory):
     return root, len(records)
 
 
+def gate_in_process(base, cand, capsys) -> tuple[int, str]:
+    from omegactl.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["gate", "--baseline", str(base), "--candidate", str(cand)])
+    out = capsys.readouterr()
+    return (exc.value.code or 0), out.out + out.err
+
+
 def gate_cli(base, cand, *extra) -> tuple[int, str]:
     """`python -m omegactl.cli gate` as a subprocess: the real entry point and its exit code."""
     proc = subprocess.run([sys.executable, "-m", "omegactl.cli", "gate", "--baseline", str(base), "--candidate", str(cand),
@@ -73,6 +82,12 @@ def test_two_settings_90_to_30_fails_and_aa_passes(runs, tmp_path):
     code, out = gate_cli(root / "base", root / "cand", "--json", str(tmp_path / "g.json"))
     assert code == 1, out
     assert "Traceback" not in out and "FAIL: exploratory/id, exploratory/ood" in out
+    # rendered at 80 columns: nothing wider, metric names whole, method and clusters named per row
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    names = [line.split()[0] for line in out.splitlines() if line.strip().startswith(("exploratory/", "error rate"))]
+    assert names.count("exploratory/id") == 2 and names.count("exploratory/ood") == 2, out  # table + decided-by
+    assert "Holm α" in out and "decided by" in out
+    assert "sign-flip, 40 items (2 settings)" in out
     verdict = json.loads((tmp_path / "g.json").read_text())
     for row in verdict["primary"]:
         assert row["verdict"] == "FAIL" and row["method"] == "sign-flip" and row["settings"] == 2, row
@@ -83,25 +98,13 @@ def test_two_settings_90_to_30_fails_and_aa_passes(runs, tmp_path):
     assert code == 0, out
 
 
-def test_rendered_at_80_columns_keeps_metric_names_whole(runs):
-    root, _ = runs
-    code, out = gate_cli(root / "base", root / "cand")
-    assert code == 1
-    assert max(len(line) for line in out.splitlines()) <= 80, out
-    table = [line for line in out.splitlines() if line.startswith(("exploratory/", "error rate", "parse-failure"))]
-    names = [line.split()[0] for line in table]
-    assert {"exploratory/id", "exploratory/ood"} <= set(names), out
-    assert "Holm α" in out and "decided by" in out
-    assert "sign-flip, 40 items (2 settings)" in out
-
-
 def _tampered(root, tmp_path, name):
     dest = tmp_path / name
     shutil.copytree(root / "cand", dest)
     return dest
 
 
-def test_flipped_verdicts_never_pass(runs, tmp_path):
+def test_flipped_verdicts_never_pass(runs, tmp_path, capsys):
     root, _ = runs
     cand = _tampered(root, tmp_path, "flipped")
     rows = _rows(cand)
@@ -109,12 +112,12 @@ def test_flipped_verdicts_never_pass(runs, tmp_path):
         r["strict"]["correct"] = True
         r["flex"]["correct"] = True
     _write(cand, rows)
-    code, out = gate_cli(root / "base", cand)
+    code, out = gate_in_process(root / "base", cand, capsys)
     assert code == 2, out
     assert "disagree with their responses" in out and "samples.jsonl" in out and "line" in out
 
 
-def test_appended_correct_duplicates_never_pass(runs, tmp_path):
+def test_appended_correct_duplicates_never_pass(runs, tmp_path, capsys):
     root, _ = runs
     records = {json.loads(l)["id"]: json.loads(l) for l in (root / "problems.jsonl").read_text().splitlines() if l.strip()}
     for variant in ("verdict", "response"):
@@ -129,12 +132,12 @@ def test_appended_correct_duplicates_never_pass(runs, tmp_path):
                     forged["response"] = f"\\boxed{{{records[r['problem_id']]['ground_truth']}}}"
                 extra.append(json.dumps(forged) + "\n")
         _write(cand, rows, extra)
-        code, out = gate_cli(root / "base", cand)
+        code, out = gate_in_process(root / "base", cand, capsys)
         assert code == 2, (variant, out)
         assert "duplicate completed line" in out and "Traceback" not in out
 
 
-def test_string_false_never_passes(runs, tmp_path):
+def test_string_false_never_passes(runs, tmp_path, capsys):
     root, _ = runs
     cand = _tampered(root, tmp_path, "string-false")
     rows = _rows(cand)
@@ -142,12 +145,12 @@ def test_string_false_never_passes(runs, tmp_path):
         if not r["strict"]["correct"]:
             r["strict"]["correct"] = "false"
     _write(cand, rows)
-    code, out = gate_cli(root / "base", cand)
+    code, out = gate_in_process(root / "base", cand, capsys)
     assert code == 2, out
     assert "strict.correct must be true or false (got the string 'false')" in out
 
 
-def test_older_verifier_verdicts_are_recomputed_not_trusted(runs, tmp_path):
+def test_older_verifier_verdicts_are_recomputed_not_trusted(runs, tmp_path, capsys):
     # stored verdicts that claim another verifier version are replaced by the current verifier's, so
     # flipping them (and the version stamp) still cannot make the 30 % candidate pass
     root, _ = runs
@@ -164,6 +167,6 @@ def test_older_verifier_verdicts_are_recomputed_not_trusted(runs, tmp_path):
         manifest = json.loads((run / "manifest.json").read_text())
         manifest["verifier_version"] = "0.9.0"
         (run / "manifest.json").write_text(json.dumps(manifest))
-    code, out = gate_cli(base, cand)
+    code, out = gate_in_process(base, cand, capsys)
     assert code == 1, out
     assert "re-scored" in out

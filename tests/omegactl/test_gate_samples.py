@@ -87,3 +87,13 @@ def test_gate_refuses_samples_outside_the_run(tmp_path, few, capsys):
     out = capsys.readouterr()
     assert exc.value.code == 2
     assert "not part of this run (line 13" in out.out + out.err
+
+
+def test_recompute_for_views_counts_forged_verdicts_without_refusing(tmp_path, few):
+    folder = write_run(tmp_path / "v", few, lambda p: 0.0)
+    rows = [json.loads(l) for l in folder.samples_path.read_text().splitlines()]
+    rows[2].update(verifier_version=VERIFIER_VERSION, strict={"correct": True, "extracted": "x"})
+    latest, lines = read_samples(_write(folder.samples_path, rows))
+    checked = recompute(folder.samples_path, few, latest, {}, refuse_forged=False)
+    assert checked.rescored == 1 and "1 stored verdict(s) re-scored" in checked.notes[0]
+    assert not any(s["strict"]["correct"] for s in checked.latest.values())
