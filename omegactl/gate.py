@@ -352,9 +352,11 @@ def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> N
         console.print(f"  {escape(t.name):<{name_width}}  {escape(decided_by(t))}", highlight=False)
     for t in res.primary:
         if t.verdict == "WARN":
-            need = f"; about {t.n_needed} items would be needed (have {t.n}) for 80% power" if t.n_needed else ""
-            console.print(f"[bold yellow]WARN[/] {escape(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the "
-                          f"bound {_pts(t.ucb)} does not clear it: under-powered{need}", highlight=False)
+            console.print(f"[bold yellow]WARN[/] {escape(t.name)}: Δ̂ {_pts(t.delta)} pts < −tolerance, bound "
+                          f"{_pts(t.ucb)} does not clear it", highlight=False)
+            if t.n_needed:
+                console.print(f"  under-powered: about {t.n_needed} items would be needed (have {t.n}) for 80% power",
+                              highlight=False)
     if res.cell_warnings:
         console.print(f"[yellow]cell drops[/] (Benjamini–Hochberg q {res.config.cell_q:g}; warnings, not failures):",
                       highlight=False)
