@@ -116,6 +116,7 @@ class LoadedRun:
     prompt_hashes: dict[tuple[str, int], str]
     keys: set[tuple[str, int]]
     notes: list[str] = field(default_factory=list)
+    records: dict[str, str] = field(default_factory=dict)  # problem id -> its record as JSON (what was verified)
 
 
 def load(path: Path, role: str) -> LoadedRun:
@@ -153,7 +154,7 @@ def load(path: Path, role: str) -> LoadedRun:
         raise CannotJudge(f"{role}: {exc}") from None
     frame = samples_frame(problems, checked.latest)
     return LoadedRun(Path(path), manifest, frame, {k: v.get("prompt_hash") for k, v in checked.latest.items()},
-                     set(checked.latest), checked.notes)
+                     set(checked.latest), checked.notes, {p.id: p.to_json() for p in problems})
 
 
 def check_comparable(base: LoadedRun, cand: LoadedRun) -> list[str]:
@@ -167,6 +168,12 @@ def check_comparable(base: LoadedRun, cand: LoadedRun) -> list[str]:
             f"(hashes {str(mb.get('problem_set_hash'))[:12]} vs {str(mc.get('problem_set_hash'))[:12]}); evaluate both on "
             f"the same suite/--problems and seed"
         )
+    changed = sorted(pid for pid in base.records if base.records[pid] != cand.records.get(pid))
+    if changed:
+        # the verdicts are recomputed against each run's own problems.jsonl: an edited gold answer must not count
+        raise CannotJudge(f"different problem records: {len(changed)} problems (e.g. {changed[0]}) differ between the "
+                          f"baseline's and the candidate's problems.jsonl although their ids match; evaluate both on "
+                          f"the same problems")
     vb, vc = mb.get("verifier_version"), mc.get("verifier_version")
     if vb != vc:
         stale = base.path if str(vb) < str(vc) else cand.path

@@ -170,3 +170,19 @@ def test_older_verifier_verdicts_are_recomputed_not_trusted(runs, tmp_path, caps
     code, out = gate_in_process(base, cand, capsys)
     assert code == 1, out
     assert "re-scored" in out
+
+
+def test_edited_gold_answers_in_the_candidate_never_pass(runs, tmp_path, capsys):
+    # verdicts are recomputed against problems.jsonl, so the candidate's copy must be the baseline's
+    root, _ = runs
+    cand = _tampered(root, tmp_path, "gold-edited")
+    wrong = "-987654321"  # what kit's oracle answers when it is wrong
+    lines = []
+    for line in (cand / "problems.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        rec["ground_truth"] = wrong
+        lines.append(json.dumps(rec))
+    (cand / "problems.jsonl").write_text("\n".join(lines) + "\n")
+    code, out = gate_in_process(root / "base", cand, capsys)
+    assert code == 2, out
+    assert "different problem records" in out
