@@ -76,6 +76,8 @@ def field_problem(row: dict[str, Any]) -> str | None:
         value = row.get(name)
         if value is not None and (not _is_int(value) or value < 0):
             return f"{name} must be a whole number ≥ 0 or null (got {_kind(value) if not _is_int(value) else value})"
+    if row.get("error") is not None and row.get("response") is not None:
+        return "a line with an error has no response (eval never writes both); an error cannot hide an answer"
     if row.get("grid") is not None and not isinstance(row["grid"], dict):
         return f"grid must be an object or null (got {_kind(row['grid'])})"
     return _check_verdict(row, "strict") or _check_verdict(row, "flex")

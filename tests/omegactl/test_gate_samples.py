@@ -25,6 +25,7 @@ ROW = {"problem_id": "p1", "sample_index": 0, "response": "\\boxed{3}", "error":
     ({"problem_id": 7}, "problem_id must be a non-empty string"),
     ({"response": ["x"]}, "response must be a string or null"),
     ({"completion_tokens": "5"}, "completion_tokens must be a whole number"),
+    ({"error": "HTTP 500"}, "a line with an error has no response"),
 ])
 def test_field_types_are_checked(change, needle):
     assert needle in field_problem({**ROW, **change})
