@@ -176,6 +176,7 @@ def eval_cmd(
     max_error_rate: Optional[float] = typer.Option(None, "--max-error-rate", help="Fail (exit 3) above this fraction of errored samples (default 0.05)."),
     out: Optional[str] = typer.Option(None, "--out", "--output-path", "--output_path", "-o", help="Run folder."),
     resume: bool = typer.Option(False, "--resume", help="Require an existing run folder and continue it (re-running the same command also resumes)."),
+    log_samples: bool = typer.Option(False, "--log-samples", "--log_samples", help="Accepted for lm-eval users: every sample is always logged to RUN/samples.jsonl (browse with `omegactl samples RUN`)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the resolved config and the first prompts; load no model."),
     config: Optional[str] = typer.Option(None, "--config", help="YAML file of options; command-line values override it."),
 ) -> None:
@@ -199,6 +200,11 @@ def eval_cmd(
     if gen_kwargs is not None:
         given["gen_kwargs"] = parse_kv(gen_kwargs, "--gen-kwargs")
     cfg = build_config(load_config_file(config), given)
+    if log_samples:
+        err_console.print("note: --log-samples is not needed: every sample (prompt, response, verdict) is always "
+                          "logged to RUN/samples.jsonl; browse them with `omegactl samples RUN`", highlight=False)
+    if cfg.model != given.get("model", cfg.model):
+        err_console.print(f"note: --model {given['model']} read as {cfg.model}", highlight=False, markup=False)
     extra_secrets = []
     if api_key:
         os.environ["OMEGACTL_API_KEY"] = api_key
@@ -212,6 +218,16 @@ def eval_cmd(
     if dry_run:
         print_dry_run(console, cfg, run.run(dry_run=True))
         return
+    progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
+    if progress_note is not None:
+        done, expected, complete = progress_note
+        if complete:
+            err_console.print(f"run is already complete: {expected}/{expected} samples in {run.folder.path}; "
+                              "nothing to do", highlight=False, markup=False)
+            print_run_summary(console, run.folder.read_results(), run.folder.path)
+            return
+        err_console.print(f"resuming: {done}/{expected} already done; {expected - done} to run",
+                          highlight=False, markup=False)
     try:
         results = run.run(console=err_console, show_progress=True)
     except KeyboardInterrupt:
@@ -222,6 +238,28 @@ def eval_cmd(
             os.environ.pop("OMEGACTL_API_KEY", None)
     print_run_summary(console, results, run.folder.path)
     run.raise_if_failed()
+
+
+def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
+    """(done, expected, complete) for an existing run folder of the same configuration and problems; None
+    otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
+    from omegactl.config import problem_set_hash
+    from omegactl.evaluate import resolve_problems
+    from omegactl.runfolder import sample_key
+
+    if not run.folder.exists():
+        return None
+    manifest = run.folder.read_manifest()
+    records, _ = resolve_problems(cfg)
+    if (manifest.get("identity") != cfg.identity() | {"max_tokens": run.max_tokens}
+            or manifest.get("problem_set_hash") != problem_set_hash(r.to_json() for r in records)):
+        return None
+    latest = run.folder.latest_slim()
+    expected = len(records) * cfg.samples
+    done = sum(1 for r in records for k in range(cfg.samples)
+               if (x := latest.get(sample_key(r.id, k))) is not None and x.get("error") is None)
+    complete = done == expected and manifest.get("status") == "complete" and run.folder.read_results() is not None
+    return done, expected, complete
 
 
 @app.command("score")
@@ -336,8 +374,29 @@ def main(argv: list[str] | None = None) -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:  # typer ≥ 0.25 vendors click as typer._click; older releases use click itself
+        from typer._click import exceptions as click_exc
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click_exc
+
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click_exc.UsageError as exc:  # bad flag or value: one line, not Typer's boxed panel
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            print(exc.ctx.get_help())
+            sys.exit(0)
+        cmd = exc.ctx.command_path if exc.ctx is not None else "omegactl"
+        if cmd.startswith("python") or cmd.endswith(".py"):
+            cmd = "omegactl" + ("" if exc.ctx is None or exc.ctx.parent is None else f" {exc.ctx.info_name}")
+        _print_error(f"{exc.format_message()} (see `{cmd} --help`)")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("[bold red]interrupted[/]")
+        sys.exit(130)
+    except click_exc.ClickException as exc:
+        _print_error(exc.format_message())
+        sys.exit(exc.exit_code)
     except UserError as exc:
         _print_error(str(exc))
         sys.exit(exc.exit_code)

@@ -6,7 +6,7 @@ import html
 from omegactl.report_data import RunReport, level_curve
 from omegactl.report_render import (
     AXIS_HEADERS, CARC_HEADERS, CURVE_HEADERS, DIFF_HEADERS, SETTING_HEADERS, axis_rows, carc_rows, clean, curve_rows,
-    diff_rows, header_line, setting_rows,
+    banner, diff_rows, header_line, setting_rows, settings_line,
 )
 
 CSS = """
@@ -14,7 +14,8 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccd;padding-bottom:4px}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0 18px;font-size:13px}th,td{border:1px solid #d5dae1;padding:4px 8px;text-align:right}
 th{background:#eef2f7}td:first-child,th:first-child{text-align:left}.meta{color:#555;font-size:13px}
-.partial{color:#a15c00;font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:14px}
+.partial{color:#a15c00;font-weight:bold}.banner{padding:10px 14px;border-radius:6px;font-size:15px}
+.banner.failed{background:#b3261e;color:#fff}.banner.partial{background:#fff3d6;border:1px solid #e0a030}.charts{display:flex;flex-wrap:wrap;gap:14px}
 .chart{border:1px solid #e1e5ea;border-radius:6px;padding:6px}.chart h4{margin:2px 6px;font-size:13px}
 """
 
@@ -70,8 +71,12 @@ def render_html(reps: list[RunReport]) -> str:
            "<h1>omegactl degradation report</h1>"]
     for rep in reps:
         out.append(f"<h2>{html.escape(rep.label)}</h2>")
+        warn = banner(rep)
+        if warn:
+            out.append(f"<p class='banner {'failed' if rep.failed else 'partial'}'>{html.escape(warn)}</p>")
         cls = "meta partial" if rep.partial else "meta"
         out.append(f"<p class='{cls}'>{html.escape(header_line(rep))}</p>")
+        out.append(f"<p class='meta'>{html.escape(settings_line(rep))}</p>")
         out.append("<h3>Axis summary (ID → OOD)</h3>" + table_html(AXIS_HEADERS, axis_rows(rep)))
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             out.append(f"<h3>{axis} settings</h3>" + table_html(SETTING_HEADERS, setting_rows(rep, axis)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
+from omegactl.tables import FitTable
 
 from omegactl.report_data import RunReport, differences, level_curve
 
@@ -67,7 +67,7 @@ def sparkline(values: list[float | None]) -> str:
 def to_json_obj(rep: RunReport) -> dict[str, Any]:
     return {
         "run": str(rep.path), "label": rep.label, "model": rep.manifest.get("model"), "status": rep.extra.get("status"),
-        "partial": rep.partial, "source": rep.source, "verifier_version": rep.manifest.get("verifier_version"),
+        "partial": rep.partial, "failed": rep.failed, "source": rep.source, "verifier_version": rep.manifest.get("verifier_version"),
         "n_samples": int(len(rep.samples)), "expected_samples": rep.extra.get("expected_samples"),
         "axes": records(rep.axes), "settings": records(rep.settings), "levels": records(rep.levels),
         "critical_level": clean(rep.critical), "carc": records(rep.carc),
@@ -148,15 +148,28 @@ def curve_rows(rep: RunReport) -> list[list[str]]:
         levels = [int(x) for x in curve["level"]]
         accs = [clean(x) for x in curve["accuracy"]]
         probs = crit.get("probabilities", {})
-        top = max(probs.items(), key=lambda kv: kv[1]) if probs else None
         out.append([setting, sparkline(accs), " ".join(f"L{lv}:{pct(a)}" for lv, a in zip(levels, accs)),
                     f"L{crit['first_below_50']}" if crit.get("first_below_50") is not None else "never",
-                    f"L{top[0]} (p={top[1]:.2f})" if top else "—",
-                    " ".join(f"L{k}:{v:.2f}" for k, v in probs.items())])
+                    critical_txt(crit), " ".join(f"L{k}:{100 * v:.0f}%" for k, v in probs.items())])
     return out
 
 
-CURVE_HEADERS = ["setting", "curve", "accuracy by level", "first < 50%", "critical level", "P(peak) by level"]
+def critical_txt(crit: dict[str, Any]) -> str:
+    """The critical level and its bootstrap share of being the peak gap, or 'none' when no gap is larger than
+    its interval (never printed like a p-value)."""
+    lv = crit.get("critical")
+    if lv is None:
+        return "none (no significant gap)"
+    share = crit.get("probabilities", {}).get(str(lv))
+    gap = next((g for g in crit.get("gaps", []) if g["level"] == lv), None)
+    txt = f"L{lv}"
+    if gap is not None:
+        txt += f" (gap {100 * gap['gap']:+.0f} pts {ci_txt(gap['ci'])}"
+        txt += f", peak in {100 * share:.0f}% of resamples)" if share is not None else ")"
+    return txt
+
+
+CURVE_HEADERS = ["setting", "curve", "accuracy by level", "first < 50%", "critical level", "share as peak by level"]
 CARC_HEADERS = ["condition", "split side", "n", "exact", "95% CI", "colour acc", "shape acc", "parse failures", "errored"]
 
 
@@ -165,9 +178,38 @@ def carc_rows(rep: RunReport) -> list[list[str]]:
              pct(r["shape"]), pct(r["parse_failure_rate"]), str(r["errored"])] for r in records(rep.carc)]
 
 
+def state_txt(rep: RunReport) -> str:
+    if rep.failed:
+        return "FAILED"
+    return "PARTIAL (run in progress or interrupted)" if rep.partial else "complete"
+
+
+def banner(rep: RunReport) -> str | None:
+    """A one-line warning for runs whose numbers must not be read as results; None for complete runs."""
+    n, expected = len(rep.samples), rep.extra.get("expected_samples")
+    if rep.failed:
+        err = rep.extra.get("n_errored", 0)
+        return (f"FAILED RUN: {err}/{n} samples errored ({n}/{expected} recorded); these accuracies are not "
+                f"results. Fix the cause and re-run the eval command to retry the errored samples.")
+    if rep.partial:
+        return (f"PARTIAL RUN: {n}/{expected} samples so far (in progress or interrupted); re-run the eval "
+                f"command to finish it.")
+    return None
+
+
+def settings_line(rep: RunReport) -> str:
+    """Run settings and date, printed in every report."""
+    m = rep.manifest
+    gen = m.get("generation") or {}
+    ident = m.get("identity") or {}
+    get = lambda k: gen.get(k, ident.get(k))
+    date = (m.get("ended") or m.get("started") or m.get("created") or "unknown")
+    return (f"temperature {get('temperature')} · top_p {get('top_p')} · max tokens {get('max_tokens')} · "
+            f"samples {get('samples')} · seed {ident.get('seed')} · date {date}")
+
+
 def header_line(rep: RunReport) -> str:
-    state = "PARTIAL (run in progress or incomplete)" if rep.partial else "complete"
-    return (f"{rep.label} · {rep.path} · {state} · {len(rep.samples)}/{rep.extra.get('expected_samples')} samples · "
+    return (f"{rep.label} · {rep.path} · {state_txt(rep)} · {len(rep.samples)}/{rep.extra.get('expected_samples')} samples · "
             f"source: {rep.source} · verifier {rep.manifest.get('verifier_version')}")
 
 
@@ -182,7 +224,9 @@ DIFF_HEADERS = ["axis", "setting", "split", "paired n", "A", "B", "change pts", 
 def render_markdown(reps: list[RunReport]) -> str:
     parts = ["# omegactl degradation report", ""]
     for rep in reps:
-        parts += [f"## {rep.label}", "", header_line(rep), "", "### Axis summary (ID → OOD)", "",
+        warn = banner(rep)
+        parts += [f"## {rep.label}", ""] + ([f"> **{warn}**", ""] if warn else [])
+        parts += [header_line(rep), "", settings_line(rep), "", "### Axis summary (ID → OOD)", "",
                   md_table(AXIS_HEADERS, axis_rows(rep)), ""]
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             parts += [f"### {axis} settings", "", md_table(SETTING_HEADERS, setting_rows(rep, axis)), ""]
@@ -196,19 +240,18 @@ def render_markdown(reps: list[RunReport]) -> str:
     return "\n".join(parts)
 
 
-def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
-    t = Table(title=title, header_style="bold", title_justify="left")
-    for i, h in enumerate(headers):
-        t.add_column(h, justify="left" if i == 0 or h in ("setting", "split", "condition", "curve", "accuracy by level") else "right")
-    for r in rows:
-        t.add_row(*r)
-    return t
+def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> FitTable:
+    return FitTable(title, headers, rows, left=("setting", "split", "condition", "curve", "accuracy by level"))
 
 
 def render_terminal(console: Console, reps: list[RunReport]) -> None:
     for rep in reps:
         console.rule(f"[bold]{rep.label}")
+        warn = banner(rep)
+        if warn:
+            console.print(warn, style="bold white on red" if rep.failed else "bold yellow", markup=False)
         console.print(header_line(rep), style="yellow" if rep.partial else None, markup=False)
+        console.print(settings_line(rep), style="dim", markup=False)
         console.print(_rich_table("Axis summary (ID → OOD)", AXIS_HEADERS, axis_rows(rep)))
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             console.print(_rich_table(f"{axis} settings", SETTING_HEADERS, setting_rows(rep, axis)))
