@@ -132,6 +132,9 @@ def show_cmd(
     try:
         setting = registry.get_setting(name)
     except UnknownName as exc:
+        if (Path(name) / "manifest.json").exists():
+            raise UserError(f"{name} is a run folder, not a setting: browse its samples with "
+                            f"`omegactl samples {name}` (--wrong for failures)") from None
         raise UserError(str(exc)) from None
     if split is None:
         split = next((s for s, lv in setting.splits.items() if level is None or level in lv), None)
@@ -280,6 +283,7 @@ def report_cmd(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed (reports are reproducible)."),
     resamples: int = typer.Option(10_000, "--resamples", help="Cluster-bootstrap resamples for aggregate intervals."),
+    table: Optional[str] = typer.Option(None, "--table", help="CSV: which tidy table (axes, settings (default), levels, critical_level, carc, compare_axes, differences), or all with -o FOLDER."),
 ) -> None:
     """Degradation report: per-axis ID→OOD tables, level curves, critical level, C-ARC metrics."""
     from omegactl.report import build_reports, render
@@ -289,8 +293,35 @@ def report_cmd(
         raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(formats)})")
     if resamples < 100:
         raise UserError("--resamples must be at least 100")
+    if table is not None and fmt != "csv":
+        raise UserError("--table applies to --format csv only")
     reps = build_reports(runs, seed=seed, resamples=resamples)
-    render(reps, fmt, output, console)
+    render(reps, fmt, output, console, table=table)
+
+
+@app.command("samples")
+def samples_cmd(
+    run: Path = typer.Argument(..., help="Run folder (the --out of an eval)."),
+    wrong: bool = typer.Option(False, "--wrong", help="Only samples that were not correct (wrong, unparsed or errored)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting."),
+    level: Optional[int] = typer.Option(None, "--level", help="Only this level."),
+    split: Optional[str] = typer.Option(None, "--split", help="Only this split (train, test_in, test_out, test)."),
+    n: int = typer.Option(5, "--n", help="How many samples to show (0: all)."),
+    max_chars: int = typer.Option(1500, "--max-chars", help="Clip prompts and responses longer than this (head and tail kept; 0: never)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of panels."),
+) -> None:
+    """Browse logged samples: prompt, response, extracted answer, gold and verdict."""
+    from omegactl.samples_browser import print_samples, select_samples
+
+    if n < 0:
+        raise UserError(f"--n must be 0 (all) or positive (got {n})")
+    views = select_samples(run, wrong=wrong, setting=setting, level=level, split=split, n=n or None)
+    if as_json:
+        for v in views:
+            print(json.dumps(v.to_json(), ensure_ascii=False))
+        return
+    print_samples(console, views, max_chars=max_chars,
+                  total_note=f" (first {n}; --n 0 shows all)" if n and len(views) == n else "")
 
 
 @app.command("gate")

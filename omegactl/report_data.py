@@ -246,3 +246,27 @@ def differences(a: RunReport, b: RunReport) -> pd.DataFrame:
     if len(out):
         out = out.reindex(out["change"].abs().sort_values(ascending=False).index).reset_index(drop=True)
     return out
+
+
+def compare_axes(a: RunReport, b: RunReport) -> pd.DataFrame:
+    """Side-by-side accuracy of runs A and B per (axis, ID/OOD), on the samples both runs have, with a paired
+    95% interval for B − A: per-problem differences (mean over samples), normal approximation, never narrower
+    than ±3/n (rule of three); problems are the independent units, so repeated samples do not shrink it."""
+    cols = ["problem_id", "sample_index", "axis", "side", "correct"]
+    m = a.samples[cols].merge(b.samples[cols], on=["problem_id", "sample_index", "axis", "side"], suffixes=("_a", "_b"))
+    rows = []
+    order = {x: i for i, x in enumerate(AXIS_ORDER)}
+    for (axis, side), g in sorted(m.groupby(["axis", "side"]), key=lambda kv: (order.get(kv[0][0], 99), kv[0][0], kv[0][1])):
+        per = g.groupby("problem_id")[["correct_a", "correct_b"]].mean()
+        d = per["correct_b"] - per["correct_a"]
+        n = int(len(per))
+        change = float(d.mean())
+        half = float(1.959963984540054 * d.std(ddof=1) / np.sqrt(n)) if n > 1 else None
+        if half is not None:  # no discordant problem is no proof of no change: at least the rule-of-three bound
+            half = max(half, 3.0 / n)
+        ci = [max(-1.0, change - half), min(1.0, change + half)] if half is not None else None
+        rows.append({"axis": axis, "side": side, "n_problems": n, "n_paired": int(len(g)),
+                     "accuracy_a": float(g["correct_a"].mean()), "accuracy_b": float(g["correct_b"].mean()),
+                     "change": change, "ci_change": ci})
+    return pd.DataFrame(rows, columns=["axis", "side", "n_problems", "n_paired", "accuracy_a", "accuracy_b", "change",
+                                       "ci_change"])

@@ -59,6 +59,7 @@ class FitTable:
             for h, v in zip(self.headers[1:], r[1:]):
                 if v in ("", None):
                     continue
+                h, v = h.replace("\n", " "), v.replace("\n", " ")
                 if h in self.long:
                     paragraphs.append(v)
                 else:
