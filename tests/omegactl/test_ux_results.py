@@ -163,3 +163,17 @@ def test_interrupted_generate_leaves_no_empty_folders(tmp_path, monkeypatch):
         calls["n"] = 0
         gen.run(jobs, n=3, seed=0, out=tmp_path / "kept", on_item=interrupt)
     assert (tmp_path / "kept").exists() and not any((tmp_path / "kept").iterdir())
+
+
+def test_readme_carc_example_picks_the_split_with_split_seed(tmp_path, capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(l for l in readme.splitlines() if "omegactl generate carc" in l)
+    assert "--split-seed 1860" in line and not re.search(r"--seed 18[6-9]0", line)
+    code, out, err = run_cli(["generate", "carc", "--split", "test", "--n", "1", "--split-seed", "1870",
+                              "-o", str(tmp_path)], capsys)
+    assert code == 0, err
+    rec = json.loads((tmp_path / "carc" / "test.jsonl").read_text().splitlines()[0])
+    assert rec["params"]["split_seed"] == 1870
