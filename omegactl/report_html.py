@@ -83,7 +83,7 @@ def axis_svg(rep: RunReport, width: int = 460, height: int = 220) -> str:
     rows = [r for r in rep.axes.to_dict("records")]
     if not rows:
         return ""
-    pad_l, pad_r, pad_t, pad_b = 38, 10, 22, 34
+    pad_l, pad_r, pad_t, pad_b = 38, 10, 30, 34
     group = (width - pad_l - pad_r) / len(rows)
     bar = min(46.0, group / 3)
     y = lambda a: pad_t + (1 - a) * (height - pad_t - pad_b)
@@ -110,7 +110,8 @@ def axis_svg(rep: RunReport, width: int = 460, height: int = 220) -> str:
             if ci:
                 cx = bx + bar / 2
                 parts.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(ci[0]):.1f}" y2="{y(ci[1]):.1f}" stroke="#222"/>')
-            parts.append(f'<text x="{bx + bar / 2:.1f}" y="{y(a) - 3:.1f}" font-size="10" text-anchor="middle" fill="#223">{100 * a:.0f}%</text>')
+            top = max(a, ci[1]) if ci else a  # the value sits above the whisker, never on it
+            parts.append(f'<text x="{bx + bar / 2:.1f}" y="{y(top) - 3:.1f}" font-size="10" text-anchor="middle" fill="#223">{100 * a:.0f}%</text>')
         parts.append(f'<text x="{gx:.1f}" y="{height - pad_b + 14}" font-size="11" text-anchor="middle" fill="#223">{html.escape(str(r["axis"]))}</text>')
         d = clean(r["delta"])
         if d is not None:

@@ -73,16 +73,30 @@ class FitTable:
 
 
 def pack(items: list[str], width: int, sep: str = " · ") -> list[str]:
-    """Greedy packing of short items into lines of at most ``width`` (an item longer than that gets its own line)."""
+    """Greedy packing of short items into lines of at most ``width``; an item longer than that gets lines of
+    its own, broken at spaces, continuation lines indented by two."""
     lines: list[str] = []
     cur = ""
     for it in items:
         cand = it if not cur else cur + sep + it
-        if len(cand) <= width or not cur:
+        if len(cand) <= width:
             cur = cand
-        else:
+            continue
+        if cur:
             lines.append(cur)
+        if len(it) <= width:
             cur = it
+            continue
+        cur = ""
+        for word in it.split(" "):
+            cand = word if not cur else cur + " " + word
+            if len(cand) <= width or not cur.strip():
+                cur = cand
+            else:
+                lines.append(cur)
+                cur = "  " + word
+        lines.append(cur)  # what follows a broken item starts on a fresh line
+        cur = ""
     if cur:
         lines.append(cur)
     return lines
