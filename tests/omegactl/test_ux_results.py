@@ -177,3 +177,20 @@ def test_readme_carc_example_picks_the_split_with_split_seed(tmp_path, capsys):
     assert code == 0, err
     rec = json.loads((tmp_path / "carc" / "test.jsonl").read_text().splitlines()[0])
     assert rec["params"]["split_seed"] == 1870
+
+
+def test_eval_summary_of_a_failed_run_has_the_banner(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from omegactl.summary import print_run_summary
+
+    buf = io.StringIO()
+    results = {"model": "m", "status": "failed", "n_samples": 23, "n_expected_samples": 23,
+               "overall": {"accuracy": 0.0, "errored": 23}, "axes": []}
+    print_run_summary(Console(file=buf, width=80), results, tmp_path)
+    assert buf.getvalue().startswith("FAILED RUN: 23/23 samples errored")
+    buf = io.StringIO()
+    print_run_summary(Console(file=buf, width=80), results | {"status": "complete"}, tmp_path)
+    assert "FAILED" not in buf.getvalue()
