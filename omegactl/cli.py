@@ -156,7 +156,7 @@ def show_cmd(
 @app.command("eval")
 def eval_cmd(
     ctx: typer.Context,
-    model: str = typer.Option("local", "--model", help="local | openai:NAME | vllm:HF_ID_OR_PATH"),
+    model: str = typer.Option("local", "--model", help="local | openai:NAME | vllm:HF_ID_OR_PATH (inspect's openai/NAME also works)"),
     model_args: Optional[str] = typer.Option(None, "--model-args", "--model_args", "-M", help="k=v,... passed to the backend (vLLM: tensor_parallel_size=2,...)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint(s), comma-separated to spread load over replicas."),
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Name of the env var holding the API key (default OPENAI_API_KEY)."),
@@ -164,7 +164,7 @@ def eval_cmd(
     suite: Optional[str] = typer.Option(None, "--suite", help="smoke | default | carc (see `omegactl ls suites`)."),
     problems: Optional[str] = typer.Option(None, "--problems", help="A problem file (JSONL) or folder instead of a suite."),
     problem_seed: Optional[int] = typer.Option(None, "--problem-seed", help="Draw the suite's problems from this seed (fresh test sets)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N problems per (setting, split)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N problems per (setting, split), spread evenly over its levels (seeded by --seed)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Samples per problem (K)."),
     temperature: Optional[float] = typer.Option(None, "--temperature"),
     top_p: Optional[float] = typer.Option(None, "--top-p"),
