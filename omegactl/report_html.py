@@ -124,9 +124,11 @@ def failures_html(rep: RunReport, per_setting: int = 3, max_chars: int = 1500) -
     """Example failures per setting (prompt, response, extracted, gold), all model text escaped."""
     from omegactl.samples_browser import clip, select_samples
 
+    from omegactl.errors import UserError
+
     try:
         views = select_samples(rep.path, wrong=True, n=None, per_setting=per_setting)
-    except Exception:  # a report still renders when the samples log cannot be browsed
+    except (UserError, OSError, ValueError):  # a report still renders when the samples log cannot be browsed
         return "<p class='meta'>example failures unavailable (samples log unreadable)</p>"
     if not views:
         return "<p class='meta'>no failures: every sample was correct</p>"
