@@ -20,6 +20,7 @@ th{background:#eef2f7}td:first-child,th:first-child{text-align:left}.meta{color:
 details.sample{border:1px solid #e1e5ea;border-radius:6px;padding:4px 10px;margin:6px 0;max-width:1000px}
 details.sample pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:6px;font-size:12px;margin:2px 0}
 details.sample .label{font-size:11px;color:#667;text-transform:uppercase}summary{cursor:pointer;font-size:13px}
+details.sample p{font-size:13px;margin:4px 0}
 """
 
 
