@@ -106,6 +106,12 @@ def test_serve_script_parameters_avoid_extra_buffer_types():
     assert params.cpuparams.poll == 0 and params.cpuparams_batch.poll == 0
 
 
+def test_server_environment_has_no_keys_and_passive_openmp():
+    env = local_server.server_env({"OPENAI_API_KEY": "sk-x", "OMEGACTL_API_KEY": "k", "PATH": "/bin"})
+    assert env == {"PATH": "/bin", "OMP_WAIT_POLICY": "PASSIVE"}
+    assert local_server.server_env({"OMP_WAIT_POLICY": "ACTIVE"})["OMP_WAIT_POLICY"] == "ACTIVE"
+
+
 def test_exit_descriptions():
     assert local_server.describe_exit(-signal.SIGSEGV) == "killed by signal SIGSEGV (-11)"
     assert local_server.describe_exit(3) == "exit code 3"
