@@ -45,8 +45,8 @@ def build_params(args: argparse.Namespace):
     params.n_ctx = args.n_ctx * args.parallel  # llama.cpp splits n_ctx evenly across the slots
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
-    # No busy-waiting between ops: with polling, llama.cpp's threads spin at every barrier, and on a machine
-    # whose cores are shared (a CI runner, a laptop) decoding fell from ~120 to under 1 token/s.
+    # No busy-waiting between ops (ggml's own thread pool; the OpenMP one is told by OMP_WAIT_POLICY, which
+    # models.local_server sets): spinning threads on shared cores made decoding 20-fold slower.
     params.cpuparams.poll = 0
     params.cpuparams_batch.poll = 0
     params.no_extra_bufts = True
