@@ -182,7 +182,10 @@ def eval_cmd(
     """Evaluate a model on a suite or problem file; resumable; ends with an ID→OOD table."""
     import os
 
+    from rich.text import Text
+
     from omegactl.config import build_config, load_config_file, parse_kv
+    from omegactl.errors import Terminated
     from omegactl.evaluate import EvalRun
     from omegactl.redact import Redactor
     from omegactl.summary import print_dry_run, print_run_summary
@@ -214,9 +217,10 @@ def eval_cmd(
         return
     try:
         results = run.run(console=err_console, show_progress=True)
-    except KeyboardInterrupt:
-        err_console.print(f"[yellow]interrupted; re-run the same command to resume {run.folder.path}[/]")
-        raise typer.Exit(130)
+    except (KeyboardInterrupt, Terminated) as exc:
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        err_console.print(Text(f"{how}; re-run the same command to resume {run.folder.path}", style="yellow"))
+        raise typer.Exit(exc.code if isinstance(exc, Terminated) else 130)
     finally:
         if api_key:  # the key was handed to the backend through the environment; do not leave it there
             os.environ.pop("OMEGACTL_API_KEY", None)
@@ -326,7 +330,9 @@ def _print_error(message: str) -> None:
 
 def _exit_on_sigterm(signum, frame) -> None:
     """SIGTERM unwinds like Ctrl-C: temp files are removed and run folders stay consistent."""
-    raise SystemExit(128 + signum)
+    from omegactl.errors import Terminated
+
+    raise Terminated(signum)
 
 
 def main(argv: list[str] | None = None) -> None:
