@@ -208,12 +208,12 @@ def eval_cmd(
         extra_secrets.append(api_key)
         if not cfg.api_key_env:
             cfg.api_key_env = "OMEGACTL_API_KEY"
-    redactor = Redactor.from_env(cfg.api_key_env, extra=extra_secrets)
+    redactor = Redactor.from_env(cfg.api_key_env, extra=extra_secrets, urls=[cfg.base_url, os.environ.get("OPENAI_BASE_URL")])
     run = EvalRun(cfg, redactor=redactor, dry_run=dry_run)
     if resume and (run.folder is None or not run.folder.exists()):
         raise UserError(f"--resume: {run.folder.path} holds no run to resume")
     if dry_run:
-        print_dry_run(console, cfg, run.run(dry_run=True))
+        print_dry_run(console, cfg, run.run(dry_run=True), redact=redactor.redact_obj)
         return
     try:
         results = run.run(console=err_console, show_progress=True)
@@ -324,7 +324,9 @@ def _print_error(message: str) -> None:
     """One line on stderr; the message is plain text (brackets in it are not markup)."""
     from rich.text import Text
 
-    line = " ".join(message.split("\n"))
+    from omegactl.redact import redact_text
+
+    line = " ".join(redact_text(message).split("\n"))
     err_console.print(Text.assemble(("error: ", "bold red"), line), highlight=False, soft_wrap=True)
 
 

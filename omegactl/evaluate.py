@@ -134,7 +134,7 @@ class EvalRun:
         self.cfg = cfg
         self.folder = RunFolder(Path(cfg.out)) if cfg.out else None
         self.argv = argv if argv is not None else sys.argv
-        self.redactor = redactor or Redactor.from_env(cfg.api_key_env)
+        self.redactor = redactor or Redactor.from_env(cfg.api_key_env, urls=[cfg.base_url])
         self.max_tokens = effective_max_tokens(cfg)
 
     # -- preparation
@@ -420,7 +420,9 @@ def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor:
     from verifiers import VERIFIER_VERSION
 
     error = redactor.redact(result.error) if result.error else None
-    verdict = verify(result.text if error is None else None, rec)
+    # a known secret echoed by the server never reaches the log; the verdict is of the text as stored
+    text = redactor.redact_secrets(result.text)
+    verdict = verify(text if error is None else None, rec)
     row = {
         "problem_id": rec.id,
         "sample_index": k,
@@ -429,7 +431,7 @@ def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor:
         "split": rec.split,
         "level": rec.level,
         "prompt_hash": _prompt_hash(rec),
-        "response": result.text,
+        "response": text,
         "finish_reason": result.finish_reason,
         "prompt_tokens": result.prompt_tokens,
         "completion_tokens": result.completion_tokens,

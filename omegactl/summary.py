@@ -35,14 +35,15 @@ def print_run_summary(console: Console, results: dict[str, Any], folder: Path) -
     console.print(f"full report: omegactl report {folder}")
 
 
-def print_dry_run(console: Console, cfg, plan: dict[str, Any]) -> None:
+def print_dry_run(console: Console, cfg, plan: dict[str, Any], redact=lambda obj: obj) -> None:
+    """``redact`` maps the config (and source) to what may be shown: no keys, no URL credentials."""
     records = plan["records"]
     resolved = cfg.model_dump()
     resolved["max_tokens"] = plan["max_tokens"]
     console.print("[bold]resolved config[/]")
-    console.print_json(json.dumps(resolved, default=str))
+    console.print_json(json.dumps(redact(resolved), default=str))
     if plan.get("source"):
-        console.print(f"source: {json.dumps(plan['source'])}", markup=False, highlight=False)
+        console.print(f"source: {json.dumps(redact(plan['source']))}", markup=False, highlight=False)
     console.print(f"{len(records)} problems, {len(plan['todo'])} requests to send; answer types: "
                   + ", ".join(sorted({r.answer_type for r in records})))
     for rec in records[:3]:
