@@ -235,7 +235,10 @@ def score_cmd(run: Path = typer.Argument(..., help="Run folder.")) -> None:
     from omegactl.summary import print_run_summary
 
     res = rescore(run)
-    console.print(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); {res['changed']} verdicts changed")
+    from omegactl.escape import terminal_markup
+
+    console.print(terminal_markup(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); "
+                                  f"{res['changed']} verdicts changed"))
     print_run_summary(console, res["results"], run)
 
 
@@ -324,9 +327,10 @@ def _print_error(message: str) -> None:
     """One line on stderr; the message is plain text (brackets in it are not markup)."""
     from rich.text import Text
 
+    from omegactl.escape import terminal
     from omegactl.redact import redact_text
 
-    line = " ".join(redact_text(message).split("\n"))
+    line = terminal(redact_text(message))
     err_console.print(Text.assemble(("error: ", "bold red"), line), highlight=False, soft_wrap=True)
 
 

@@ -242,23 +242,25 @@ def _pts(x: float) -> str:
 
 def markdown(res: GateResult, base: Path, cand: Path) -> str:
     icon = {"PASS": "✅", "WARN": "⚠️", "FAIL": "❌"}
+    from omegactl.escape import md
+
     lines = [f"## omegactl gate: {icon[res.verdict]} {res.verdict}", "",
-             f"baseline `{base}` vs candidate `{cand}` · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} (Holm over {len(res.primary)} primary metrics)", "",
+             f"baseline {md(base)} vs candidate {md(cand)} · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} (Holm over {len(res.primary)} primary metrics)", "",
              "| metric | n | clusters | baseline | candidate | Δ pts | UCB pts | test level | tol pts | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for t in res.primary + res.format_tests:
-        lines.append(f"| {t.name} | {t.n} | {t.clusters} | {_pct(t.baseline)} | {_pct(t.candidate)} | {_pts(t.delta)} | "
+        lines.append(f"| {md(t.name)} | {t.n} | {t.clusters} | {_pct(t.baseline)} | {_pct(t.candidate)} | {_pts(t.delta)} | "
                      f"{_pts(t.ucb)} | {t.alpha:.4f} | {100 * t.tolerance:.2f} | {icon[t.verdict]} {t.verdict} |")
     for t in res.primary:
         if t.verdict == "WARN" and t.n_needed:
-            lines.append(f"\n⚠️ {t.name}: Δ̂ {_pts(t.delta)} pts is below −tolerance but not significant; about "
+            lines.append(f"\n⚠️ {md(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but not significant; about "
                          f"{t.n_needed} items would be needed (have {t.n}) to decide at 80% power.")
     if res.cell_warnings:
         lines += ["", "Per-cell drops flagged (Benjamini–Hochberg q = %.2f; warnings, not failures):" % res.config.cell_q, ""]
-        lines += [f"- {c['axis']}/{c['setting']} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, p={c['p_value']:.3g})"
+        lines += [f"- {md(c['axis'])}/{md(c['setting'])} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, p={c['p_value']:.3g})"
                   for c in res.cell_warnings]
     for w in res.warnings:
-        lines.append(f"\nnote: {w}")
+        lines.append(f"\nnote: {md(w)}")
     return "\n".join(lines) + "\n"
 
 
@@ -279,26 +281,28 @@ def run_gate(baseline: Path, candidate: Path, cfg: GateConfig) -> GateResult:
 def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> None:
     from rich.table import Table
 
+    from omegactl.escape import terminal_markup as tm
+
     style = {"PASS": "bold green", "WARN": "bold yellow", "FAIL": "bold red"}
-    table = Table(title=f"gate: {baseline} → {candidate}", header_style="bold")
+    table = Table(title=tm(f"gate: {baseline} → {candidate}"), header_style="bold")
     for col in ("metric", "n", "clusters", "baseline", "candidate", "Δ pts", "UCB pts", "level", "tol pts", "verdict"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for t in res.primary + res.format_tests:
-        table.add_row(t.name, str(t.n), str(t.clusters), _pct(t.baseline), _pct(t.candidate), _pts(t.delta), _pts(t.ucb),
+        table.add_row(tm(t.name), str(t.n), str(t.clusters), _pct(t.baseline), _pct(t.candidate), _pts(t.delta), _pts(t.ucb),
                       f"{t.alpha:.4f}", f"{100 * t.tolerance:.2f}", f"[{style[t.verdict]}]{t.verdict}[/]")
     console.print(table)
     for t in res.primary:
         if t.verdict == "WARN":
             need = f"; about {t.n_needed} items would be needed (have {t.n})" if t.n_needed else ""
-            console.print(f"[bold yellow]WARN[/] {t.name}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound "
+            console.print(f"[bold yellow]WARN[/] {tm(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound "
                           f"does not clear it: under-powered{need}")
     for c in res.cell_warnings:
-        console.print(f"[yellow]cell drop[/] {c['axis']}/{c['setting']} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, "
+        console.print(f"[yellow]cell drop[/] {tm(c['axis'])}/{tm(c['setting'])} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, "
                       f"p={c['p_value']:.3g}, BH q={res.config.cell_q:g})")
     for w in res.warnings:
-        console.print(f"[yellow]note[/] {w}")
+        console.print(f"[yellow]note[/] {tm(w)}")
     failing = [t.name for t in res.primary + res.format_tests if t.verdict == res.verdict and res.verdict != "PASS"]
-    console.print(f"[{style[res.verdict]}]{res.verdict}[/]" + (f": {', '.join(failing)}" if failing else ""))
+    console.print(f"[{style[res.verdict]}]{res.verdict}[/]" + (f": {tm(', '.join(failing))}" if failing else ""))
 
 
 def write_json(path: Path, res: GateResult) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from omegactl.escape import csv_cell, md, terminal, terminal_markup
 from omegactl.report_data import RunReport, differences, level_curve
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -110,12 +111,12 @@ def long_frame(reps: list[RunReport]) -> pd.DataFrame:
 
 
 def render_csv(reps: list[RunReport]) -> str:
-    return long_frame(reps).to_csv(index=False)
+    return long_frame(reps).map(csv_cell).to_csv(index=False)
 
 
 # ---------- markdown
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    esc = lambda s: str(s).replace("|", "\\|")
+    esc = md
     lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
@@ -182,7 +183,7 @@ DIFF_HEADERS = ["axis", "setting", "split", "paired n", "A", "B", "change pts", 
 def render_markdown(reps: list[RunReport]) -> str:
     parts = ["# omegactl degradation report", ""]
     for rep in reps:
-        parts += [f"## {rep.label}", "", header_line(rep), "", "### Axis summary (ID → OOD)", "",
+        parts += [f"## {md(rep.label)}", "", md(header_line(rep)), "", "### Axis summary (ID → OOD)", "",
                   md_table(AXIS_HEADERS, axis_rows(rep)), ""]
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             parts += [f"### {axis} settings", "", md_table(SETTING_HEADERS, setting_rows(rep, axis)), ""]
@@ -191,24 +192,24 @@ def render_markdown(reps: list[RunReport]) -> str:
         if len(rep.carc):
             parts += ["### Compositional-ARC", "", md_table(CARC_HEADERS, carc_rows(rep)), ""]
     for rep in reps[1:]:
-        parts += [f"## Differences: {reps[0].label} → {rep.label} (paired by problem id)", "",
+        parts += [f"## Differences: {md(reps[0].label)} → {md(rep.label)} (paired by problem id)", "",
                   md_table(DIFF_HEADERS, diff_rows(reps[0], rep)), ""]
     return "\n".join(parts)
 
 
 def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
-    t = Table(title=title, header_style="bold", title_justify="left")
+    t = Table(title=terminal_markup(title), header_style="bold", title_justify="left")
     for i, h in enumerate(headers):
         t.add_column(h, justify="left" if i == 0 or h in ("setting", "split", "condition", "curve", "accuracy by level") else "right")
     for r in rows:
-        t.add_row(*r)
+        t.add_row(*(terminal_markup(c) for c in r))
     return t
 
 
 def render_terminal(console: Console, reps: list[RunReport]) -> None:
     for rep in reps:
-        console.rule(f"[bold]{rep.label}")
-        console.print(header_line(rep), style="yellow" if rep.partial else None, markup=False)
+        console.rule(f"[bold]{terminal_markup(rep.label)}")
+        console.print(terminal(header_line(rep)), style="yellow" if rep.partial else None, markup=False)
         console.print(_rich_table("Axis summary (ID → OOD)", AXIS_HEADERS, axis_rows(rep)))
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             console.print(_rich_table(f"{axis} settings", SETTING_HEADERS, setting_rows(rep, axis)))
