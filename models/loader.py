@@ -1,7 +1,7 @@
 """``load_backend``: turn a model spec (``openai:<name>``, ``vllm:<id-or-path>``, ``local[:<alias>]``) into a Backend.
 
 Backend modules are imported only when their prefix is asked for, so ``import models`` never pulls in
-vllm or llama_cpp. Startup work happens here (the local server is started, the vLLM model loaded), so
+vllm or xllamacpp. Startup work happens here (the local server is started, the vLLM model loaded), so
 configuration and startup problems surface as one ``BackendError`` before any request is sent.
 """
 from __future__ import annotations

