@@ -7,8 +7,8 @@ eval, a ``--dry-run`` or a failing eval. An API key echoed by the server inside 
 """
 from __future__ import annotations
 
-import os
 import sys
+import time
 
 import pytest
 
@@ -100,7 +100,12 @@ def test_verifier_workers_do_not_inherit_the_key(monkeypatch):
     monkeypatch.setenv("SOME_ODD_NAME", KEY)
     worker = _Worker()
     try:
-        environ = open(f"/proc/{worker.proc.pid}/environ", "rb").read()
+        proc_dir = f"/proc/{worker.proc.pid}"
+        deadline = time.monotonic() + 30
+        while b"verifiers.worker" not in open(f"{proc_dir}/cmdline", "rb").read():  # wait for the exec
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.01)
+        environ = open(f"{proc_dir}/environ", "rb").read()
     finally:
         worker.proc.kill()
         worker.proc.wait()
