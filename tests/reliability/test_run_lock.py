@@ -107,7 +107,7 @@ def test_score_during_eval_is_refused_and_loses_nothing(problems, capsys):
     base, path, records = problems
     run = base / "score-during"
     gate = threading.Event()
-    with FakeServer(gated_policy(records, gate, free=3)) as server:
+    with FakeServer(gated_policy(records, gate, free=8)) as server:
         proc = eval_subprocess(eval_args(server.base_url, path, run, "--concurrency", "2"),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

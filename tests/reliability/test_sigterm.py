@@ -20,7 +20,7 @@ def test_sigterm_leaves_a_resumable_running_run(tmp_path):
     path = write_problem_file(tmp_path / "problems.jsonl", records)
     run = tmp_path / "run"
     gate = threading.Event()
-    with FakeServer(gated_policy(records, gate, free=3)) as server:
+    with FakeServer(gated_policy(records, gate, free=8)) as server:
         args = eval_args(server.base_url, path, run, "--concurrency", "2")
         proc = eval_subprocess(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
