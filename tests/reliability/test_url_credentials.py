@@ -13,6 +13,7 @@ import time
 import pytest
 
 from models.fake_server import FakeServer
+from models.net import free_port
 from omegactl.redact import Redactor, redact_url
 
 from .kit import eval_args, make_problems, oracle_policy, run_cli, write_problem_file
@@ -68,6 +69,12 @@ def test_marker_in_base_url_is_never_written_or_printed(problems, form, capsys, 
                          monkeypatch)
         console.append(text)
         assert code == 2, text[-800:]
+    # a server that is gone: every sample errors, the errors are stored and summarised (exit 3)
+    dead = URL_FORMS[form].format(m=MARKER, host=f"127.0.0.1:{free_port()}")
+    code, text = cli(eval_args(dead, path, base / f"{form}-dead", "--max-retries", "0", "--request-timeout", "5"),
+                     capsys, monkeypatch)
+    console.append(text)
+    assert code == 3, text[-800:]
     code, out, err = run_cli(["report", str(folder), "--format", "md", "--resamples", "100",
                               "-o", str(base / f"{form}.md")], capsys)
     assert code == 0, err
@@ -122,3 +129,11 @@ def test_verifier_workers_do_not_inherit_the_key(monkeypatch):
 def test_redact_url_forms(url, want):
     assert redact_url(url) == want
     assert Redactor().redact(f"see {url} now") == f"see {want} now"
+
+
+def test_error_lines_are_redacted(capsys):
+    from omegactl.cli import _print_error
+
+    _print_error(f"could not reach http://{MARKER}@h/v1?sig={MARKER}")
+    err = capsys.readouterr().err
+    assert MARKER not in err and "***@h/v1?sig=***" in err
