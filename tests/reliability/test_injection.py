@@ -119,3 +119,15 @@ def test_escape_helpers():
     assert terminal("x\x1b[31my\x1b[0m\tz\x00") == "xy z\\x00"
     assert terminal_markup("[b]x[/b]") == "\\[b]x\\[/b]"
     assert [csv_cell(v) for v in ("=1+1", "+1", "-x", "@a", "ok", -3, 2.5)] == ["'=1+1", "'+1", "'-x", "'@a", "ok", -3, 2.5]
+
+
+def test_overlap_examples_show_problem_text_literally(tmp_path, capsys):
+    records = make_problems(per_level=1)[:3]
+    hostile = [r.model_copy(update={"setting_key": HOSTILE_SETTINGS[2], "messages": [
+        m.model_copy(update={"content": "[blink]Q[/blink] \x1b[2J\x1b]8;;https://evil.example\x07" + m.content})
+        for m in r.messages]}) for r in records]
+    path = write_problem_file(tmp_path / "a.jsonl", hostile)
+    code, out, err = run_cli(["overlap", str(path), str(path)], capsys)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[blink]Q[/blink]" in out
