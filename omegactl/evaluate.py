@@ -61,22 +61,42 @@ def resolve_problems(cfg: EvalConfig) -> tuple[list[ProblemRecord], dict[str, An
     if cfg.problems:
         # kind "file" for omegactl records, "official" (with dataset) for public release files
         records, source = load_problem_source(str(cfg.problems))
+    elif not cfg.suite:
+        raise UserError("no problems to evaluate: give --suite (for a quick check: --suite smoke; "
+                        "see `omegactl ls suites`) or --problems FILE")
     else:
-        name = cfg.suite or "smoke"
+        name = cfg.suite
         get_suite(name)
         seed = SUITE_SEED if cfg.problem_seed is None else cfg.problem_seed
         records = build_suite(name, seed)
         source = {"kind": "suite", "suite": name, "problem_seed": seed}
     if cfg.limit is not None:
-        kept: list[ProblemRecord] = []
-        per_group: Counter = Counter()
-        for r in records:
-            g = (r.setting_key, r.split)
-            if per_group[g] < cfg.limit:
-                per_group[g] += 1
-                kept.append(r)
-        records = kept
+        records = stratified_limit(records, cfg.limit, cfg.seed)
     return records, source
+
+
+def stratified_limit(records: list[ProblemRecord], limit: int, seed: int) -> list[ProblemRecord]:
+    """At most ``limit`` records per (setting, split), spread evenly over the split's levels (round-robin
+    over levels, a seeded shuffle within each level); the kept records stay in their original order."""
+    import random
+
+    by_level: dict[tuple[str, str], dict[int, list[int]]] = {}
+    for i, r in enumerate(records):
+        by_level.setdefault((r.setting_key, r.split), {}).setdefault(r.level, []).append(i)
+    keep: set[int] = set()
+    for (setting, split), levels in by_level.items():
+        queues = []
+        for lv in sorted(levels):
+            idx = list(levels[lv])
+            random.Random(derive_seed("omegactl-limit", seed, setting, split, lv)).shuffle(idx)
+            queues.append(idx)
+        taken = 0
+        while taken < limit and any(queues):
+            for q in queues:
+                if q and taken < limit:
+                    keep.add(q.pop(0))
+                    taken += 1
+    return [r for i, r in enumerate(records) if i in keep]
 
 
 def effective_max_tokens(cfg: EvalConfig) -> int:
@@ -469,11 +489,20 @@ class _Progress:
         self.total = total
         if self.enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.text import Text
 
-            self.progress = Progress(
-                TextColumn("[bold]eval[/]"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                TextColumn("acc {task.fields[acc]} · err {task.fields[err]} · retries {task.fields[retries]} · conc {task.fields[conc]}"),
+            class TwoLineProgress(Progress):
+                """Bar, done/total, elapsed and ETA on line 1 (fits 80 columns); rate and counters on line 2."""
+
+                def get_renderables(self):
+                    yield self.make_tasks_table(self.tasks)
+                    for t in self.tasks:
+                        f = t.fields
+                        yield Text(f"  {f['rate']} · acc {f['acc']} · err {f['err']} · retries {f['retries']} · conc {f['conc']}")
+
+            self.progress = TwoLineProgress(
+                TextColumn("[bold]eval[/]"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                 console=console, transient=False,
             )
             self.task = self.progress.add_task("eval", total=total, rate="", acc="-", err=0, retries=0, conc="-")

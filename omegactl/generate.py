@@ -109,7 +109,9 @@ def run(
     if fmt not in FORMATS:
         raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(FORMATS)})")
     single, paths = output_paths(jobs, out)
+    created: list[Path] = []  # folders this call makes; removed again (when empty) if it does not finish
     for p in dict.fromkeys(p.parent for p in paths):
+        created += [d for d in reversed([p, *p.parents]) if not d.exists() and d not in created]
         ensure_writable_dir(p)
     temps: list[tuple[str, Path]] = []
     counts: dict[Path, int] = {}
@@ -138,15 +140,15 @@ def run(
         for tmp, path in temps:
             os.replace(tmp, path)
     except GenerationError as exc:
-        _cleanup(handles, temps)
+        _cleanup(handles, temps, created)
         raise UserError(str(exc)) from None
     except BaseException:
-        _cleanup(handles, temps)
+        _cleanup(handles, temps, created)
         raise
     return [(p, counts[p]) for p in dict.fromkeys(p for _, p in temps)]
 
 
-def _cleanup(handles, temps) -> None:
+def _cleanup(handles, temps, created: list[Path] = ()) -> None:
     for fh in handles.values():
         try:
             fh.close()
@@ -156,4 +158,9 @@ def _cleanup(handles, temps) -> None:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
+            pass
+    for d in reversed(created):  # deepest first; a folder something else wrote into stays
+        try:
+            d.rmdir()
+        except OSError:
             pass

@@ -23,7 +23,20 @@ def build_reports(runs: list[Path], *, seed: int = 0, resamples: int = 10_000) -
     return reps
 
 
-def render(reps: list[RunReport], fmt: str, output: Path | None, console: Console) -> None:
+def render_csv_tables(reps: list[RunReport], folder: Path, console: Console) -> None:
+    """``--table all``: one tidy CSV per table in ``folder`` (tables with no rows are skipped)."""
+    from omegactl import report_render as rr
+
+    for name in rr.CSV_TABLES:
+        df = rr.tidy_table(reps, name)
+        if not len(df):
+            continue
+        with atomic_open(Path(folder) / f"{name}.csv") as fh:
+            df.to_csv(fh, index=False)
+        console.print(f"wrote {name} → {Path(folder) / (name + '.csv')}")
+
+
+def render(reps: list[RunReport], fmt: str, output: Path | None, console: Console, *, table: str | None = None) -> None:
     from omegactl import report_render as rr
 
     if fmt == "terminal":
@@ -40,7 +53,12 @@ def render(reps: list[RunReport], fmt: str, output: Path | None, console: Consol
     elif fmt == "md":
         text = rr.render_markdown(reps)
     elif fmt == "csv":
-        text = rr.render_csv(reps)
+        if table == "all":
+            if output is None:
+                raise UserError("--table all writes one CSV per table: give -o FOLDER")
+            render_csv_tables(reps, output, console)
+            return
+        text = rr.render_csv(reps, table or "settings")
     else:
         text = rr.render_json(reps)
     if output is None:

@@ -33,6 +33,7 @@ class RunReport:
     carc: pd.DataFrame
     partial: bool
     source: str
+    failed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,14 +69,17 @@ def load_run(path: Path, *, seed: int = 0, resamples: int = 10_000) -> RunReport
     latest = folder.latest_samples()
     df = samples_frame(problems, latest)
     expected = len(problems) * int(manifest.get("identity", {}).get("samples", 1))
-    partial = manifest.get("status") != "complete" or len(df) < expected
+    status = manifest.get("status")
+    failed = status == "failed"
+    partial = not failed and (status != "complete" or len(df) < expected)  # PARTIAL = still in progress
     label = manifest.get("model") or Path(path).name
     return RunReport(
         path=Path(path), label=str(label), manifest=manifest, samples=df,
         axes=axes_table(df, seed=seed, resamples=resamples), settings=settings_table(df), levels=levels_table(df),
-        critical=critical_levels(df, seed=seed), carc=carc_table(df), partial=partial,
+        critical=critical_levels(df, seed=seed), carc=carc_table(df), partial=partial, failed=failed,
         source=manifest.get("source_label") or _source_label(manifest),
-        extra={"expected_samples": expected, "status": manifest.get("status")},
+        extra={"expected_samples": expected, "status": status, "errors": manifest.get("errors") or {},
+               "n_errored": int(df["errored"].sum()) if len(df) else 0},
     )
 
 
@@ -178,8 +182,38 @@ def critical_levels(df: pd.DataFrame, *, seed: int = 0) -> dict[str, Any]:
             res = critical_level_distribution(pooled, None, seed=seed)
         curve = level_curve(df, setting)
         res["first_below_50"] = first_level_below(curve)
+        res["gaps"] = level_gaps(g, same)
+        significant = [x for x in res["gaps"] if x["ci"] is not None and x["ci"][0] > 0]
+        # a critical level is only named where some gap is larger than its own 95% interval (lower bound > 0)
+        res["critical"] = max(significant, key=lambda x: x["gap"])["level"] if significant else None
         out[setting] = res
     return out
+
+
+def _per_problem(h: pd.DataFrame) -> tuple[float, float]:
+    per = h.groupby("problem_id")["correct"].mean()
+    return float(per.sum()), float(len(per))
+
+
+def level_gaps(g: pd.DataFrame, same_level: bool) -> list[dict[str, Any]]:
+    """Per-level gap with a Newcombe 95% interval on per-problem scores: ID − OOD at the same level, or
+    else the drop from the level below, acc(L−1) − acc(L)."""
+    rows = []
+    levels = sorted(int(x) for x in g["level"].unique())
+    for i, lv in enumerate(levels):
+        at = g[g["level"] == lv]
+        if same_level:
+            a, b = at[at["side"] == "id"], at[at["side"] == "ood"]
+        elif i == 0:
+            continue
+        else:
+            a, b = g[g["level"] == levels[i - 1]], at
+        if not len(a) or not len(b):
+            continue
+        (k1, n1), (k2, n2) = _per_problem(a), _per_problem(b)
+        ci = newcombe_diff(k1, n1, k2, n2)
+        rows.append({"level": lv, "gap": k1 / n1 - k2 / n2, "ci": list(ci) if ci else None})
+    return rows
 
 
 def carc_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -212,3 +246,27 @@ def differences(a: RunReport, b: RunReport) -> pd.DataFrame:
     if len(out):
         out = out.reindex(out["change"].abs().sort_values(ascending=False).index).reset_index(drop=True)
     return out
+
+
+def compare_axes(a: RunReport, b: RunReport) -> pd.DataFrame:
+    """Side-by-side accuracy of runs A and B per (axis, ID/OOD), on the samples both runs have, with a paired
+    95% interval for B − A: per-problem differences (mean over samples), normal approximation, never narrower
+    than ±3/n (rule of three); problems are the independent units, so repeated samples do not shrink it."""
+    cols = ["problem_id", "sample_index", "axis", "side", "correct"]
+    m = a.samples[cols].merge(b.samples[cols], on=["problem_id", "sample_index", "axis", "side"], suffixes=("_a", "_b"))
+    rows = []
+    order = {x: i for i, x in enumerate(AXIS_ORDER)}
+    for (axis, side), g in sorted(m.groupby(["axis", "side"]), key=lambda kv: (order.get(kv[0][0], 99), kv[0][0], kv[0][1])):
+        per = g.groupby("problem_id")[["correct_a", "correct_b"]].mean()
+        d = per["correct_b"] - per["correct_a"]
+        n = int(len(per))
+        change = float(d.mean())
+        half = float(1.959963984540054 * d.std(ddof=1) / np.sqrt(n)) if n > 1 else None
+        if half is not None:  # no discordant problem is no proof of no change: at least the rule-of-three bound
+            half = max(half, 3.0 / n)
+        ci = [max(-1.0, change - half), min(1.0, change + half)] if half is not None else None
+        rows.append({"axis": axis, "side": side, "n_problems": n, "n_paired": int(len(g)),
+                     "accuracy_a": float(g["correct_a"].mean()), "accuracy_b": float(g["correct_b"].mean()),
+                     "change": change, "ci_change": ci})
+    return pd.DataFrame(rows, columns=["axis", "side", "n_problems", "n_paired", "accuracy_a", "accuracy_b", "change",
+                                       "ci_change"])

@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
+from omegactl.tables import FitTable
 
 from omegactl.escape import csv_cell, md, terminal, terminal_markup
-from omegactl.report_data import RunReport, differences, level_curve
+from omegactl.report_data import RunReport, compare_axes, differences, level_curve
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -68,7 +68,7 @@ def sparkline(values: list[float | None]) -> str:
 def to_json_obj(rep: RunReport) -> dict[str, Any]:
     return {
         "run": str(rep.path), "label": rep.label, "model": rep.manifest.get("model"), "status": rep.extra.get("status"),
-        "partial": rep.partial, "source": rep.source, "verifier_version": rep.manifest.get("verifier_version"),
+        "partial": rep.partial, "failed": rep.failed, "source": rep.source, "verifier_version": rep.manifest.get("verifier_version"),
         "n_samples": int(len(rep.samples)), "expected_samples": rep.extra.get("expected_samples"),
         "axes": records(rep.axes), "settings": records(rep.settings), "levels": records(rep.levels),
         "critical_level": clean(rep.critical), "carc": records(rep.carc),
@@ -80,38 +80,59 @@ def render_json(reps: list[RunReport]) -> str:
         return json.dumps(to_json_obj(reps[0]), indent=2)
     base = reps[0]
     obj = {"runs": [to_json_obj(r) for r in reps],
+           "compare_axes": [{"a": str(base.path), "b": str(r.path), "rows": records(compare_axes(base, r))} for r in reps[1:]],
            "differences": [{"a": str(base.path), "b": str(r.path), "rows": records(differences(base, r))} for r in reps[1:]]}
     return json.dumps(obj, indent=2)
 
 
-def long_frame(reps: list[RunReport]) -> pd.DataFrame:
-    """All tables of all runs in one long frame (column ``table`` names the table) for CSV."""
+INT_COLUMNS = {"level", "critical_level", "clusters", "samples", "unparsed", "length_capped", "errored", "n", "n_id",
+               "n_ood", "n_paired", "n_problems"}
+CSV_TABLES = ("axes", "settings", "levels", "critical_level", "carc", "compare_axes", "differences")
+
+
+def tidy_table(reps: list[RunReport], name: str) -> pd.DataFrame:
+    """One tidy table over all runs: a ``run`` column, intervals split into ``*_low``/``*_high`` columns,
+    counts as integers (never 12.0)."""
     parts = []
-    for rep in reps:
-        for name, df in (("axes", rep.axes), ("settings", rep.settings), ("levels", rep.levels), ("carc", rep.carc)):
-            if len(df):
-                d = df.copy()
-                for col in d.columns:
-                    if d[col].map(lambda v: isinstance(v, (list, tuple))).any():
-                        d[col] = d[col].map(lambda v: json.dumps(clean(v)) if v is not None else "")
-                d.insert(0, "table", name)
-                d.insert(1, "run", str(rep.path))
-                parts.append(d)
-        crit_rows = [{"table": "critical_level", "run": str(rep.path), "setting": s, "level": int(lv), "probability": p,
-                      "method": c.get("method")} for s, c in rep.critical.items() for lv, p in c.get("probabilities", {}).items()]
-        if crit_rows:
-            parts.append(pd.DataFrame(crit_rows))
-    for rep in reps[1:]:
-        d = differences(reps[0], rep)
-        if len(d):
-            d.insert(0, "table", "differences")
-            d.insert(1, "run", f"{reps[0].path} -> {rep.path}")
+    for i, rep in enumerate(reps):
+        if name == "critical_level":
+            d = pd.DataFrame([{"setting": s, "level": int(lv), "share_as_peak": p, "critical_level": c.get("critical"),
+                               "method": c.get("method")}
+                              for s, c in rep.critical.items() for lv, p in c.get("probabilities", {}).items()],
+                             columns=["setting", "level", "share_as_peak", "critical_level", "method"])
+        elif name in ("compare_axes", "differences"):
+            if i == 0:
+                continue
+            d = compare_axes(reps[0], rep) if name == "compare_axes" else differences(reps[0], rep)
+            d.insert(0, "run_b", str(rep.path))
+            d.insert(0, "run_a", str(reps[0].path))
             parts.append(d)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            continue
+        else:
+            d = {"axes": rep.axes, "settings": rep.settings, "levels": rep.levels, "carc": rep.carc}[name].copy()
+        d.insert(0, "run", str(rep.path))
+        parts.append(d)
+    if not parts:
+        return pd.DataFrame()
+    df = pd.concat(parts, ignore_index=True)
+    for col in list(df.columns):
+        if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            pos = df.columns.get_loc(col)
+            df.insert(pos, f"{col}_low", df[col].map(lambda v: clean(v)[0] if isinstance(v, (list, tuple)) else None))
+            df.insert(pos + 1, f"{col}_high", df[col].map(lambda v: clean(v)[1] if isinstance(v, (list, tuple)) else None))
+            df = df.drop(columns=col)
+    for col in df.columns:
+        if col in INT_COLUMNS or col.endswith("_right"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df
 
 
-def render_csv(reps: list[RunReport]) -> str:
-    return long_frame(reps).map(csv_cell).to_csv(index=False)
+def render_csv(reps: list[RunReport], table: str = "settings") -> str:
+    if table not in CSV_TABLES:
+        from omegactl.errors import UserError
+
+        raise UserError(f"unknown --table {table!r} (valid: {', '.join(CSV_TABLES)})")
+    return tidy_table(reps, table).map(csv_cell).to_csv(index=False)
 
 
 # ---------- markdown
@@ -126,6 +147,16 @@ def axis_rows(rep: RunReport) -> list[list[str]]:
     return [[r["axis"], acc_n(r["id_accuracy"], r["n_id"]), ci_txt(r["ci_id"]), acc_n(r["ood_accuracy"], r["n_ood"]),
              ci_txt(r["ci_ood"]), pts(r["delta"]), ci_txt(r["ci_delta"]), ratio_txt(r["ratio"])]
             for r in records(rep.axes)]
+
+
+TERMINAL_AXIS_HEADERS = ["axis", "ID acc\n95% CI", "OOD acc\n95% CI", "Δ pts\n95% CI", "OOD/ID"]
+
+
+def terminal_axis_rows(rep: RunReport) -> list[list[str]]:
+    """The axis summary with each interval under its value, so the table fits 80 columns."""
+    return [[r["axis"], f"{acc_n(r['id_accuracy'], r['n_id'])}\n{ci_txt(r['ci_id'])}",
+             f"{acc_n(r['ood_accuracy'], r['n_ood'])}\n{ci_txt(r['ci_ood'])}", f"{pts(r['delta'])}\n{ci_txt(r['ci_delta'])}",
+             ratio_txt(r["ratio"])] for r in records(rep.axes)]
 
 
 AXIS_HEADERS = ["axis", "ID acc", "ID 95% CI", "OOD acc", "OOD 95% CI", "Δ pts", "Δ 95% CI", "OOD/ID"]
@@ -149,15 +180,28 @@ def curve_rows(rep: RunReport) -> list[list[str]]:
         levels = [int(x) for x in curve["level"]]
         accs = [clean(x) for x in curve["accuracy"]]
         probs = crit.get("probabilities", {})
-        top = max(probs.items(), key=lambda kv: kv[1]) if probs else None
         out.append([setting, sparkline(accs), " ".join(f"L{lv}:{pct(a)}" for lv, a in zip(levels, accs)),
                     f"L{crit['first_below_50']}" if crit.get("first_below_50") is not None else "never",
-                    f"L{top[0]} (p={top[1]:.2f})" if top else "—",
-                    " ".join(f"L{k}:{v:.2f}" for k, v in probs.items())])
+                    critical_txt(crit), " ".join(f"L{k}:{100 * v:.0f}%" for k, v in probs.items())])
     return out
 
 
-CURVE_HEADERS = ["setting", "curve", "accuracy by level", "first < 50%", "critical level", "P(peak) by level"]
+def critical_txt(crit: dict[str, Any]) -> str:
+    """The critical level and its bootstrap share of being the peak gap, or 'none' when no gap is larger than
+    its interval (never printed like a p-value)."""
+    lv = crit.get("critical")
+    if lv is None:
+        return "none (no significant gap)"
+    share = crit.get("probabilities", {}).get(str(lv))
+    gap = next((g for g in crit.get("gaps", []) if g["level"] == lv), None)
+    txt = f"L{lv}"
+    if gap is not None:
+        txt += f" (gap {100 * gap['gap']:+.0f} pts {ci_txt(gap['ci'])}"
+        txt += f", peak in {100 * share:.0f}% of resamples)" if share is not None else ")"
+    return txt
+
+
+CURVE_HEADERS = ["setting", "curve", "accuracy by level", "first < 50%", "critical level", "share as peak by level"]
 CARC_HEADERS = ["condition", "split side", "n", "exact", "95% CI", "colour acc", "shape acc", "parse failures", "errored"]
 
 
@@ -166,9 +210,38 @@ def carc_rows(rep: RunReport) -> list[list[str]]:
              pct(r["shape"]), pct(r["parse_failure_rate"]), str(r["errored"])] for r in records(rep.carc)]
 
 
+def state_txt(rep: RunReport) -> str:
+    if rep.failed:
+        return "FAILED"
+    return "PARTIAL (run in progress or interrupted)" if rep.partial else "complete"
+
+
+def banner(rep: RunReport) -> str | None:
+    """A one-line warning for runs whose numbers must not be read as results; None for complete runs."""
+    n, expected = len(rep.samples), rep.extra.get("expected_samples")
+    if rep.failed:
+        err = rep.extra.get("n_errored", 0)
+        return (f"FAILED RUN: {err}/{n} samples errored ({n}/{expected} recorded); these accuracies are not "
+                f"results. Fix the cause and re-run the eval command to retry the errored samples.")
+    if rep.partial:
+        return (f"PARTIAL RUN: {n}/{expected} samples so far (in progress or interrupted); re-run the eval "
+                f"command to finish it.")
+    return None
+
+
+def settings_line(rep: RunReport) -> str:
+    """Run settings and date, printed in every report."""
+    m = rep.manifest
+    gen = m.get("generation") or {}
+    ident = m.get("identity") or {}
+    get = lambda k: gen.get(k, ident.get(k))
+    date = (m.get("ended") or m.get("started") or m.get("created") or "unknown")
+    return (f"temperature {get('temperature')} · top_p {get('top_p')} · max tokens {get('max_tokens')} · "
+            f"samples {get('samples')} · seed {ident.get('seed')} · date {date}")
+
+
 def header_line(rep: RunReport) -> str:
-    state = "PARTIAL (run in progress or incomplete)" if rep.partial else "complete"
-    return (f"{rep.label} · {rep.path} · {state} · {len(rep.samples)}/{rep.extra.get('expected_samples')} samples · "
+    return (f"{rep.label} · {rep.path} · {state_txt(rep)} · {len(rep.samples)}/{rep.extra.get('expected_samples')} samples · "
             f"source: {rep.source} · verifier {rep.manifest.get('verifier_version')}")
 
 
@@ -180,10 +253,41 @@ def diff_rows(a: RunReport, b: RunReport) -> list[list[str]]:
 DIFF_HEADERS = ["axis", "setting", "split", "paired n", "A", "B", "change pts", "only A right", "only B right"]
 
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def run_legend(reps: list[RunReport]) -> list[str]:
+    return [f"{LETTERS[i]} = {r.label} ({r.path})" for i, r in enumerate(reps[: len(LETTERS)])]
+
+
+def compare_table(reps: list[RunReport]) -> tuple[list[str], list[list[str]]]:
+    """Side by side at axis level: each run's accuracy per (axis, ID/OOD) and each run's paired change vs A."""
+    reps = reps[: len(LETTERS)]
+    frames = [compare_axes(reps[0], r) for r in reps[1:]]
+    headers = ["axis", "side", "problems"] + [LETTERS[i] for i in range(len(reps))]
+    headers += [f"{LETTERS[i]} − A pts [95% CI]" for i in range(1, len(reps))]
+    keys = [(r["axis"], r["side"]) for r in records(frames[0])] if frames else []
+    rows = []
+    for axis, side in keys:
+        got = [next((r for r in records(f) if (r["axis"], r["side"]) == (axis, side)), None) for f in frames]
+        first = got[0]
+        row = [axis, side.upper(), str(first["n_problems"]), pct(first["accuracy_a"])]
+        row += [pct(g["accuracy_b"]) if g else "—" for g in got]
+        row += [f"{pts(g['change'])} {ci_txt(g['ci_change'])}" if g else "—" for g in got]
+        rows.append(row)
+    return headers, rows
+
+
 def render_markdown(reps: list[RunReport]) -> str:
     parts = ["# omegactl degradation report", ""]
+    if len(reps) > 1:
+        headers, rows = compare_table(reps)
+        parts += ["## Side by side (paired by problem id)", ""] + [f"- {md(x)}" for x in run_legend(reps)]
+        parts += ["", md_table(headers, rows), ""]
     for rep in reps:
-        parts += [f"## {md(rep.label)}", "", md(header_line(rep)), "", "### Axis summary (ID → OOD)", "",
+        warn = banner(rep)
+        parts += [f"## {md(rep.label)}", ""] + ([f"> **{md(warn)}**", ""] if warn else [])
+        parts += [md(header_line(rep)), "", md(settings_line(rep)), "", "### Axis summary (ID → OOD)", "",
                   md_table(AXIS_HEADERS, axis_rows(rep)), ""]
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             parts += [f"### {axis} settings", "", md_table(SETTING_HEADERS, setting_rows(rep, axis)), ""]
@@ -197,20 +301,26 @@ def render_markdown(reps: list[RunReport]) -> str:
     return "\n".join(parts)
 
 
-def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
-    t = Table(title=terminal_markup(title), header_style="bold", title_justify="left")
-    for i, h in enumerate(headers):
-        t.add_column(h, justify="left" if i == 0 or h in ("setting", "split", "condition", "curve", "accuracy by level") else "right")
-    for r in rows:
-        t.add_row(*(terminal_markup(c) for c in r))
-    return t
+def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> FitTable:
+    return FitTable(terminal(title), headers, [[terminal(c) for c in r] for r in rows],
+                    left=("setting", "split", "condition", "curve", "accuracy by level"))
 
 
 def render_terminal(console: Console, reps: list[RunReport]) -> None:
+    if len(reps) > 1:
+        headers, rows = compare_table(reps)
+        console.rule("[bold]side by side")
+        for line in run_legend(reps):
+            console.print(terminal(line), markup=False, highlight=False)
+        console.print(_rich_table("Axis level, paired by problem id (change: B − A with a paired 95% CI)", headers, rows))
     for rep in reps:
         console.rule(f"[bold]{terminal_markup(rep.label)}")
+        warn = banner(rep)
+        if warn:
+            console.print(terminal(warn), style="bold white on red" if rep.failed else "bold yellow", markup=False)
         console.print(terminal(header_line(rep)), style="yellow" if rep.partial else None, markup=False)
-        console.print(_rich_table("Axis summary (ID → OOD)", AXIS_HEADERS, axis_rows(rep)))
+        console.print(terminal(settings_line(rep)), style="dim", markup=False)
+        console.print(_rich_table("Axis summary (ID → OOD)", TERMINAL_AXIS_HEADERS, terminal_axis_rows(rep)))
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             console.print(_rich_table(f"{axis} settings", SETTING_HEADERS, setting_rows(rep, axis)))
         if rep.critical:

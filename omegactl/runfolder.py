@@ -153,7 +153,13 @@ class RunFolder:
     def read_results(self) -> dict[str, Any] | None:
         if not self.results_path.exists():
             return None
-        return json.loads(self.results_path.read_text(encoding="utf-8"))
+        try:
+            results = json.loads(self.results_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"{self.results_path} is not valid JSON ({exc}); re-run `omegactl score {self.path}`") from None
+        if not isinstance(results, dict):
+            raise UserError(f"{self.results_path} is not a JSON object; re-run `omegactl score {self.path}`")
+        return results
 
 
 class SampleAppender:

@@ -16,6 +16,10 @@ def _pct(x: float | None) -> str:
 
 
 def print_run_summary(console: Console, results: dict[str, Any], folder: Path) -> None:
+    if results.get("status") == "failed":
+        o = results.get("overall", {})
+        console.print(f"FAILED RUN: {o.get('errored')}/{results.get('n_samples')} samples errored; the accuracies below "
+                      "are not results", style="bold white on red", markup=False, highlight=False)
     table = Table(title=terminal_markup(f"{results.get('model', '')} · {folder}"), header_style="bold")
     for col in ("axis", "ID acc (n)", "OOD acc (n)", "Δ = ID − OOD"):
         table.add_column(col, justify="right" if col != "axis" else "left")

@@ -103,6 +103,7 @@ def test_serve_script_parameters_avoid_extra_buffer_types():
         ["--model", "/m.gguf", "--alias", "a", "--ready", "/r", "--n-ctx", "1024", "--parallel", "2"]))
     assert params.no_extra_bufts is True and params.hostnames == ["127.0.0.1"] and params.port == 0
     assert params.n_ctx == 2048 and params.n_parallel == 2 and params.model_alias == {"a"}
+    assert params.cpuparams.poll == 0 and params.cpuparams_batch.poll == 0
 
 
 def test_exit_descriptions():

@@ -63,7 +63,7 @@ def test_report_is_reproducible_and_formats_agree(runs, capsys):
     assert a == b
     code, out, _ = run_cli(["report", str(runs / "a"), "--format", "csv"], capsys)
     rows = list(csv.DictReader(io.StringIO(out)))
-    by_setting = {r["setting"]: r for r in rows if r["table"] == "settings"}
+    by_setting = {r["setting"]: r for r in rows}
     for s in a["settings"]:
         assert float(by_setting[s["setting"]]["ood_accuracy"]) == pytest.approx(s["ood_accuracy"])
     code, md, _ = run_cli(["report", str(runs / "a"), "--format", "md"], capsys)
@@ -76,7 +76,7 @@ def test_html_is_self_contained_with_svg_curves(runs, tmp_path, capsys):
     code, _, err = run_cli(["report", str(runs / "a"), str(runs / "b"), "--format", "html", "-o", str(out)], capsys)
     assert code == 0, err
     html = out.read_text()
-    assert html.count("<svg") == 4 and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert html.count("<svg") == 2 + 4 and html.count("axis-chart") == 2 and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in html and "Differences" in html
 
 
