@@ -34,6 +34,16 @@ def terminal(value: Any) -> str:
     return _CONTROL.sub(lambda m: _show(m.group(0)), text)
 
 
+def terminal_block(value: Any) -> str:
+    """Like ``terminal`` but keeps line breaks and tabs: for multi-line text (prompts, model responses)."""
+    return "\n".join(_block_line(line) for line in str(value).split("\n"))
+
+
+def _block_line(line: str) -> str:
+    text = _ANSI.sub("", line)
+    return _CONTROL.sub(lambda m: m.group(0) if m.group(0) == "\t" else _show(m.group(0)), text)
+
+
 def terminal_markup(value: Any) -> str:
     """``terminal`` and rich markup escaped: for strings passed to rich tables, titles and ``print``."""
     from rich.markup import escape

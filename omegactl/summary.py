@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from omegactl.escape import terminal, terminal_markup
+from omegactl.escape import terminal, terminal_block, terminal_markup
 
 
 def _pct(x: float | None) -> str:
@@ -54,5 +54,4 @@ def print_dry_run(console: Console, cfg, plan: dict[str, Any], redact=lambda obj
                            + ", ".join(sorted({r.answer_type for r in records}))), markup=False, highlight=False)
     for rec in records[:3]:
         console.rule(terminal_markup(f"{rec.setting_key} · {rec.split} · level {rec.level} · {rec.answer_type}"))
-        console.print("\n".join(terminal(line) for line in rec.messages[-1].content.split("\n")), markup=False,
-                      highlight=False)
+        console.print(terminal_block(rec.messages[-1].content), markup=False, highlight=False)

@@ -131,3 +131,18 @@ def test_overlap_examples_show_problem_text_literally(tmp_path, capsys):
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
     assert "[blink]Q[/blink]" in out
+
+
+def test_sample_browser_shows_model_responses_without_escapes(tmp_path, capsys):
+    """Model responses do reach the terminal through `omegactl samples`: escape sequences are removed there."""
+    records = make_problems(per_level=1)[:3]
+    path = write_problem_file(tmp_path / "p.jsonl", records)
+    oracle = oracle_policy(records)
+    hostile = "\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 [blink]B[/blink]\r\x07\n"
+    with FakeServer(lambda messages, body: hostile + oracle(messages, body)) as server:
+        code, _, err = run_cli(eval_args(server.base_url, path, tmp_path / "run"), capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["samples", str(tmp_path / "run"), "--n", "0"], capsys)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "[blink]B[/blink]" in out and "click" in out
