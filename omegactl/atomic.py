@@ -22,6 +22,27 @@ def ensure_writable_dir(path: Path) -> None:
         raise UserError(f"output folder {str(path)!r} is not writable")
 
 
+_UMASK: int | None = None
+
+
+def current_umask() -> int:
+    """The process umask (read once; from /proc on Linux, which unlike ``os.umask`` changes nothing)."""
+    global _UMASK
+    if _UMASK is None:
+        try:
+            with open("/proc/self/status", encoding="ascii") as fh:
+                _UMASK = next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+        except (OSError, StopIteration, ValueError, IndexError):
+            _UMASK = os.umask(0o022)
+            os.umask(_UMASK)
+    return _UMASK
+
+
+def open_mode_as_umask(fd: int) -> None:
+    """Give a ``mkstemp`` file (always 0600) the mode a plain ``open`` would have: 0666 minus the umask."""
+    os.fchmod(fd, 0o666 & ~current_umask())
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temp file next to ``path``; on clean exit it replaces ``path`` atomically."""
@@ -29,6 +50,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     ensure_writable_dir(path.parent if str(path.parent) else Path("."))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        open_mode_as_umask(fd)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
             yield fh
             fh.flush()

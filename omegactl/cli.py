@@ -186,7 +186,10 @@ def eval_cmd(
     """Evaluate a model on a suite or problem file; resumable; ends with an ID→OOD table."""
     import os
 
+    from rich.text import Text
+
     from omegactl.config import build_config, load_config_file, parse_kv
+    from omegactl.errors import Terminated
     from omegactl.evaluate import EvalRun
     from omegactl.redact import Redactor
     from omegactl.summary import print_dry_run, print_run_summary
@@ -214,12 +217,12 @@ def eval_cmd(
         extra_secrets.append(api_key)
         if not cfg.api_key_env:
             cfg.api_key_env = "OMEGACTL_API_KEY"
-    redactor = Redactor.from_env(cfg.api_key_env, extra=extra_secrets)
+    redactor = Redactor.from_env(cfg.api_key_env, extra=extra_secrets, urls=[cfg.base_url, os.environ.get("OPENAI_BASE_URL")])
     run = EvalRun(cfg, redactor=redactor, dry_run=dry_run)
     if resume and (run.folder is None or not run.folder.exists()):
         raise UserError(f"--resume: {run.folder.path} holds no run to resume")
     if dry_run:
-        print_dry_run(console, cfg, run.run(dry_run=True))
+        print_dry_run(console, cfg, run.run(dry_run=True), redact=redactor.redact_obj)
         return
     progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
     if progress_note is not None:
@@ -233,9 +236,10 @@ def eval_cmd(
                           highlight=False, markup=False)
     try:
         results = run.run(console=err_console, show_progress=True)
-    except KeyboardInterrupt:
-        err_console.print(f"[yellow]interrupted; re-run the same command to resume {run.folder.path}[/]")
-        raise typer.Exit(130)
+    except (KeyboardInterrupt, Terminated) as exc:
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        err_console.print(Text(f"{how}; re-run the same command to resume {run.folder.path}", style="yellow"))
+        raise typer.Exit(exc.code if isinstance(exc, Terminated) else 130)
     finally:
         if api_key:  # the key was handed to the backend through the environment; do not leave it there
             os.environ.pop("OMEGACTL_API_KEY", None)
@@ -272,7 +276,10 @@ def score_cmd(run: Path = typer.Argument(..., help="Run folder.")) -> None:
     from omegactl.summary import print_run_summary
 
     res = rescore(run)
-    console.print(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); {res['changed']} verdicts changed")
+    from omegactl.escape import terminal_markup
+
+    console.print(terminal_markup(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); "
+                                  f"{res['changed']} verdicts changed"))
     print_run_summary(console, res["results"], run)
 
 
@@ -389,13 +396,18 @@ def _print_error(message: str) -> None:
     """One line on stderr; the message is plain text (brackets in it are not markup)."""
     from rich.text import Text
 
-    line = " ".join(message.split("\n"))
+    from omegactl.escape import terminal
+    from omegactl.redact import redact_text
+
+    line = terminal(redact_text(message))
     err_console.print(Text.assemble(("error: ", "bold red"), line), highlight=False, soft_wrap=True)
 
 
 def _exit_on_sigterm(signum, frame) -> None:
     """SIGTERM unwinds like Ctrl-C: temp files are removed and run folders stay consistent."""
-    raise SystemExit(128 + signum)
+    from omegactl.errors import Terminated
+
+    raise Terminated(signum)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,3 +15,12 @@ class RunFailed(UserError):
 
     def __init__(self, message: str):
         super().__init__(message, exit_code=3)
+
+
+class Terminated(SystemExit):
+    """Raised by the SIGTERM handler: unwinds like Ctrl-C (``finally`` blocks run, a run stays resumable);
+    the process exits with 128 + the signal number."""
+
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum

@@ -24,7 +24,7 @@ from generators.seeding import derive_seed
 from omegactl import __version__
 from omegactl.aggregate import aggregate
 from omegactl.config import EvalConfig, describe_difference, problem_set_hash
-from omegactl.errors import RunFailed, UserError
+from omegactl.errors import RunFailed, Terminated, UserError
 from omegactl.redact import Redactor
 from omegactl.runfolder import RunFolder, sample_key
 
@@ -38,12 +38,14 @@ def now_iso() -> str:
 
 def git_hash() -> str | None:
     here = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}  # no keys for child processes
     try:
-        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             env=env)
         if out.returncode != 0:
             return None
         dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+                               capture_output=True, text=True, timeout=5, env=env).stdout.strip()
         return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
@@ -154,15 +156,19 @@ class EvalRun:
         self.cfg = cfg
         self.folder = RunFolder(Path(cfg.out)) if cfg.out else None
         self.argv = argv if argv is not None else sys.argv
-        self.redactor = redactor or Redactor.from_env(cfg.api_key_env)
+        self.redactor = redactor or Redactor.from_env(cfg.api_key_env, urls=[cfg.base_url])
         self.max_tokens = effective_max_tokens(cfg)
 
     # -- preparation
-    def prepare(self) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
+    def prepare(self, *, lock: bool = False) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
+        """Problems, manifest and the samples still to do. ``lock``: first take the run folder's writer lock
+        (held in ``self.lock`` until ``release``), since resuming may repair the samples log."""
         cfg = self.cfg
         records, source = resolve_problems(cfg)
         pset = problem_set_hash(r.to_json() for r in records)
-        identity = cfg.identity() | {"max_tokens": self.max_tokens}
+        identity = self.redactor.redact_obj(cfg.identity() | {"max_tokens": self.max_tokens})
+        if lock and self.folder is not None:
+            self.lock = self.folder.lock("omegactl eval").acquire()
         if self.folder is not None and self.folder.exists():
             manifest = self.folder.read_manifest()
             old_identity = manifest.get("identity", {})
@@ -222,7 +228,8 @@ class EvalRun:
                 "seeds": {"sampling_seed": cfg.seed, "per_request": "derive_seed(seed, problem_id, sample_index)",
                           "problem_seed": manifest.get("source", {}).get("problem_seed")},
                 "generation": {"temperature": cfg.temperature, "top_p": cfg.top_p, "max_tokens": self.max_tokens,
-                               "samples": cfg.samples, "gen_kwargs": cfg.gen_kwargs, "system_prompt": cfg.system_prompt},
+                               "samples": cfg.samples, "gen_kwargs": self.redactor.redact_obj(cfg.gen_kwargs),
+                               "system_prompt": self.redactor.redact(cfg.system_prompt)},
                 "status": "running",
                 "started": now_iso(),
                 "ended": None,
@@ -232,10 +239,23 @@ class EvalRun:
 
     # -- running
     def run(self, *, console=None, dry_run: bool = False, show_progress: bool = True) -> dict[str, Any]:
-        records, manifest, todo = self.prepare()
         if dry_run:
+            records, manifest, todo = self.prepare()
             return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens,
                     "source": manifest.get("source")}
+        try:
+            return self._run_locked(console, show_progress)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        lock = getattr(self, "lock", None)
+        if lock is not None:
+            lock.release()
+            self.lock = None
+
+    def _run_locked(self, console, show_progress: bool) -> dict[str, Any]:
+        records, manifest, todo = self.prepare(lock=True)
         from models import BackendError, load_backend
 
         self.folder.create()
@@ -264,7 +284,7 @@ class EvalRun:
             status = "complete"
         except BackendError as exc:  # the backend is gone (e.g. the local server died): stop, do not retry
             backend_failure = self.redactor.redact(str(exc))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated):  # Ctrl-C or SIGTERM: resumable, not failed
             status = "running"
             raise
         finally:
@@ -344,9 +364,7 @@ class EvalRun:
             for f in ready:
                 pending.discard(f)
         for line, row in done:
-            out.write(line)
-            out.write("\n")
-            out.flush()
+            out.write_row(line)
             stats.done += 1
             if row["error"] is not None:
                 stats.errors += 1
@@ -362,7 +380,7 @@ class EvalRun:
                 bstats = {}
             progress.update(stats, bstats)
         if done:
-            os.fsync(out.fileno())
+            out.sync()
 
     # -- finishing
     def finish(self, records, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
@@ -429,7 +447,9 @@ def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor:
     from verifiers import VERIFIER_VERSION
 
     error = redactor.redact(result.error) if result.error else None
-    verdict = verify(result.text if error is None else None, rec)
+    # a known secret echoed by the server never reaches the log; the verdict is of the text as stored
+    text = redactor.redact_secrets(result.text)
+    verdict = verify(text if error is None else None, rec)
     row = {
         "problem_id": rec.id,
         "sample_index": k,
@@ -438,7 +458,7 @@ def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor:
         "split": rec.split,
         "level": rec.level,
         "prompt_hash": _prompt_hash(rec),
-        "response": result.text,
+        "response": text,
         "finish_reason": result.finish_reason,
         "prompt_tokens": result.prompt_tokens,
         "completion_tokens": result.completion_tokens,

@@ -297,28 +297,30 @@ def decided_by(t: PairedTest) -> str:
 
 
 def markdown(res: GateResult, base: Path, cand: Path) -> str:
+    from omegactl.escape import md
+
     icon = {"PASS": "✅", "WARN": "⚠️", "FAIL": "❌"}
     lines = [f"## omegactl gate: {icon[res.verdict]} {res.verdict}", "",
-             f"baseline `{base}` vs candidate `{cand}` · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} "
+             f"baseline {md(base)} vs candidate {md(cand)} · tolerance {res.config.tolerance:g} · α {res.config.alpha:g} "
              f"(Holm over {len(res.primary)} primary metrics) · every row: exact paired {METHOD} test over items "
              f"({res.config.resamples} seeded resamples)", "",
              "| metric | method | clusters (items) | settings | baseline | candidate | Δ pts | UCB pts | p | Holm α | tol pts | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for t in res.primary + res.format_tests:
-        lines.append(f"| {t.name} | {t.method} | {t.clusters} | {t.settings} | {_pct(t.baseline)} | {_pct(t.candidate)} | "
+        lines.append(f"| {md(t.name)} | {t.method} | {t.clusters} | {t.settings} | {_pct(t.baseline)} | {_pct(t.candidate)} | "
                      f"{_pts(t.delta)} | {_pts(t.ucb)} | {_p(t.p_value)} | {t.alpha:.4f} | {100 * t.tolerance:.2f} | "
                      f"{icon[t.verdict]} {t.verdict} |")
     lines.append("\nThe error-rate and parse-failure rows are tested at `format_alpha` each, outside Holm's family.")
     for t in res.primary:
         if t.verdict == "WARN" and t.n_needed:
-            lines.append(f"\n⚠️ {t.name}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound {_pts(t.ucb)} does not "
+            lines.append(f"\n⚠️ {md(t.name)}: Δ̂ {_pts(t.delta)} pts is below −tolerance but the bound {_pts(t.ucb)} does not "
                          f"clear it; about {t.n_needed} items would be needed (have {t.n}) to decide at 80% power.")
     if res.cell_warnings:
         lines += ["", "Per-cell drops flagged (Benjamini–Hochberg q = %.2f; warnings, not failures):" % res.config.cell_q, ""]
-        lines += [f"- {c['axis']}/{c['setting']} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, p={c['p_value']:.3g})"
+        lines += [f"- {md(c['axis'])}/{md(c['setting'])} L{c['level']}: {_pts(c['delta'])} pts (n={c['n']}, p={c['p_value']:.3g})"
                   for c in res.cell_warnings]
     for w in res.warnings:
-        lines.append(f"\nnote: {w}")
+        lines.append(f"\nnote: {md(w)}")
     return "\n".join(lines) + "\n"
 
 
@@ -339,8 +341,9 @@ def run_gate(baseline: Path, candidate: Path, cfg: GateConfig) -> GateResult:
 def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> None:
     """The verdict table (fits 80 columns; metric names are never wrapped), then per row which method and how
     many clusters decided it, WARN explanations, cell warnings and notes."""
-    from rich.markup import escape
     from rich.table import Table
+
+    from omegactl.escape import terminal_markup as escape  # rich markup and control characters
 
     style = {"PASS": "bold green", "WARN": "bold yellow", "FAIL": "bold red"}
     rows = res.primary + res.format_tests

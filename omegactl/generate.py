@@ -12,7 +12,7 @@ from generators import registry
 from generators.family import GenerationError
 from generators.registry import UnknownName
 from generators.settings import Setting, parse_levels
-from omegactl.atomic import ensure_writable_dir
+from omegactl.atomic import ensure_writable_dir, open_mode_as_umask
 from omegactl.errors import UserError
 
 FORMATS = ("jsonl", "hf")
@@ -120,6 +120,7 @@ def run(
     def handle_for(path: Path):
         if path not in handles:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            open_mode_as_umask(fd)
             handles[path] = os.fdopen(fd, "w", encoding="utf-8")
             temps.append((tmp, path))
             counts[path] = 0

@@ -195,6 +195,8 @@ def print_result(console, result: OverlapResult, a_path: str, b_path: str, *, ex
     """Rich tables: the summary, the per-setting counts, and the first examples."""
     from rich.table import Table
 
+    from omegactl.escape import terminal, terminal_markup as tm
+
     table = Table(title=f"overlap of A ({result.n_a} problems) with B ({result.n_b} problems)", header_style="bold")
     for col in ("kind", "pairs", "A problems", "% of A", "B problems", "% of B"):
         table.add_column(col, justify="left" if col == "kind" else "right")
@@ -203,7 +205,7 @@ def print_result(console, result: OverlapResult, a_path: str, b_path: str, *, ex
                  "template": "template only (numbers differ; not overlap)"}[kind]
         table.add_row(label, str(s["pairs"]), str(s["a_problems"]), f"{100 * s['a_fraction']:.1f}%",
                       str(s["b_problems"]), f"{100 * s['b_fraction']:.1f}%")
-    console.print(f"A: {a_path}\nB: {b_path}", markup=False, highlight=False)
+    console.print(f"A: {terminal(a_path)}\nB: {terminal(b_path)}", markup=False, highlight=False)
     console.print(table)
     rows = result.by_setting()
     if rows:
@@ -211,13 +213,13 @@ def print_result(console, result: OverlapResult, a_path: str, b_path: str, *, ex
         for col in ("setting", "split", "exact", "near"):
             t2.add_column(col, justify="left" if col in ("setting", "split") else "right")
         for r in rows:
-            t2.add_row(r["setting"], r["split"], str(r["exact"]), str(r["near"]))
+            t2.add_row(tm(r["setting"]), tm(r["split"]), str(r["exact"]), str(r["near"]))
         console.print(t2)
         t3 = Table(title=f"examples (first {examples})", header_style="bold", show_lines=False)
         for col in ("kind", "sim", "A id", "B id", "A question"):
             t3.add_column(col, overflow="fold")
         for m in (result.pairs("exact") + result.pairs("near"))[:examples]:
-            t3.add_row(m.kind, f"{m.similarity:.2f}", m.a.id[:16], m.b.id[:16], m.a.question[:120].replace("\n", " "))
+            t3.add_row(m.kind, f"{m.similarity:.2f}", tm(m.a.id[:16]), tm(m.b.id[:16]), tm(m.a.question[:120]))
         console.print(t3)
     else:
         console.print("no exact or near-duplicate problems: B does not contain A's problems")

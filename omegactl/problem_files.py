@@ -43,8 +43,12 @@ def load_problem_source(spec: str | Path) -> tuple[list[ProblemRecord], dict[str
     path = Path(spec)
     if not path.exists():
         raise UserError(f"problem file {str(path)!r} does not exist")
+    if not path.is_dir() and not path.is_file():
+        return _load_stream(path, spec)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+        # hidden files and everything under hidden folders (.git, .cache, ...) are not problem files
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts)
                        and row_format(p) is not None and not p.name.lower().endswith(".json"))
         if not files:
             raise UserError(f"no .jsonl, .jsonl.gz or .parquet problem files under {str(path)!r}")
@@ -75,6 +79,40 @@ def load_problem_source(spec: str | Path) -> tuple[list[ProblemRecord], dict[str
             seen[rec.id] = i
         return records, {"kind": "file", "path": str(spec)}
     return records, _source(str(spec), releases, renamed)
+
+
+def _load_stream(path: Path, spec: str | Path) -> tuple[list[ProblemRecord], dict[str, Any]]:
+    """A pipe or device (``--problems /dev/stdin``): read it once, within the size cap, into a temporary
+    file (it cannot be read twice), then load that; errors name the original path."""
+    import shutil
+    import tempfile
+
+    from omegactl.rows_io import MAX_FILE_ENV, max_file_bytes
+
+    limit = max_file_bytes()
+    with tempfile.TemporaryDirectory(prefix="omegactl-stdin-") as tmp:
+        try:
+            with open(path, "rb") as src:
+                head = src.read(2)
+                target = Path(tmp) / ("problems.jsonl.gz" if head == b"\x1f\x8b" else "problems.jsonl")
+                with open(target, "wb") as dst:
+                    dst.write(head)
+                    copied = len(head)
+                    while chunk := src.read(1 << 20):
+                        copied += len(chunk)
+                        if copied > limit:
+                            raise UserError(f"{path}: more than {limit >> 20} MiB of input (set {MAX_FILE_ENV} to raise the limit)")
+                        dst.write(chunk)
+        except OSError as exc:
+            raise UserError(f"cannot read problems from {str(path)!r}: {exc.strerror or exc}") from None
+        if copied == 0:
+            raise UserError(f"problem file {str(path)!r} is empty (nothing was piped in?)")
+        try:
+            records, source = load_problem_source(target)
+        except UserError as exc:
+            raise UserError(str(exc).replace(str(target), str(path)), exc.exit_code) from None
+    source["path"] = str(spec)
+    return records, source
 
 
 def _source(spec: str, releases: list, renamed: int) -> dict[str, Any]:
@@ -116,7 +154,37 @@ def _load_jsonl(path: Path) -> list[ProblemRecord]:
                 f"this omegactl reads {RECORD_SCHEMA_VERSION}); regenerate it with `omegactl generate`"
             )
         try:
-            records.append(ProblemRecord.model_validate(obj))
+            rec = ProblemRecord.model_validate(obj)
         except ValidationError as exc:
             raise _schema_error(path, lineno, exc) from None
+        problem = _record_problem(rec)
+        if problem:
+            raise UserError(f"{path}:{lineno}: not a usable problem record: {problem}")
+        records.append(rec)
     return records
+
+
+def _record_problem(rec: ProblemRecord) -> str | None:
+    """Why a schema-valid record still cannot be evaluated (None when it can): no messages, an unknown
+    answer type, or a gold answer the verifier cannot read (NaN, infinity, the wrong shape)."""
+    from verifiers.compare import GoldError, check_gold
+
+    if not rec.messages:
+        return "field 'messages' is empty (a problem needs at least one user message)"
+    if not _finite(rec.answer):
+        return f"field 'answer' holds {rec.answer!r}, which is not a finite number"
+    try:
+        check_gold(rec.answer_type, rec.answer)
+    except GoldError as exc:
+        return f"field 'answer_type' / 'answer': {exc}"
+    return None
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True

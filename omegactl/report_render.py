@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 from omegactl.tables import FitTable
 
+from omegactl.escape import csv_cell, md, terminal, terminal_markup
 from omegactl.report_data import RunReport, compare_axes, differences, level_curve
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -131,12 +132,12 @@ def render_csv(reps: list[RunReport], table: str = "settings") -> str:
         from omegactl.errors import UserError
 
         raise UserError(f"unknown --table {table!r} (valid: {', '.join(CSV_TABLES)})")
-    return tidy_table(reps, table).to_csv(index=False)
+    return tidy_table(reps, table).map(csv_cell).to_csv(index=False)
 
 
 # ---------- markdown
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    esc = lambda s: str(s).replace("|", "\\|")
+    esc = md
     lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
@@ -281,12 +282,12 @@ def render_markdown(reps: list[RunReport]) -> str:
     parts = ["# omegactl degradation report", ""]
     if len(reps) > 1:
         headers, rows = compare_table(reps)
-        parts += ["## Side by side (paired by problem id)", ""] + [f"- {x}" for x in run_legend(reps)]
+        parts += ["## Side by side (paired by problem id)", ""] + [f"- {md(x)}" for x in run_legend(reps)]
         parts += ["", md_table(headers, rows), ""]
     for rep in reps:
         warn = banner(rep)
-        parts += [f"## {rep.label}", ""] + ([f"> **{warn}**", ""] if warn else [])
-        parts += [header_line(rep), "", settings_line(rep), "", "### Axis summary (ID → OOD)", "",
+        parts += [f"## {md(rep.label)}", ""] + ([f"> **{md(warn)}**", ""] if warn else [])
+        parts += [md(header_line(rep)), "", md(settings_line(rep)), "", "### Axis summary (ID → OOD)", "",
                   md_table(AXIS_HEADERS, axis_rows(rep)), ""]
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             parts += [f"### {axis} settings", "", md_table(SETTING_HEADERS, setting_rows(rep, axis)), ""]
@@ -295,13 +296,14 @@ def render_markdown(reps: list[RunReport]) -> str:
         if len(rep.carc):
             parts += ["### Compositional-ARC", "", md_table(CARC_HEADERS, carc_rows(rep)), ""]
     for rep in reps[1:]:
-        parts += [f"## Differences: {reps[0].label} → {rep.label} (paired by problem id)", "",
+        parts += [f"## Differences: {md(reps[0].label)} → {md(rep.label)} (paired by problem id)", "",
                   md_table(DIFF_HEADERS, diff_rows(reps[0], rep)), ""]
     return "\n".join(parts)
 
 
 def _rich_table(title: str, headers: list[str], rows: list[list[str]]) -> FitTable:
-    return FitTable(title, headers, rows, left=("setting", "split", "condition", "curve", "accuracy by level"))
+    return FitTable(terminal(title), headers, [[terminal(c) for c in r] for r in rows],
+                    left=("setting", "split", "condition", "curve", "accuracy by level"))
 
 
 def render_terminal(console: Console, reps: list[RunReport]) -> None:
@@ -309,15 +311,15 @@ def render_terminal(console: Console, reps: list[RunReport]) -> None:
         headers, rows = compare_table(reps)
         console.rule("[bold]side by side")
         for line in run_legend(reps):
-            console.print(line, markup=False, highlight=False)
+            console.print(terminal(line), markup=False, highlight=False)
         console.print(_rich_table("Axis level, paired by problem id (change: B − A with a paired 95% CI)", headers, rows))
     for rep in reps:
-        console.rule(f"[bold]{rep.label}")
+        console.rule(f"[bold]{terminal_markup(rep.label)}")
         warn = banner(rep)
         if warn:
-            console.print(warn, style="bold white on red" if rep.failed else "bold yellow", markup=False)
-        console.print(header_line(rep), style="yellow" if rep.partial else None, markup=False)
-        console.print(settings_line(rep), style="dim", markup=False)
+            console.print(terminal(warn), style="bold white on red" if rep.failed else "bold yellow", markup=False)
+        console.print(terminal(header_line(rep)), style="yellow" if rep.partial else None, markup=False)
+        console.print(terminal(settings_line(rep)), style="dim", markup=False)
         console.print(_rich_table("Axis summary (ID → OOD)", TERMINAL_AXIS_HEADERS, terminal_axis_rows(rep)))
         for axis in [a for a in ("exploratory", "compositional", "transformative", "carc") if a in set(rep.settings["axis"])]:
             console.print(_rich_table(f"{axis} settings", SETTING_HEADERS, setting_rows(rep, axis)))

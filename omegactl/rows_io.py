@@ -1,5 +1,9 @@
 """Read and write row files (JSONL, gzip JSONL, parquet) as plain Python dicts, with one-line errors.
 
+JSONL reading is bounded: a row longer than ``max_line_bytes`` or a file of more than ``max_file_bytes``
+(after decompression; a gzip bomb stops there) is a one-line error, and memory never holds more than one
+capped row of the input.
+
 Parquet goes through pandas and needs pyarrow (the optional ``parquet`` extra); values that pandas hands
 back as numpy arrays or scalars (list columns, struct columns) are turned into plain lists, dicts, ints and
 strings, and null cells are left out, so that rows from parquet and from JSONL look the same to the code
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +58,37 @@ def plain(value: Any) -> Any:
     return value
 
 
+MAX_LINE_ENV = "OMEGACTL_MAX_ROW_MB"
+MAX_FILE_ENV = "OMEGACTL_MAX_ROWS_FILE_MB"
+DEFAULT_MAX_LINE_MB = 16
+DEFAULT_MAX_FILE_MB = 2048
+
+
+def _limit_mb(env: str, default: float) -> int:
+    raw = os.environ.get(env)
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise UserError(f"{env}={raw!r} is not a number of MiB") from None
+    if value <= 0:
+        raise UserError(f"{env} must be positive (got {raw})")
+    return int(value * (1 << 20))
+
+
+def max_line_bytes() -> int:
+    """Longest JSONL row read (bytes, after decompression): OMEGACTL_MAX_ROW_MB, default 16 MiB."""
+    return _limit_mb(MAX_LINE_ENV, DEFAULT_MAX_LINE_MB)
+
+
+def max_file_bytes() -> int:
+    """Most JSONL bytes read from one file (after decompression): OMEGACTL_MAX_ROWS_FILE_MB, default 2 GiB."""
+    return _limit_mb(MAX_FILE_ENV, DEFAULT_MAX_FILE_MB)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB"
+
+
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number from 1, row) for every non-empty row; malformed input raises ``UserError``."""
     path = Path(path)
@@ -65,10 +101,23 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         fh = opener(path, "rb")
     except OSError as exc:
         raise UserError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+    max_line, max_total = max_line_bytes(), max_file_bytes()
     with fh:
         lineno = 0
+        total = 0
         try:
-            for lineno, raw in enumerate(fh, 1):
+            while True:
+                raw = fh.readline(max_line + 1)  # never more than the cap in memory, whatever the file holds
+                if not raw:
+                    break
+                lineno += 1
+                total += len(raw)
+                if len(raw) > max_line:
+                    raise UserError(f"{path}:{lineno}: line longer than {_mib(max_line)} (the limit for one row; "
+                                    f"set {MAX_LINE_ENV} to raise it)")
+                if total > max_total:
+                    raise UserError(f"{path}: more than {_mib(max_total)} of rows{' once decompressed' if fmt == 'jsonl.gz' else ''} "
+                                    f"(set {MAX_FILE_ENV} to raise the limit)")
                 if not raw.strip():
                     continue
                 try:

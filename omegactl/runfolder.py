@@ -54,11 +54,15 @@ class RunFolder:
     # -- manifest
     def read_manifest(self) -> dict[str, Any]:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{self.path} is not a run folder (no {MANIFEST}); run `omegactl eval --out {self.path}` first") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"{self.manifest_path} is not valid JSON ({exc}); the run folder is damaged") from None
+        if not isinstance(manifest, dict):
+            raise UserError(f"{self.manifest_path} is not a JSON object (it holds a {type(manifest).__name__}); "
+                            "the run folder is damaged")
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.manifest_path, manifest)
@@ -132,8 +136,15 @@ class RunFolder:
             }
         return latest
 
-    def open_samples_for_append(self):
-        return open(self.samples_path, "a", encoding="utf-8")
+    def open_samples_for_append(self) -> "SampleAppender":
+        return SampleAppender(self.samples_path)
+
+    def lock(self, action: str) -> "RunLock":
+        """The folder's exclusive writer lock (created with the folder); use as a context manager."""
+        from omegactl.runlock import RunLock
+
+        self.create()
+        return RunLock(self.path, action)
 
     # -- results
     def write_results(self, results: dict[str, Any]) -> None:
@@ -142,7 +153,36 @@ class RunFolder:
     def read_results(self) -> dict[str, Any] | None:
         if not self.results_path.exists():
             return None
-        return json.loads(self.results_path.read_text(encoding="utf-8"))
+        try:
+            results = json.loads(self.results_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"{self.results_path} is not valid JSON ({exc}); re-run `omegactl score {self.path}`") from None
+        if not isinstance(results, dict):
+            raise UserError(f"{self.results_path} is not a JSON object; re-run `omegactl score {self.path}`")
+        return results
+
+
+class SampleAppender:
+    """Appends rows to the samples log: ``O_APPEND`` and one ``write`` per row (its text and newline
+    together), so a row is never split around another writer's bytes."""
+
+    def __init__(self, path: Path):
+        self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+
+    def write_row(self, line: str) -> None:
+        data = (line + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            n = os.write(self.fd, view)
+            view = view[n:]
+
+    def sync(self) -> None:
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _last_line_ok(p: Path) -> bool:

@@ -104,15 +104,17 @@ def clip(text: str | None, limit: int) -> str:
 def sample_panel(v: SampleView, max_chars: int) -> Panel:
     p = v.problem
     ok = v.verdict == "correct"
-    title = Text(f"{p.setting_key} · {p.split} ({v.side}) · level {p.level} · {p.id[:12]} #{v.sample_index}")
+    from omegactl.escape import terminal, terminal_block as tb  # no escape sequences from files or models
+
+    title = Text(terminal(f"{p.setting_key} · {p.split} ({v.side}) · level {p.level} · {p.id[:12]} #{v.sample_index}"))
     verdict = Text.assemble(("verdict: ", "bold"), (("✓ " if ok else "✗ ") + v.verdict, "green" if ok else "red"))
     body = [
-        Text("prompt", style="bold"), Text(clip(p.messages[-1].content, max_chars)), Text(""),
+        Text("prompt", style="bold"), Text(tb(clip(p.messages[-1].content, max_chars))), Text(""),
         Text("response", style="bold"),
-        Text(clip(v.response, max_chars)) if v.error is None else Text(f"(no response) error: {v.error}", style="red"),
+        Text(tb(clip(v.response, max_chars))) if v.error is None else Text(tb(f"(no response) error: {v.error}"), style="red"),
         Text(""),
-        Text.assemble(("extracted: ", "bold"), (v.extracted if v.extracted is not None else "— (none)", "")),
-        Text.assemble(("gold:      ", "bold"), (p.ground_truth, "green")),
+        Text.assemble(("extracted: ", "bold"), (tb(v.extracted) if v.extracted is not None else "— (none)", "")),
+        Text.assemble(("gold:      ", "bold"), (tb(p.ground_truth), "green")),
         verdict,
     ]
     return Panel(Group(*body), title=title, title_align="left", border_style="green" if ok else "red")

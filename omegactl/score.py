@@ -1,6 +1,7 @@
 """`omegactl score RUN`: re-score stored responses with the current verifiers, no inference.
 
-The samples log is rewritten atomically (temp file + rename) with one line per (problem, sample) — the
+The run folder's writer lock is held throughout (a running eval makes score stop with exit 2). The samples
+log is rewritten atomically (temp file + rename) with one line per (problem, sample) — the
 latest — and fresh verdicts; responses and usage are kept as they were. results.json and the manifest's
 verifier version are updated.
 """
@@ -20,9 +21,18 @@ from omegactl.runfolder import RunFolder
 
 
 def rescore(run: Path, *, workers: int | None = None) -> dict[str, Any]:
+    """Re-verify every latest sample and rewrite the folder, holding its writer lock (an eval appending to
+    the samples log at the same time would lose its rows to the rewrite)."""
+    folder = RunFolder(Path(run))
+    if not folder.exists():
+        folder.read_manifest()  # the one-line "not a run folder" error, before any lock file is made
+    with folder.lock("omegactl score"):
+        return _rescore(folder, run, workers)
+
+
+def _rescore(folder: RunFolder, run: Path, workers: int | None) -> dict[str, Any]:
     from verifiers import VERIFIER_VERSION, verify
 
-    folder = RunFolder(Path(run))
     manifest = folder.read_manifest()
     problems = folder.read_problems()
     by_id = {p.id: p for p in problems}

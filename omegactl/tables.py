@@ -26,12 +26,14 @@ class FitTable:
     LONG_MIN = 32  # a long (paragraph) column wraps inside the table if it gets at least this many columns
 
     def table(self, *, drop_long: bool = False) -> Table:
-        t = Table(title=self.title, header_style="bold", title_justify="left")
+        from rich.markup import escape  # cells are plain text, as in the block layout: never markup
+
+        t = Table(title=escape(self.title) if self.title else None, header_style="bold", title_justify="left")
         for i, h in enumerate(self.headers):
             justify = "left" if i == 0 or h in self.left or h in self.long else "right"
             t.add_column(h, justify=justify, no_wrap=(i == 0 or h not in self.long), style="cyan" if i == 0 else None)
         for r in self.rows:
-            t.add_row(*[("" if drop_long and h in self.long else v) for h, v in zip(self.headers, r)])
+            t.add_row(*[("" if drop_long and h in self.long else escape(v)) for h, v in zip(self.headers, r)])
         return t
 
     def fits(self, console: Console, options: ConsoleOptions) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -27,9 +28,22 @@ class WorkerDied(RuntimeError):
     pass
 
 
+# what a worker needs from the environment; nothing else is passed on (API keys and tokens stay behind)
+_ENV_NAMES = frozenset({"PATH", "HOME", "USER", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT",
+                        "VIRTUAL_ENV", "CONDA_PREFIX", "LD_LIBRARY_PATH"})
+_SECRET_NAME = re.compile(r"(?i)key|token|secret|passw|credential|auth")
+_ENV_PREFIXES = ("LC_", "PYTHON", "OMEGACTL_VERIFIER_", "SYMPY_", "MPMATH_", "OMP_", "OPENBLAS_", "MKL_")
+
+
+def worker_env() -> dict[str, str]:
+    """The environment a worker starts with: an allow-list of the parent's variables, no credentials."""
+    return {k: v for k, v in os.environ.items()
+            if (k in _ENV_NAMES or k.startswith(_ENV_PREFIXES)) and not _SECRET_NAME.search(k)}
+
+
 class _Worker:
     def __init__(self) -> None:
-        env = dict(os.environ)
+        env = worker_env()
         env["PYTHONPATH"] = _PACKAGE_PARENT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "verifiers.worker"],
