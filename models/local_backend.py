@@ -107,13 +107,12 @@ class LocalBackend(Backend):
         """The inner client's results, until the server process dies (then ``BackendError``)."""
         results = self.inner.stream(requests).__aiter__()
         watch = asyncio.ensure_future(self._watch_death())
+        step = None
         try:
             while True:
                 step = asyncio.ensure_future(results.__anext__())
                 await asyncio.wait({step, watch}, return_when=asyncio.FIRST_COMPLETED)
                 if not step.done():
-                    step.cancel()
-                    await asyncio.gather(step, return_exceptions=True)
                     raise BackendError(watch.result())
                 try:
                     result = step.result()
@@ -121,8 +120,11 @@ class LocalBackend(Backend):
                     return
                 yield result
         finally:
-            watch.cancel()
-            await asyncio.gather(watch, return_exceptions=True)
+            # Stop the pending step before closing the inner stream (it cannot close while it runs).
+            for task in (step, watch):
+                if task is not None and not task.done():
+                    task.cancel()
+            await asyncio.gather(*(t for t in (step, watch) if t is not None), return_exceptions=True)
             aclose = getattr(results, "aclose", None)
             if aclose is not None:
                 await aclose()
