@@ -207,11 +207,8 @@ def server_children(parent: int) -> list[int]:
     return found
 
 
-@pytest.mark.server
-@needs_server
-def test_eval_stops_at_once_when_the_server_dies(tmp_path):
-    """A server killed mid-run (as by a segfault) ends eval within seconds: exit 3, the signal named,
-    the server log kept at the printed path, the run marked failed. No minutes of retries."""
+def start_local_eval(tmp_path):
+    """A real ``eval --model local`` subprocess and the PID of its server, once requests flow."""
     from tests.reliability.kit import eval_subprocess, make_problems, subprocess_env, write_problem_file
 
     problems = write_problem_file(tmp_path / "p.jsonl", make_problems(3))
@@ -219,27 +216,56 @@ def test_eval_stops_at_once_when_the_server_dies(tmp_path):
     env = subprocess_env(OMEGACTL_CACHE_DIR=str(tmp_path / "cache"))
     proc = eval_subprocess(["eval", "--model", "local", "--problems", str(problems), "--out", str(out),
                             "--max-tokens", "512"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    victim = []
+    while time.monotonic() < deadline and not victim and proc.poll() is None:
+        victim = server_children(proc.pid) if (out / "manifest.json").exists() else []
+        time.sleep(0.2)
+    if not victim:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        pytest.fail(f"the managed server never came up: {proc.stderr.read()[-2000:]}")
+    time.sleep(1.0)  # let requests be in flight
+    return proc, victim[0], out
+
+
+def finish(proc, timeout=60):
     try:
-        deadline = time.monotonic() + 120
-        victim = []
-        while time.monotonic() < deadline and not victim and proc.poll() is None:
-            victim = server_children(proc.pid) if (out / "manifest.json").exists() else []
-            time.sleep(0.2)
-        assert victim, "the managed server never came up"
-        time.sleep(1.0)  # let requests be in flight
-        os.kill(victim[0], signal.SIGSEGV)
-        killed_at = time.monotonic()
-        _, err = proc.communicate(timeout=60)
-        elapsed = time.monotonic() - killed_at
+        _, err = proc.communicate(timeout=timeout)
+        return err
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.mark.server
+@needs_server
+def test_eval_stops_at_once_when_the_server_dies(tmp_path):
+    """A server killed mid-run (as by a segfault) ends eval within seconds: exit 3, the signal named,
+    the server log kept at the printed path, the run marked failed. No minutes of retries."""
+    proc, server_pid, out = start_local_eval(tmp_path)
+    os.kill(server_pid, signal.SIGSEGV)
+    killed_at = time.monotonic()
+    err = finish(proc)
+    elapsed = time.monotonic() - killed_at
     assert proc.returncode == 3, err
     assert elapsed < 10, f"eval took {elapsed:.1f}s to notice the dead server"
     line = " ".join(err.split())
-    assert "SIGSEGV" in line and "died" in line, line
+    assert "SIGSEGV" in line and "died" in line and "Traceback" not in err, line
     log = line.split("[full log: ", 1)[1].split("]", 1)[0]
     assert Path(log).is_file(), f"server log {log} was not kept"
     assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
     shutil.rmtree(Path(log).parent, ignore_errors=True)
+
+
+@pytest.mark.server
+@needs_server
+def test_sigterm_during_a_local_eval_unwinds_cleanly(tmp_path):
+    """SIGTERM mid-run: exit 143, no traceback, the run resumable, the server gone."""
+    proc, server_pid, out = start_local_eval(tmp_path)
+    os.kill(proc.pid, signal.SIGTERM)
+    err = finish(proc)
+    assert proc.returncode == 143 and "Traceback" not in err, err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    assert wait_gone(server_pid, 10.0)
