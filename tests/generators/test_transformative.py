@@ -39,10 +39,13 @@ from generators.transformative.nested_abs_intersection import (
     tent_solutions,
 )
 from generators.transformative.structured_grid_paths import (
-    blocked_cells,
+    MIN_TABLE_CELLS,
+    binom_lucas,
+    binom_wilson,
     count_band,
     count_diagonal,
-    count_rectangle,
+    count_mod_p,
+    count_mod_p_by_reflection_words,
 )
 from generators.transformative.structured_rank import (
     build_matrix,
@@ -265,28 +268,44 @@ def _dp(width, height, blocked):
 def test_grid_hand_cases():
     assert count_diagonal(3, 3, 0) == 5  # Catalan number C_3
     assert count_diagonal(10, 10, 0) == 16796  # C_10
-    assert count_band(2, 2, 1) == 4  # RU/UR twice
-    assert count_band(3, 3, 0) == 0
-    # 3x3 grid with its centre blocked: 6 - 4 = 2 paths
-    assert count_rectangle(2, 2, [1, 1, 1, 1]) == 2 == _dp(3, 3, {(1, 1)})
+    assert count_band(2, 2, 1, 1) == 4  # RU/UR twice
+    assert count_band(3, 3, 0, 0) == 0
+    assert count_band(4, 4, 1, 0) == 1  # forced staircase, up first
+    assert binom_lucas(10**12, 10**6, 7) == binom_wilson(10**12, 10**6, 7)
 
 
 def test_grid_formulas_match_the_table_on_random_shapes():
     rng = random.Random(6)
-    for _ in range(200):
-        w, h = rng.randint(3, 14), rng.randint(3, 14)
-        variant = rng.choice(("diagonal", "band", "rectangle"))
-        params = {"variant": variant, "width": w, "height": h, "s": rng.randint(0, 4), "w": rng.randint(0, 4)}
-        x1 = rng.randint(1, w - 2)
-        y1 = rng.randint(1, h - 2)
-        params["rect"] = [x1, rng.randint(x1, w - 2), y1, rng.randint(y1, h - 2)]
-        blocked = blocked_cells(params)
-        if (w - 1, h - 1) in blocked:
+    for _ in range(300):
+        a, b, s, t = rng.randint(1, 13), rng.randint(1, 13), rng.randint(0, 5), rng.randint(0, 5)
+        if b - a > s or a - b > t:
             continue
-        formula = {"diagonal": lambda: count_diagonal(w - 1, h - 1, params["s"]),
-                   "band": lambda: count_band(w - 1, h - 1, params["w"]),
-                   "rectangle": lambda: count_rectangle(w - 1, h - 1, params["rect"])}[variant]()
-        assert formula == _dp(w, h, blocked)
+        band = frozenset((x, y) for x in range(a + 1) for y in range(b + 1) if y - x > s or x - y > t)
+        upper = frozenset((x, y) for x in range(a + 1) for y in range(b + 1) if y - x > s)
+        assert count_band(a, b, s, t) == _dp(a + 1, b + 1, band)
+        assert count_diagonal(a, b, s) == _dp(a + 1, b + 1, upper)
+        for p in (2, 3, 5, 7, 13):
+            for params, exact in (({"variant": "band", "a": a, "b": b, "s": s, "t": t, "p": p}, count_band(a, b, s, t)),
+                                  ({"variant": "diagonal", "a": a, "b": b, "s": s, "p": p}, count_diagonal(a, b, s))):
+                assert count_mod_p(params) == exact % p == count_mod_p_by_reflection_words(params)
+
+
+def test_lucas_and_wilson_binomials_agree_with_exact_ones():
+    rng = random.Random(2)
+    for _ in range(300):
+        n = rng.randint(0, 3000)
+        k = rng.randint(-2, n + 2)
+        p = rng.choice((2, 3, 5, 53, 101, 997))
+        exact = sympy.binomial(n, k) % p if 0 <= k <= n else 0
+        assert binom_lucas(n, k, p) == exact == binom_wilson(n, k, p)
+
+
+def test_grid_items_are_beyond_the_trained_table():
+    for level in (1, 3, 5):
+        for r in _records("trans_gridworld_test", level, 10):
+            q = r.params
+            assert (q["a"] + 1) * (q["b"] + 1) >= MIN_TABLE_CELLS
+            assert 0 <= r.answer < q["p"]
 
 
 # ---------------------------------------------------------------- trans_circles
