@@ -16,12 +16,10 @@ from generators.settings import make_record
 from generators.transformative.circle_symmetry import brute_force as circle_brute_force
 from generators.transformative.circle_symmetry import closed_form as circle_closed_form
 from generators.transformative.de_moivre import (
-    cos_sum_filter,
-    power_sum_filter,
-    power_sum_newton,
-    product_by_resultant,
-    region_count_exact,
-    region_count_numeric,
+    coefficients,
+    count_by_de_moivre,
+    count_by_routh,
+    has_rational_root,
 )
 from generators.transformative.letter_shuffle_closed_form import (
     brute_force_value,
@@ -187,30 +185,46 @@ def test_tent_branches_match_forward_pieces_on_random_lines():
 
 
 # ---------------------------------------------------------------- trans_de_moivre
-def test_aime_2024_ii_13_product():
-    # prod_{k=0}^{12} (2 - 2 w^k + w^{2k}) for a primitive 13th root of unity w is 8321 (remainder 321)
-    assert product_by_resultant([2, -2, 1], 13, False) == 8321
-
-
 def test_de_moivre_hand_cases():
-    assert product_by_resultant([3, 1], 4, True) == 20  # prod_{k=1}^{3} (3 + i^k) = (3^4 - 1) / 4
-    assert product_by_resultant([2, -1], 5, False) == 2**5 - 1  # prod (2 - w^k) = 2^n - 1
-    assert product_by_resultant([2, -1], 5, True) == 2**5 - 1  # P(1) = 1
-    assert region_count_exact(4, Fraction(1), "q1") == 1  # z^4 = -16: one root per quadrant
-    assert region_count_numeric(4, Fraction(1), "q1", 16) == 1
-    assert region_count_exact(4, Fraction(0), "q1") == 0  # z^4 = 1: roots on the axes only
-    assert power_sum_filter(2, 1, 1, 2) == 4 == power_sum_newton(2, 1, 1, 2)  # (1+1)^2 + (-1+1)^2
-    assert cos_sum_filter(4, 2) == 2  # cos^2 at 0, 90, 180, 270 degrees
+    # (x - 1)^4 = 16: x = 1 + 2 i^k = 3, 1 + 2i, -1, 1 - 2i
+    half = {"n": 4, "a": -1, "b": 16, "question": "half_plane", "c": 0}
+    disc = {"n": 4, "a": -1, "b": 16, "question": "disc", "M": 2}
+    assert count_by_de_moivre(half)[0] == 3 == count_by_routh(half)
+    assert count_by_de_moivre(disc)[0] == 1 == count_by_routh(disc)
+    assert coefficients(-1, 16, 4) == [1, -4, 6, -4, -15]
+    assert has_rational_root(-1, 16, 4) and not has_rational_root(2, 17, 4) and not has_rational_root(1, -16, 4)
 
 
-def test_power_sums_filter_equals_newton():
+def test_de_moivre_count_matches_routh_and_numeric_roots():
+    import numpy as np
+
     rng = random.Random(8)
-    for _ in range(200):
-        n, a, c, m = rng.randint(2, 12), rng.randint(-5, 5) or 1, rng.randint(-3, 3), rng.randint(1, 30)
-        assert power_sum_filter(n, a, c, m) == power_sum_newton(n, a, c, m)
+    checked = 0
+    for _ in range(300):
+        n, a = rng.randint(3, 12), rng.choice((-3, -2, -1, 1, 2, 3))
+        b = rng.choice((1, -1)) * rng.randint(2, 3**n)
+        params = {"n": n, "a": a, "b": b, "question": rng.choice(("half_plane", "disc")),
+                  "c": rng.randint(-6, 6), "M": rng.randint(1, 6)}
+        count, gap = count_by_de_moivre(params)
+        routh = count_by_routh(params)
+        if gap < 1e-6 or routh is None:
+            continue
+        roots = np.roots([float(v) for v in coefficients(a, b, n)])
+        numeric = sum(z.real > params["c"] for z in roots) if params["question"] == "half_plane" else \
+            sum(abs(z) < params["M"] for z in roots)
+        assert count == routh == numeric, params
+        checked += 1
+    assert checked > 200
 
 
-# ---------------------------------------------------------------- trans_prob_letter
+def test_de_moivre_items_have_no_rational_root_and_no_trivial_count():
+    for level in (1, 5):
+        for r in _records("trans_de_moivre_test", level, 15):
+            q = r.params
+            assert not has_rational_root(q["a"], q["b"], q["n"])
+            assert 2 < r.answer < q["n"] and q.get("c") != -q["a"]
+
+
 def test_long_word_hand_cases():
     # "aabb": P(no a kept) = C(2, 2)/C(4, 2) = 1/6; the only derangement is bbaa: 1/6; E[kept] = (4 + 4)/4 = 2
     base = {"length": 4, "counts": {"a": 2, "b": 2}, "drawn": False, "word": "aabb"}
