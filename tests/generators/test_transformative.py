@@ -13,8 +13,13 @@ import sympy
 from generators import registry
 from generators.family import Reject
 from generators.settings import make_record
-from generators.transformative.circle_symmetry import brute_force as circle_brute_force
-from generators.transformative.circle_symmetry import closed_form as circle_closed_form
+from generators.transformative.circle_symmetry import (
+    MIN_STEPS,
+    net_rotation,
+    shortcut_values,
+    value_by_matrix_power,
+)
+from generators.transformative.circle_symmetry import exact_value as circle_value
 from generators.transformative.de_moivre import (
     coefficients,
     count_by_de_moivre,
@@ -331,29 +336,44 @@ def test_grid_items_are_beyond_the_trained_table():
 
 
 # ---------------------------------------------------------------- trans_circles
-@pytest.mark.parametrize("params,value", [
-    ({"variant": "sum_squares", "n": 4, "R": 1, "px": 1, "py": 0}, 8),  # 0 + 2 + 4 + 2
-    ({"variant": "vertex_product", "n": 6, "R": 1}, 6),
-    ({"variant": "axis_product", "n": 3, "R": 1, "d": 2}, 7),  # 2^3 - 1
-    ({"variant": "lattice", "N": 25}, 12),
-    ({"variant": "lattice", "N": 21}, 0),
-    ({"variant": "centre_triangles", "n": 4}, 0),
-    ({"variant": "centre_triangles", "n": 5}, 5),
-    ({"variant": "centre_triangles", "n": 6}, 2),
-])
-def test_circle_hand_cases(params, value):
-    assert circle_closed_form(params) == value
-    brute = circle_brute_force(params)
-    assert abs(brute - value) < 1e-20 if not isinstance(brute, int) else brute == value
+def test_circle_move_composition_hand_cases():
+    assert net_rotation([["ref", 10], ["ref", 40]]) == 60  # S(40) S(10) = R(60)
+    assert net_rotation([["ref", 40], ["ref", 10]]) == 300
+    assert net_rotation([["rot", 90], ["ref", 0], ["ref", 45]]) == 180
+    assert net_rotation([["ref", 30], ["rot", 50], ["ref", 30]]) == 310  # conjugating a rotation by a reflection
+    params = {"R": 1, "ops": [["rot", 90]], "N": 1, "measure": "chord"}
+    assert abs(circle_value(params) - 2**0.5) < 1e-12 and abs(value_by_matrix_power(params) - 2**0.5) < 1e-12
 
 
-def test_sum_of_fourth_powers_formula_against_coordinates():
-    for n in range(3, 12):
-        params = {"variant": "sum_fourth", "n": n, "R": 3, "px": 2, "py": -1}
-        assert abs(circle_brute_force(params) - circle_closed_form(params)) < 1e-20
+def test_circle_closed_form_matches_chasing_the_points_move_by_move():
+    import math
+
+    rng = random.Random(12)
+    for _ in range(150):
+        ops = [["rot", rng.randint(1, 179)] for _ in range(rng.randint(0, 3))]
+        ops += [["ref", rng.randint(0, 179)] for _ in range(rng.choice((0, 2, 4)))]
+        rng.shuffle(ops)
+        params = {"R": rng.randint(1, 9), "ops": ops, "N": rng.randint(1, 60), "measure": rng.choice(("chord", "line"))}
+        x, y = float(params["R"]), 0.0
+        for _ in range(params["N"]):
+            for op, v in ops:
+                t = math.radians(v)
+                if op == "rot":
+                    x, y = x * math.cos(t) - y * math.sin(t), x * math.sin(t) + y * math.cos(t)
+                else:
+                    x, y = x * math.cos(2 * t) + y * math.sin(2 * t), x * math.sin(2 * t) - y * math.cos(2 * t)
+        chased = math.hypot(x - params["R"], y) if params["measure"] == "chord" else abs(y)
+        assert abs(float(circle_value(params)) - chased) < 1e-8
+        assert abs(float(value_by_matrix_power(params)) - chased) < 1e-8
 
 
-# ---------------------------------------------------------------- 200 per (template, level)
+def test_circle_items_need_more_than_a_billion_moves_and_dodge_the_shortcuts():
+    for level in (1, 5):
+        for r in _records("trans_circles_test", level, 15):
+            assert r.params["N"] >= MIN_STEPS
+            assert r.answer not in shortcut_values(r.params)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(t for _, t in TEMPLATES.values()))
 def test_two_hundred_items_per_level_zero_disagreements(name):
