@@ -20,12 +20,7 @@ from generators.compositional.circles_algebra import (
     meeting_polynomial,
 )
 from generators.compositional.grid_chips import cell_groups, probability_by_colourings, probability_by_groups
-from generators.compositional.matrix_rank import (
-    bareiss_rank,
-    minor_rank,
-    rank_distribution_by_draws,
-    rank_distribution_by_submultisets,
-)
+from generators.compositional.matrix_rank import bareiss_rank, expected_rank, minor_rank, shortcut_answers
 from generators.compositional.n_gon import expectation_by_enumeration, expectation_by_linearity
 from generators.compositional.parametric_intersection import (
     k_distribution_by_formula,
@@ -222,20 +217,34 @@ def test_rank_helpers_agree_with_sympy():
         assert bareiss_rank(m) == exact == minor_rank(m)
 
 
-def test_word_matrix_rank_hand_case():
-    # all four letters of {a: 2, b: 2} (a = 1, b = 0) fill a 2x2 matrix; 2 of the 6 arrangements are
-    # permutation matrices (rank 2), the other 4 have rank 1
-    dist = rank_distribution_by_draws([1, 0], [2, 2], 2, 2)
-    assert dist == {1: Fraction(2, 3), 2: Fraction(1, 3)}
-    assert rank_distribution_by_submultisets([1, 0], [2, 2], 2, 2) == dist
+def test_expected_rank_hand_case():
+    # {a: 1, b: 1}, 2 letters, letter a: the shuffle keeps a in place with probability 1/2
+    from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
+
+    event = {"kind": "no_letter_fixed", "letter": "a"}
+    p = probability_by_permutations({"a": 1, "b": 1}, 2, event)
+    assert p == Fraction(1, 2) == probability_by_formula({"a": 1, "b": 1}, 2, event)
+    assert expected_rank(p, 3, 1) == 2
+    assert expected_rank(Fraction(1, 3), 4, 1) == 2  # 4/3 + 2/3
 
 
-def test_rank_is_recomputed_exactly_never_assumed_regression_weak_point_8():
-    # OMEGA labelled the construction's target rank without recomputing it; here every draw's rank is exact
-    values, counts = [1, 2, 0], [2, 2, 2]
-    fast = rank_distribution_by_draws(values, list(counts), 2, 3)
-    slow = rank_distribution_by_submultisets(values, list(counts), 2, 3)
-    assert fast == slow and sum(fast.values()) == 1
+def test_expected_rank_items_need_both_skills():
+    fam = _fam("comp_matrix_rank_test")
+    mat = _fam("arithmetic_matrix_rank")
+    for level in (1, 2):
+        for r in _records("comp_matrix_rank_test", level, 10):
+            q = r.params
+            # both matrices come from skill A's generator at the same level (its training distribution)
+            assert len(q["A1"]["matrix"]) == mat.levels[level]["n"] == len(q["A2"]["matrix"])
+            assert q["length"] == _fam("combinatory_probability_no_specific_letter_fixed").levels[level]["length"]
+            r1, r2 = mat.solve(q["A1"]), mat.solve(q["A2"])
+            assert r1 != r2 and fam.solve(q) == r.answer
+            from generators.combinatorics.shuffle_events import probability_by_formula
+
+            p = probability_by_formula(q["letters"], q["length"], q["event"])
+            assert 0 < p < 1
+            assert r.answer not in shortcut_answers(p, r1, r2, len(q["A1"]["matrix"]), q["A1"]["inner_dimension"],
+                                                    q["A2"]["inner_dimension"])
 
 
 # ---------------------------------------------------------------- comp_vertex_color
