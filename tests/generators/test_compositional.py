@@ -19,7 +19,7 @@ from generators.compositional.circles_algebra import (
     draw_circle,
     meeting_polynomial,
 )
-from generators.compositional.grid_chips import cell_groups, probability_by_colourings, probability_by_groups
+from generators.compositional.grid_chips import expected_max
 from generators.compositional.matrix_rank import bareiss_rank, expected_rank, minor_rank, shortcut_answers
 from generators.compositional.n_gon import expectation_by_enumeration, expectation_by_linearity
 from generators.compositional.parametric_intersection import (
@@ -273,21 +273,30 @@ def test_vertex_colour_hand_case():
 
 # ---------------------------------------------------------------- comp_grid_chips
 def test_grid_chips_hand_case():
-    # cells 1 and 2 share row 1: legal iff they get the same colour; bag 2 black + 2 white: P = 2 * (2/4)(1/3)
-    params = {"side": 4, "cells": [[1, 1], [1, 2], [2, 3]], "bag": {"black": 2, "white": 2}, "event": "legal"}
-    assert probability_by_colourings(params) == Fraction(1, 3) == probability_by_groups(params)
-    assert cell_groups(params["cells"]) == [[0, 1], [2]]
+    from generators.logic.puzzles_grid_chip import max_chips_by_search, max_chips_formula
+
+    # 4x4, a black chip at (1,1) and a white chip at (2,2): white fits in 3 rows x 3 columns, black likewise
+    chips = [[1, 1, "black"], [2, 2, "white"]]
+    assert max_chips_formula(4, chips, "white") == 9 == max_chips_by_search(4, chips, "white")
+    chips = [[1, 1, "black"], [1, 2, "black"], [2, 3, "white"]]  # white: rows 2-4 x columns 3-4 = 6; black: 3 x 3
+    assert max_chips_formula(4, chips, "white") == 6 and max_chips_formula(4, chips, "black") == 9
+    assert expected_max(Fraction(1, 3), 6, 9) == 8
 
 
-def test_max_chips_never_counts_constraint_cells_regression_weak_point_9():
-    # one black chip at (1, 1) on a 4x4 grid: white fits in the 3 x 3 block avoiding row 1 and column 1, so
-    # "at least 9 white chips" holds with probability P(black drawn) and "at least 10" never (OMEGA added the
-    # constraint cells and would have allowed 10)
-    base = {"side": 4, "cells": [[1, 1]], "bag": {"black": 1, "white": 1}, "event": "max_at_least",
-            "target": "white"}
-    assert probability_by_colourings({**base, "t": 9}) == 1  # white chip: 16 possible; black chip: 9
-    assert probability_by_colourings({**base, "t": 10}) == Fraction(1, 2)
-    assert probability_by_groups({**base, "t": 10}) == Fraction(1, 2)
+def test_grid_chip_items_need_both_skills():
+    from generators.combinatorics.shuffle_events import probability_by_formula
+    from generators.compositional.grid_chips import shortcut_answers
+    from generators.logic.puzzles_grid_chip import max_chips_by_search
+
+    for level in (1, 2):
+        for r in _records("comp_grid_chips_test", level, 10):
+            q = r.params
+            assert q["side"] == _fam("logic_puzzles_grid_chip").levels[level]["side"]
+            m1 = max_chips_by_search(q["side"], q["chips"], q["first"])
+            m2 = max_chips_by_search(q["side"], q["chips"], q["second"])
+            p = probability_by_formula(q["letters"], q["length"], q["event"])
+            assert m1 != m2 and 0 < p < 1
+            assert r.answer not in shortcut_answers(q, p, m1, m2)
 
 
 # ---------------------------------------------------------------- comp_n_gon
