@@ -21,7 +21,7 @@ from generators.compositional.circles_algebra import (
 )
 from generators.compositional.grid_chips import expected_max
 from generators.compositional.matrix_rank import bareiss_rank, expected_rank, minor_rank, shortcut_answers
-from generators.compositional.n_gon import expectation_by_enumeration, expectation_by_linearity
+from generators.compositional.n_gon import histogram, score, shortcut_values
 from generators.compositional.parametric_intersection import (
     k_distribution_by_formula,
     k_distribution_by_permutations,
@@ -300,38 +300,25 @@ def test_grid_chip_items_need_both_skills():
 
 
 # ---------------------------------------------------------------- comp_n_gon
-def test_n_gon_hand_case():
-    # triangle, word = arrangement of {a, b, b}, segment i-j when w_i = a and w_j = b, rotate by 1:
-    # abb -> {12, 13} u {23, 12}: 3; bab -> {23} u {13}: 2; bba -> 0. E(union) = 5/3, E(common) = 1/3
-    base = {"letters": {"a": 1, "b": 2}, "n": 3, "r": 1, "kind": "gap", "x": "a", "y": "b"}
-    assert expectation_by_linearity({**base, "quantity": "union"}) == Fraction(5, 3)
-    assert expectation_by_enumeration({**base, "quantity": "union"}) == Fraction(5, 3)
-    assert expectation_by_linearity({**base, "quantity": "common"}) == Fraction(1, 3)
-    assert expectation_by_enumeration({**base, "quantity": "common"}) == Fraction(1, 3)
+def test_n_gon_score_hand_case():
+    # square's two diagonals cross: 4 triangles; rotating by one vertex maps the drawing onto itself
+    word = {"letters": {"a": 1, "b": 1}, "length": 2, "kind": "gap", "x": "a", "y": "b", "pattern": "a.*b"}
+    params = {"n": 4, "diagonals": [[1, 3], [2, 4]], "r": 1, "s": 3, "word": word}
+    assert histogram(params) == {3: 4}
+    assert score(params) == 2  # the word is ab or ba, each with probability 1/2: E[K] = 1/2, R = 4
 
 
-def test_n_gon_answers_avoid_rounding_boundaries_regression_weak_point_18():
-    from generators.answers import near_rounding_boundary
+def test_n_gon_items_need_both_skills():
+    from generators.combinatorics.pattern_expectation import expectation_by_enumeration
 
-    for r in _records("comp_n_gon_test", 2, 15):
-        value = expectation_by_linearity(r.params)
-        assert not near_rounding_boundary(value, 2)
-        assert r.answer == r.ground_truth and len(r.answer.split(".")[1]) == 2
-
-
-def test_n_gon_brute_force_matches_a_literal_simulation_of_every_word():
-    params = {"letters": {"a": 2, "b": 1, "c": 1}, "n": 4, "r": 2, "kind": "head_plus", "x": "a", "y": "b",
-              "quantity": "union"}
-    import re
-
-    regex = re.compile("ab+")
-    words = sorted(set(permutations("aabc")))
-    total = Fraction(0)
-    for w in words:
-        segs = {(i + 1, j + 1) for i in range(4) for j in range(i + 1, 4) if regex.fullmatch("".join(w[i:j + 1]))}
-        turned = {tuple(sorted(((a - 1 + 2) % 4 + 1, (b - 1 + 2) % 4 + 1))) for a, b in segs}
-        total += len(segs | turned)
-    assert expectation_by_linearity(params) == total / len(words) == expectation_by_enumeration(params)
+    for level in (1, 2):
+        for r in _records("comp_n_gon_test", level, 8):
+            q = r.params
+            assert len(q["diagonals"]) == _fam("geometry_polygon_rotation").levels[level]["diagonals"][0]
+            assert q["word"]["length"] == _fam("combinatory_pattern_matching").levels[level]["length"]
+            e = expectation_by_enumeration(q["word"]["letters"], q["word"]["length"], q["word"]["pattern"])
+            assert e > 0 and histogram(q).get(q["s"], 0) > 0
+            assert r.answer not in shortcut_values(q)
 
 
 # ---------------------------------------------------------------- 200 per (template, level)
