@@ -171,8 +171,27 @@ def test_circle_through_three_points_hand_case():
     circle = {"kind": "three_points", "a": [0, 0], "b": [4, 0], "c": [0, 2]}
     assert circle_equation(circle) == (Fraction(2), Fraction(1), Fraction(5))
     fam = _fam("comp_circles_algebra_test")
-    params = {"circle": circle, "chain": [{"kind": "lin", "a": 0, "b": 1}]}  # y = 1 passes through the centre
+    params = {"circle": circle, "chain": [{"kind": "lin", "a": 0, "b": 1}], "copies": 1}  # y = 1: through the centre
     assert fam.solve(params) == 2 and fam.check(params, 2)
+    # radius sqrt(5), 2 sqrt(5), 3 sqrt(5): the horizontal line through the centre meets each circle twice
+    params["copies"] = 3
+    assert fam.solve(params) == 6 and fam.check(params, 6)
+    # y = (x - 2)^2 + 1 has its vertex at the centre: with u = (x - 2)^2, u + u^2 = 5 k^2 has one positive root u,
+    # so two points on each circle
+    params = {"circle": circle, "chain": [{"kind": "quad", "a": 1, "b": -4, "c": 5}], "copies": 2}
+    assert fam.solve(params) == 4 and fam.check(params, 4)
+
+
+def test_circle_items_dodge_the_shortcuts():
+    from generators.compositional.circles_algebra import shortcut_counts
+
+    for r in _records("comp_circles_algebra_test", 1, 10):
+        q = r.params
+        assert q["circle"]["kind"] != "center_radius" and q["copies"] >= 3
+        h, v, r2 = circle_equation(q["circle"])
+        counts = [pw.count_points_on_pieces(pw.chain_pieces(q["chain"]), meeting_polynomial(h, v, r2 * k * k))
+                  for k in range(1, q["copies"] + 1)]
+        assert sum(counts) == r.answer and r.answer not in shortcut_counts(counts)
 
 
 # ---------------------------------------------------------------- comp_parametric_intersection
