@@ -94,6 +94,7 @@ class GridChipsFromShuffle(Family):
     description = "Expected maximum chips of a colour chosen by a letter-shuffle event (grid chips + shuffle probability)"
     answer_type = "int"
     version = "2"
+    test_items = 30  # items per level in the generic default test; 200 per level run under -m slow
     levels = {lv: {"grid_level": lv, "letter_level": lv} for lv in range(1, 6)}
     max_attempts = 3000
 

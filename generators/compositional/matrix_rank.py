@@ -132,6 +132,7 @@ class WordMatrixRank(Family):
     description = "Expected rank of a matrix chosen by a letter-shuffle event (matrix rank + shuffle probability)"
     answer_type = "int"
     version = "2"
+    test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
     # test level -> (arithmetic_matrix_rank level, letter-shuffle level)
     levels = {
         1: {"matrix_level": 1, "letter_level": 1},

@@ -147,6 +147,7 @@ class CircleSymmetry(Family):
                    "compose it into one rotation instead of chasing points")
     answer_type = f"decimal:{PLACES}"
     version = "2"
+    test_items = 30  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
         1: {"N": (9, 10), "rotations": (1, 1), "reflections": 2},
         2: {"N": (10, 12), "rotations": (1, 2), "reflections": 2},

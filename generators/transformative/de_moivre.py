@@ -194,6 +194,7 @@ class DeMoivreRoots(Family):
                    "root exists: De Moivre, not the rational-root test")
     answer_type = "int"
     version = "2"
+    test_items = 40  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
         1: {"n": (9, 12), "a": 2, "R": (1.5, 4.0)},
         2: {"n": (12, 15), "a": 3, "R": (1.5, 5.0)},

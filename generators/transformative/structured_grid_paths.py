@@ -186,6 +186,7 @@ class StructuredGridPaths(Family):
                    "(reflection principle + Lucas)")
     answer_type = "int"
     version = "2"
+    test_items = 40  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
         1: {"p": (53, 97), "digits": 3, "variants": ("diagonal",)},
         2: {"p": (101, 199), "digits": 3, "variants": ("diagonal",)},

@@ -194,6 +194,7 @@ class StructuredMatrixRank(Family):
                    "period): via the coefficient matrix or roots of unity")
     answer_type = "int"
     version = "2"
+    test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
         1: {"n": (2000, 5000), "r": (1, 3), "gap": (1, 4), "period": (7, 12), "factors": 1, "h": 3},
         2: {"n": (5000, 20000), "r": (2, 4), "gap": (1, 4), "period": (8, 14), "factors": 2, "h": 3},

@@ -29,6 +29,7 @@ from generators.compositional.parametric_intersection import (
 from generators.compositional.vertex_color import holds_by_rotation, holds_by_structure
 from generators.family import Reject
 from generators.settings import make_record
+from tests.generators.shortcut_probes import HIT_LIMIT, MODAL_LIMIT, rates, setting_of_template
 
 TEMPLATES = {
     "comp_polynomial_gcd": "comp_polynomial_gcd_test",
@@ -347,3 +348,6 @@ def test_two_hundred_items_per_level_zero_disagreements(name):
     for level in _fam(name).level_range:
         recs = _records(name, level, 200, seed=2024)  # make_record raises on any solve/check disagreement
         assert len({r.id for r in recs}) == 200
+        # issue 17: the named shortcuts match at most 10 % of the gold, no answer takes more than 35 % of a level
+        m = rates(setting_of_template(name), recs)
+        assert m["hit"] <= HIT_LIMIT and m["modal"] <= MODAL_LIMIT, (name, level, m)

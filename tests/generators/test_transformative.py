@@ -13,6 +13,7 @@ import sympy
 from generators import registry
 from generators.family import Reject
 from generators.settings import make_record
+from tests.generators.shortcut_probes import HIT_LIMIT, MODAL_LIMIT, rates, setting_of_template
 from generators.transformative.circle_symmetry import (
     MIN_STEPS,
     net_rotation,
@@ -380,6 +381,9 @@ def test_two_hundred_items_per_level_zero_disagreements(name):
     for level in _fam(name).level_range:
         recs = _records(name, level, 200, seed=2024)  # make_record raises on any solve/check disagreement
         assert len({r.id for r in recs}) == 200
+        # issue 17: the named shortcuts match at most 10 % of the gold, no answer takes more than 35 % of a level
+        m = rates(setting_of_template(name), recs)
+        assert m["hit"] <= HIT_LIMIT and m["modal"] <= MODAL_LIMIT, (name, level, m)
 
 
 def test_huge_fractions_are_asked_as_rounded_decimals():
