@@ -91,7 +91,8 @@ class GridChipsFromShuffle(Family):
     name = "comp_grid_chips_test"
     axis = "compositional"
     domain = "logic"
-    description = "Expected maximum chips of a colour chosen by a letter-shuffle event (grid chips + shuffle probability)"
+    description = ("Expected maximum chips of a colour chosen by a letter-shuffle event "
+                   "(grid chips + shuffle probability)")
     answer_type = "int"
     version = "2"
     test_items = 30  # items per level in the generic default test; 200 per level run under -m slow

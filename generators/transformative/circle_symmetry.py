@@ -42,10 +42,6 @@ _ASK = {
 }
 
 
-def _ordinal(k: int) -> str:
-    return {1: "first", 2: "second", 3: "third", 4: "fourth"}[k]
-
-
 # ------------------------------------------------------------------ exact composition (solve)
 def net_rotation(ops: list[list]) -> Fraction:
     """Angle (degrees, mod 360) of the composed move; ops applied in order, each ["rot", a] or ["ref", phi]."""
@@ -65,9 +61,10 @@ def net_rotation(ops: list[list]) -> Fraction:
 
 def value_from_angle(radius: int, theta_deg: Fraction, measure: str) -> mpmath.mpf:
     with mpmath.workdps(50):
+        turn = mpmath.pi * mpmath.mpf(theta_deg.numerator) / theta_deg.denominator  # theta in radians, times 180
         if measure == "chord":
-            return 2 * radius * abs(mpmath.sin(mpmath.pi * mpmath.mpf(theta_deg.numerator) / theta_deg.denominator / 360))
-        return radius * abs(mpmath.sin(mpmath.pi * mpmath.mpf(theta_deg.numerator) / theta_deg.denominator / 180))
+            return 2 * radius * abs(mpmath.sin(turn / 360))
+        return radius * abs(mpmath.sin(turn / 180))
 
 
 def exact_value(params: dict[str, Any]) -> mpmath.mpf:

@@ -14,17 +14,15 @@ Thresholds are drawn so that the cosine bound u lies in (-0.95, 0.95), which spr
 Items are drawn again when some |cos theta_k - u| < 1e-8 (so the count is exact) or when the count equals a
 guess that needs no root location (0, n, half or a quarter of n, 1 or 2 = the real roots).
 
-solve: De Moivre's formula with 60-digit mpmath.
-check: exact and independent of De Moivre. The coefficients are re-expanded by repeated multiplication; the rational-root claim is
-re-derived with an integer n-th root; the count comes from the Routh array (sign changes of its first column
-count the roots in the right half-plane) of P(w + c) for the half-plane question, and of
-(1 - w)^n P(M (1 + w)/(1 - w)) for the disc (the Cayley map sends |x| < M to Re w < 0). A vanishing
-first-column entry (a root on the boundary) fails the check.
+solve: De Moivre's formula with 60-digit mpmath. check: exact and independent of De Moivre. The coefficients are
+re-expanded by repeated multiplication; the rational-root claim is re-derived with an integer n-th root; the count
+comes from the Routh array (sign changes of its first column count the roots in the right half-plane) of P(w + c)
+for the half-plane question, and of (1 - w)^n P(M (1 + w)/(1 - w)) for the disc (the Cayley map sends |x| < M to
+Re w < 0). A vanishing first-column entry (a root on the boundary) fails the check.
 """
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 from math import comb, gcd
 from typing import Any
 

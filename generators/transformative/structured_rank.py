@@ -16,10 +16,11 @@ least 4 * 10^6 entries); the rank follows from the rule's structure instead:
 Items are drawn again when the rank equals a guess that needs no structure: n, m, min(#i-powers, #j-powers),
 the number of non-zero c_k, or m minus the real roots +-1 of F.
 
-solve: rank of C by fraction-free (Bareiss) elimination; m - deg gcd(F, x^m - 1) by sympy.
-check: independent of both formulas. The leading k x k block of A itself is built from the rule (k = deg P + 3
-for ``poly``, k = min(n, 2m) for ``periodic``) and its rank computed by exact elimination over Q with fractions (``fraction_rank``). For ``poly`` the rank of every leading block with k > deg P equals rank C (same Vandermonde argument),
-and for ``periodic`` any block with k >= m already contains every distinct row and column.
+solve: rank of C by fraction-free (Bareiss) elimination; m - deg gcd(F, x^m - 1) by sympy. check: independent of
+both formulas. The leading k x k block of A itself is built from the rule (k = deg P + 3 for ``poly``, k = min(n,
+2m) for ``periodic``) and its rank computed by exact elimination over Q with fractions (``fraction_rank``). For
+``poly`` the rank of every leading block with k > deg P equals rank C (same Vandermonde argument), and for
+``periodic`` any block with k >= m already contains every distinct row and column.
 """
 from __future__ import annotations
 
