@@ -11,7 +11,8 @@ rank of A = A1 if the event happens and A2 otherwise:
 
 Both skills are needed: rank(A1) != rank(A2), so p matters, and p is not 0 or 1, so both ranks matter. Items
 are drawn again when the answer equals that of a one-skill shortcut: full rank (n) or inner dimension taken for
-either matrix, p replaced by 1/2 or by 1 - p, or the probability alone.
+either matrix, the rank counted as distinct non-zero rows/columns, p replaced by 1/2 or by 1 - p, or the
+probability alone.
 
 solve: skill A's solve (Fraction elimination) for both ranks and skill B's solve route (enumeration of the
 position permutations) for p.
@@ -107,14 +108,20 @@ def expected_rank(p: Fraction, r1: int, r2: int) -> Fraction:
     return p * r1 + (1 - p) * r2
 
 
-def shortcut_answers(p: Fraction, r1: int, r2: int, n: int, inner1: int, inner2: int) -> set[int]:
+def distinct_lines_rank(m: list[list[int]]) -> int:
+    """The counting shortcut: rank taken as min(#distinct non-zero rows, #distinct non-zero columns)."""
+    return min(len({tuple(r) for r in m if any(r)}), len({tuple(c) for c in zip(*m) if any(c)}))
+
+
+def shortcut_answers(p: Fraction, r1: int, r2: int, n: int, inner1: int, inner2: int,
+                     lines1: int | None = None, lines2: int | None = None) -> set[int]:
     """m + n of the one-skill shortcuts listed in the module docstring."""
     out = {_mn(p), _mn(1 - p), r1 + 1, r2 + 1}
-    for g1 in {r1, n, inner1}:
-        for g2 in {r2, n, inner2}:
-            if (g1, g2) != (r1, r2):
-                out.add(_mn(expected_rank(p, g1, g2)))
-    out |= {_mn(expected_rank(1 - p, r1, r2)), _mn(expected_rank(Fraction(1, 2), r1, r2))}
+    for q in (p, 1 - p, Fraction(1, 2)):
+        for g1 in {r1, n, inner1, lines1 if lines1 is not None else r1}:
+            for g2 in {r2, n, inner2, lines2 if lines2 is not None else r2}:
+                if q != p or (g1, g2) != (r1, r2):
+                    out.add(_mn(expected_rank(q, g1, g2)))
     return out
 
 
@@ -156,7 +163,8 @@ class WordMatrixRank(Family):
         p = probability_by_permutations(word["letters"], word["length"], word["event"])
         n = len(a1["matrix"])
         answer = _mn(expected_rank(p, r1, r2))
-        if answer in shortcut_answers(p, r1, r2, n, a1["inner_dimension"], a2["inner_dimension"]):
+        if answer in shortcut_answers(p, r1, r2, n, a1["inner_dimension"], a2["inner_dimension"],
+                                      distinct_lines_rank(a1["matrix"]), distinct_lines_rank(a2["matrix"])):
             raise Reject("a one-skill shortcut gives the same answer")
         x = word["event"]["letter"]
         question = _SETUP.format(a1=format_matrix(a1["matrix"]), a2=format_matrix(a2["matrix"]),
