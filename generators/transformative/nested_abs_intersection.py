@@ -144,8 +144,8 @@ class NestedAbsoluteIntersections(Family):
     description = "Intersections with deeply nested |.| functions (2^depth pieces): backward unwinding / branch count"
     answer_type = "int"
     levels = {
-        1: {"depth": (3, 3), "tent": (2, 2), "max_a": 1},
-        2: {"depth": (4, 4), "tent": (3, 3), "max_a": 1},
+        1: {"depth": (3, 4), "tent": (2, 3), "max_a": 1},
+        2: {"depth": (4, 5), "tent": (3, 4), "max_a": 1},
         3: {"depth": (5, 5), "tent": (4, 4), "max_a": 2},
         4: {"depth": (6, 7), "tent": (5, 6), "max_a": 2},
         5: {"depth": (7, 8), "tent": (7, 8), "max_a": 3},
@@ -160,8 +160,8 @@ class NestedAbsoluteIntersections(Family):
             b = [rng.randint(-3, 3)] + [rng.randint(1, depth + 3) for _ in range(depth - 1)]
             c = Fraction(rng.randint(0, 2 * depth), rng.choice((1, 1, 2)))
             n_sol = len(nested_solutions(a, b, c))
-            if n_sol < 2:
-                raise Reject("too few solutions")
+            if n_sol < 2 or (n_sol == 2 and rng.random() < 0.6):
+                raise Reject("too few solutions (a single symmetric pair is thinned out: f is even)")
             if n_sol in piece_count_guesses(depth):
                 raise Reject("the count equals a power-of-two piece count")
             question = rng.choice(_NESTED_Q).format(f=render_nested(a, b), c=_frac_tex(c))
