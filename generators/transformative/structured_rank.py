@@ -25,6 +25,7 @@ both formulas. The leading k x k block of A itself is built from the rule (k = d
 from __future__ import annotations
 
 import random
+from itertools import combinations
 from math import gcd
 from typing import Any
 
@@ -102,12 +103,17 @@ def _totient(d: int) -> int:
 def _draw_periodic(rng: random.Random, kn: dict) -> dict:
     m = rng.randint(*kn["period"])
     divisors = [d for d in range(3, m + 1) if m % d == 0 and _totient(d) <= m // 2]
-    if not divisors:
+    # every set of at most kn["factors"] cyclotomic factors removing at most m/2 dimensions, grouped by the
+    # number of dimensions removed; that number is drawn uniformly, so no fixed "m - k" guess dominates
+    by_loss: dict[int, list[tuple[int, ...]]] = {}
+    for size in range(1, kn["factors"] + 1):
+        for subset in combinations(divisors, size):
+            loss = sum(map(_totient, subset))
+            if loss <= m // 2:
+                by_loss.setdefault(loss, []).append(subset)
+    if not by_loss:
         raise Reject("no small non-real root-of-unity factor for this period")
-    chosen: list[int] = []
-    for d in rng.sample(divisors, len(divisors)):
-        if len(chosen) < kn["factors"] and sum(map(_totient, chosen)) + _totient(d) <= m // 2:
-            chosen.append(d)
+    chosen = rng.choice(by_loss[rng.choice(sorted(by_loss))])
     f = [1]
     for d in chosen:
         f = _poly_mul(f, cyclotomic(d))
@@ -197,8 +203,8 @@ class StructuredMatrixRank(Family):
     version = "2"
     test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
-        1: {"n": (2000, 5000), "r": (1, 3), "gap": (1, 4), "period": (7, 12), "factors": 1, "h": 3},
-        2: {"n": (5000, 20000), "r": (2, 4), "gap": (1, 4), "period": (8, 14), "factors": 2, "h": 3},
+        1: {"n": (2000, 5000), "r": (1, 3), "gap": (1, 5), "period": (8, 16), "factors": 2, "h": 3},
+        2: {"n": (5000, 20000), "r": (2, 4), "gap": (1, 5), "period": (10, 18), "factors": 2, "h": 3},
         3: {"n": (20000, 10**5), "r": (2, 5), "gap": (1, 5), "period": (10, 18), "factors": 2, "h": 4},
         4: {"n": (10**5, 4 * 10**5), "r": (3, 6), "gap": (1, 5), "period": (12, 24), "factors": 3, "h": 4},
         5: {"n": (4 * 10**5, 10**6), "r": (3, 7), "gap": (1, 5), "period": (16, 30), "factors": 3, "h": 5},
@@ -208,11 +214,18 @@ class StructuredMatrixRank(Family):
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
         n = rng.randint(*kn["n"])
-        if rng.random() < 0.5:
+        if rng.random() < 0.4:
             spec = _draw_poly(rng, kn)
             rule = render_poly(spec["coef"])
         else:
-            spec = _draw_periodic(rng, kn)
+            for _ in range(50):  # retry here, so that periodic rejections do not tilt the 40/60 structure mix
+                try:
+                    spec = _draw_periodic(rng, kn)
+                    break
+                except Reject:
+                    continue
+            else:
+                raise Reject("no usable periodic rule for these draws")
             rule = render_periodic(spec)
         if rank_by_structure(spec) in shortcut_ranks(spec, n):
             raise Reject("the rank equals a structure-free guess")
