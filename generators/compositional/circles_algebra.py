@@ -1,10 +1,15 @@
-"""comp_circles_algebra_test: how many points a constructed circle shares with the graph of a composite function.
+"""comp_circles_algebra_test: points of a composite function's graph on K concentric copies of a constructed circle.
 
 Skill A (geometry_circle): pin down a circle from a construction - centre and radius, centre and a point,
 a diameter, three points, centre and a tangent line, or the midpoint of a segment as centre through a third
 point. Skill B (algebra_func_intersection): count the meeting points of a composite function's graph with
-another curve. The test needs both: the circle must first be found, then intersected with y = f(x) where f
-is a chain of linear, quadratic and absolute-value components (the function-analysis families' notation).
+another curve. The test needs both: the circle must first be found (centre and radius), then the circles with
+that centre and radii 1, 2, ..., K times its radius are each intersected with y = f(x), where f is a chain of
+linear, quadratic and absolute-value components (the function-analysis families' notation), and the counts are
+added (concentric circles of different radii are disjoint). Asking about K circles (K = 3..6) spreads the
+answers; items are drawn again when the total equals a shortcut: 0, 2, two or four points per circle, the
+first circle's count alone or times K. The constructions are the harder ones of the circle family (diameter,
+three points, tangent line, midpoint centre), never a stated centre and radius.
 
 Every quantity is exact. The circle is rational (centre in Q^2, r^2 in Q); f is unfolded into polynomial
 pieces split at rational |.| corners (chains with an irrational corner are re-drawn); on each piece the
@@ -31,11 +36,12 @@ CIRCLE_KINDS = ("center_radius", "center_point", "diameter", "three_points", "ta
 COORD = 6  # coordinates drawn in [-COORD, COORD]
 
 _QUESTIONS = (
-    "{circle} Let $f(x) = {f}$. At how many points does the graph of $y = f(x)$ meet the circle {name}? Give the "
-    "answer as an integer.",
-    "{circle} Consider the function $f(x) = {f}$. How many points lie both on the circle {name} and on the graph of "
-    "$y = f(x)$? Answer with an integer.",
-    "{circle} Determine the number of intersection points of {name} with the curve $y = {f}$. Give an integer.",
+    "{circle} For k = 1, 2, ..., {K}, let {name}_k be the circle with the same centre as {name} and radius k times "
+    "the radius of {name} (so {name}_1 = {name}). Let $f(x) = {f}$. How many points of the graph of $y = f(x)$ lie "
+    "on at least one of the circles {name}_1, ..., {name}_{K}? Give the answer as an integer.",
+    "{circle} Consider the function $f(x) = {f}$ and the {K} circles that share the centre of {name} and have radii "
+    "1, 2, ..., {K} times the radius of {name}. Count the points that lie on the graph of $y = f(x)$ and on at least "
+    "one of these circles. Answer with an integer.",
 )
 
 
@@ -188,6 +194,13 @@ def meeting_polynomial(h: Fraction, v: Fraction, r2: Fraction):
     return curve
 
 
+def shortcut_counts(counts: list[int]) -> set[int]:
+    """Totals a shortcut gives: 0, two (or four) points per circle, the first circle's count for every circle,
+    the first circle alone."""
+    k = len(counts)
+    return {0, 2, 2 * k, 4 * k, counts[0] * k, counts[0]}
+
+
 @register_family
 class CircleFunctionIntersections(Family):
     name = "comp_circles_algebra_test"
@@ -196,13 +209,16 @@ class CircleFunctionIntersections(Family):
     description = "Points shared by a constructed circle and the graph of a composite function (circle + intersections)"
     answer_type = "int"
     levels = {
-        1: {"circles": ("center_radius", "center_point"), "chain": (1, 1), "kinds": ("lin", "quad")},
-        2: {"circles": ("center_point", "diameter"), "chain": (1, 2), "kinds": ("lin", "quad", "abs")},
-        3: {"circles": ("diameter", "three_points", "tangent_line"), "chain": (2, 2), "kinds": ("lin", "quad", "abs")},
+        1: {"circles": ("diameter", "three_points", "midpoint_through"), "chain": (1, 2), "kinds": ("quad", "abs"),
+            "copies": (3, 4)},
+        2: {"circles": ("diameter", "three_points", "tangent_line"), "chain": (2, 2), "kinds": ("lin", "quad", "abs"),
+            "copies": (3, 5)},
+        3: {"circles": ("three_points", "tangent_line", "midpoint_through"), "chain": (2, 2),
+            "kinds": ("lin", "quad", "abs"), "copies": (4, 5)},
         4: {"circles": ("three_points", "tangent_line", "midpoint_through"), "chain": (2, 3),
-            "kinds": ("lin", "quad", "abs")},
+            "kinds": ("lin", "quad", "abs"), "copies": (4, 6)},
         5: {"circles": ("three_points", "tangent_line", "midpoint_through"), "chain": (3, 3),
-            "kinds": ("lin", "quad", "abs")},
+            "kinds": ("lin", "quad", "abs"), "copies": (5, 6)},
     }
     test_items = 40  # items per level in the generic default test; 200 per level run under -m slow
 
@@ -216,20 +232,27 @@ class CircleFunctionIntersections(Family):
             pieces = pw.chain_pieces(chain)
         except pw.IrrationalCorner as exc:
             raise Reject(str(exc)) from exc
-        count = pw.count_points_on_pieces(pieces, meeting_polynomial(*circle_equation(circle)))
-        if count == 0 and rng.random() < 0.75:
-            raise Reject("mostly avoid empty intersections")
-        if count == 2 and rng.random() < 0.4:
-            raise Reject("thin out the most common count so the answers spread")
-        name = rng.choice(("ω", "Γ", "k"))
+        copies = rng.randint(*knobs["copies"])
+        h, v, r2 = circle_equation(circle)
+        counts = [pw.count_points_on_pieces(pieces, meeting_polynomial(h, v, r2 * k * k))
+                  for k in range(1, copies + 1)]
+        if sum(counts) in shortcut_counts(counts):
+            raise Reject("a shortcut (two points per circle, the first circle's count times K, ...) gives the answer")
+        name = rng.choice(("ω", "Γ", "C"))
         question = rng.choice(_QUESTIONS).format(circle=describe_circle(circle, name), f=render_chain(chain),
-                                                 name=name)
-        return Problem(question=question, params={"circle": circle, "chain": chain})
+                                                 name=name, K=copies)
+        return Problem(question=question, params={"circle": circle, "chain": chain, "copies": copies})
+
+    def dedupe_key(self, problem: Problem) -> str:
+        q = problem.params
+        h, v, r2 = circle_equation(q["circle"])
+        return f"{self.name}|{h}|{v}|{r2}|{q['chain']}|{q['copies']}"
 
     def solve(self, params: dict[str, Any]) -> int:
         pieces = pw.chain_pieces(params["chain"])
-        curve = meeting_polynomial(*circle_equation(params["circle"]))
-        return pw.count_points_on_pieces(pieces, curve, counter=pe.sympy_count)
+        h, v, r2 = circle_equation(params["circle"])
+        return sum(pw.count_points_on_pieces(pieces, meeting_polynomial(h, v, r2 * k * k), counter=pe.sympy_count)
+                   for k in range(1, params["copies"] + 1))
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         circle, chain = params["circle"], params["chain"]
@@ -239,5 +262,7 @@ class CircleFunctionIntersections(Family):
         pieces = pw.chain_pieces(chain)
         if not pw.pieces_match_chain(chain, pieces):
             return False
-        count = pw.count_points_on_pieces(pieces, meeting_polynomial(h, v, r2), counter=pe.sturm_count)
+        # the circles are concentric with different radii, hence disjoint: their counts add up
+        count = sum(pw.count_points_on_pieces(pieces, meeting_polynomial(h, v, r2 * k * k), counter=pe.sturm_count)
+                    for k in range(1, params["copies"] + 1))
         return isinstance(answer, int) and answer == count

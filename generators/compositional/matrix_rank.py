@@ -1,46 +1,49 @@
-"""comp_matrix_rank_test: the probability that a matrix filled from a randomly drawn word has a given rank.
+"""comp_matrix_rank_test: the expected rank of a matrix chosen by a shuffle event (rank + letter probability).
 
 Skill A (arithmetic_matrix_rank): the exact rank of a small integer matrix. Skill B
-(combinatory_probability_no_specific_letter_fixed): probabilities of words drawn without replacement from a
-multiset. The test joins them: every letter stands for an integer, r*c letters are drawn from a multiset and
-written row by row into an r x c matrix, and the question asks for the probability that the matrix has rank
-t, as m/n -> m + n.
+(combinatory_probability_no_specific_letter_fixed): the probability p that, after a word drawn from a multiset is
+shuffled, no position that held a chosen letter still holds it. The test gives two matrices A1 and A2 drawn by
+skill A's own generator and a word experiment drawn by skill B's own generator (at the matching levels: test
+level L uses level L of both, so levels 1-2 are exactly the training distributions), and asks for the expected
+rank of A = A1 if the event happens and A2 otherwise:
 
-solve: enumeration of the multisets of r rows that the pool can supply; each stands for r!/prod(mult!) ordered
-words of equal probability prod falling(copies, drawn) / falling(N, rc) (row order changes neither the weight
-nor the rank); the rank by fraction-free (Bareiss) integer elimination.
-check: drawn sub-multisets with hypergeometric weights times every distinct arrangement of each (equally
-likely given the sub-multiset), rank as the largest order of a non-vanishing minor.
+    E[rank A] = p rank(A1) + (1 - p) rank(A2),   answered as m + n for m/n in lowest terms.
+
+Both skills are needed: rank(A1) != rank(A2), so p matters, and p is not 0 or 1, so both ranks matter. Items
+are drawn again when the answer equals that of a one-skill shortcut: full rank (n) or inner dimension taken for
+either matrix, the rank counted as distinct non-zero rows/columns, p replaced by 1/2 or by 1 - p, or the
+probability alone.
+
+solve: skill A's solve (Fraction elimination) for both ranks and skill B's solve route (enumeration of the
+position permutations) for p.
+check: skill A's check route (sympy DomainMatrix rank over QQ) and skill B's check route (sequential draws with
+the closed-form shuffle probability).
 """
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from functools import lru_cache
 from fractions import Fraction
 from itertools import combinations
-from math import comb, factorial, prod
 from typing import Any
 
-from generators.combinatorics.letter_multiset import random_multiset, render_multiset, sub_multisets
-from generators.compositional.bag_draws import falling
+from generators.arithmetic.matrix_common import format_matrix
+from generators.combinatorics.letter_multiset import canonical_letter_key, render_multiset
+from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
-VALUES = (-2, -1, 0, 1, 2, 3)
 RESERVED_LETTERS = frozenset("mn")  # the answer form names m and n
+MATRIX_FAMILY = "arithmetic_matrix_rank"
+LETTER_FAMILY = "combinatory_probability_no_specific_letter_fixed"
 
-_QUESTIONS = (
-    "{setup} What is the probability that the matrix has rank {t}?",
-    "{setup} Find the probability that the rank of the matrix (over the rational numbers) equals {t}.",
-)
 _SETUP = (
-    "Each letter stands for an integer: {values}. A word of {size} letters is formed by drawing letters at random, "
-    "without replacement, from the multiset {multiset} (every remaining letter equally likely at each draw), in "
-    "the order drawn. The word is written row by row into a {r} x {c} matrix: the first {c} letters, replaced by "
-    "their numbers, form row 1, the next {c} form row 2, and so on."
+    "Let A1 = {a1} and A2 = {a2}. A word of {length} letters is formed by drawing letters at random, without "
+    "replacement, from the multiset {multiset} (every remaining letter equally likely at each draw), in the order "
+    "drawn; then the word is shuffled by rearranging its {length} positions with a uniformly random permutation. "
+    "If none of the positions that held the letter '{x}' before the shuffle still holds '{x}' after it (a word "
+    "with no '{x}' counts as this case), let A = A1; otherwise let A = A2. What is the expected value of the rank "
+    "of A (over the rational numbers)? Write it as m/n with m and n coprime positive integers and give m + n."
 )
-_FORM = " Write the probability as m/n with m and n coprime positive integers and give m + n."
 
 
 def bareiss_rank(m: list[list[int]]) -> int:
@@ -97,104 +100,35 @@ def minor_rank(m: list[list[int]]) -> int:
     return 0
 
 
-def _to_matrix(word: list[int], r: int, c: int) -> list[list[int]]:
-    return [word[i * c:(i + 1) * c] for i in range(r)]
+def _mn(v: Fraction) -> int:
+    return v.numerator + v.denominator
 
 
-@lru_cache(maxsize=64)
-def _rank_distribution_cached(values: tuple[int, ...], counts: tuple[int, ...], r: int, c: int
-                              ) -> tuple[tuple[int, Fraction], ...]:
-    return tuple(_rank_distribution_by_draws(list(values), list(counts), r, c).items())
+def expected_rank(p: Fraction, r1: int, r2: int) -> Fraction:
+    return p * r1 + (1 - p) * r2
 
 
-def rank_distribution_by_draws(values: list[int], counts: list[int], r: int, c: int) -> dict[int, Fraction]:
-    """Ordered draws, each weighted by the product of remaining copies; ranks by Bareiss elimination.
-
-    Memoised on the inputs (generate and solve ask for the same instance); check never uses this function.
-    """
-    return dict(_rank_distribution_cached(tuple(values), tuple(counts), r, c))
+def distinct_lines_rank(m: list[list[int]]) -> int:
+    """The counting shortcut: rank taken as min(#distinct non-zero rows, #distinct non-zero columns)."""
+    return min(len({tuple(r) for r in m if any(r)}), len({tuple(c) for c in zip(*m) if any(c)}))
 
 
-def _rank_distribution_by_draws(values: list[int], counts: list[int], r: int, c: int) -> dict[int, Fraction]:
-    n, size = sum(counts), r * c
-    types = len(counts)
-    # every possible row as a tuple of numbers, with how many copies of each letter it uses
-    rows = []
-    for idx in range(types**c):
-        seq = [(idx // types**k) % types for k in range(c)]
-        used = tuple(seq.count(t) for t in range(types))
-        if all(u <= cn for u, cn in zip(used, counts)):
-            rows.append((tuple(values[i] for i in seq), used))
-    num: dict[int, int] = {}
-    chosen: list[int] = []
-    left = list(counts)
-
-    def walk(start: int) -> None:
-        if len(chosen) == r:
-            # an ordered word's weight is prod falling(count, copies drawn), the same for every row order;
-            # the multiset of rows arises in r! / prod(multiplicity!) orders
-            weight = prod(falling(cn, cn - lf) for cn, lf in zip(counts, left))
-            orders = factorial(r) // prod(factorial(chosen.count(i)) for i in set(chosen))
-            k = bareiss_rank([list(rows[i][0]) for i in chosen])
-            num[k] = num.get(k, 0) + weight * orders
-            return
-        for i in range(start, len(rows)):
-            used = rows[i][1]
-            if any(u > lf for u, lf in zip(used, left)):
-                continue
-            for t in range(types):
-                left[t] -= used[t]
-            chosen.append(i)
-            walk(i)
-            chosen.pop()
-            for t in range(types):
-                left[t] += used[t]
-
-    walk(0)
-    den = prod(range(n - size + 1, n + 1))
-    return {k: Fraction(v, den) for k, v in sorted(num.items())}
+def shortcut_answers(p: Fraction, r1: int, r2: int, n: int, inner1: int, inner2: int,
+                     lines1: int | None = None, lines2: int | None = None) -> set[int]:
+    """m + n of the one-skill shortcuts listed in the module docstring."""
+    out = {_mn(p), _mn(1 - p), r1 + 1, r2 + 1}
+    for q in (p, 1 - p, Fraction(1, 2)):
+        for g1 in {r1, n, inner1, lines1 if lines1 is not None else r1}:
+            for g2 in {r2, n, inner2, lines2 if lines2 is not None else r2}:
+                if q != p or (g1, g2) != (r1, r2):
+                    out.add(_mn(expected_rank(q, g1, g2)))
+    return out
 
 
-def distinct_words(counts: list[int], size: int) -> int:
-    """Number of distinct words of ``size`` letters the pool can produce (sum of multinomials)."""
-    return sum(factorial(size) // prod(factorial(d) for d in drawn) for drawn in sub_multisets(tuple(counts), size))
+def _get(name: str):
+    from generators.registry import get_family
 
-
-def _arrangements(drawn: list[int]) -> Iterator[list[int]]:
-    """Every distinct sequence with drawn[i] copies of symbol i (lexicographic order)."""
-    size = sum(drawn)
-    seq: list[int] = []
-
-    def rec() -> Iterator[list[int]]:
-        if len(seq) == size:
-            yield list(seq)
-            return
-        for i, left in enumerate(drawn):
-            if left:
-                drawn[i] -= 1
-                seq.append(i)
-                yield from rec()
-                seq.pop()
-                drawn[i] += 1
-
-    yield from rec()
-
-
-def rank_distribution_by_submultisets(values: list[int], counts: list[int], r: int, c: int) -> dict[int, Fraction]:
-    """Hypergeometric sub-multisets times the uniformly likely distinct arrangements; ranks by minors."""
-    size = r * c
-    total = comb(sum(counts), size)
-    out: dict[int, Fraction] = {}
-    for drawn in sub_multisets(tuple(counts), size):
-        weight = Fraction(prod(comb(cn, d) for cn, d in zip(counts, drawn)), total)
-        arrangements = factorial(size) // prod(factorial(d) for d in drawn)
-        tally: dict[int, int] = {}
-        for seq in _arrangements(list(drawn)):
-            k = minor_rank(_to_matrix([values[i] for i in seq], r, c))
-            tally[k] = tally.get(k, 0) + 1
-        for k, v in tally.items():
-            out[k] = out.get(k, Fraction(0)) + weight * Fraction(v, arrangements)
-    return dict(sorted(out.items()))
+    return get_family(name)
 
 
 @register_family
@@ -202,53 +136,57 @@ class WordMatrixRank(Family):
     name = "comp_matrix_rank_test"
     axis = "compositional"
     domain = "arithmetic"
-    description = "Probability that a matrix filled from a randomly drawn word has a given rank (rank + probability)"
+    description = "Expected rank of a matrix chosen by a letter-shuffle event (matrix rank + shuffle probability)"
     answer_type = "int"
-    levels = {
-        1: {"shape": (2, 2), "types": 3, "total": 5},
-        2: {"shape": (2, 3), "types": 3, "total": 7},
-        3: {"shape": (3, 3), "types": 3, "total": 9},
-        4: {"shape": (3, 3), "types": 3, "total": 10},
-        5: {"shape": (3, 3), "types": 4, "total": 9},
-    }
-    # distinct words of a drawn instance (the enumeration size of both methods) are capped per item
-    max_words = 2500
+    version = "2"
     test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
+    # test level -> (arithmetic_matrix_rank level, letter-shuffle level)
+    levels = {
+        1: {"matrix_level": 1, "letter_level": 1},
+        2: {"matrix_level": 2, "letter_level": 2},
+        3: {"matrix_level": 3, "letter_level": 3},
+        4: {"matrix_level": 4, "letter_level": 4},
+        5: {"matrix_level": 5, "letter_level": 5},
+    }
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
-        r, c = kn["shape"]
-        letters = random_multiset(rng, kn["types"], kn["total"])
-        if RESERVED_LETTERS & set(letters):
+        mat_fam, let_fam = _get(MATRIX_FAMILY), _get(LETTER_FAMILY)
+        a1 = mat_fam.generate(rng, kn["matrix_level"]).params
+        a2 = mat_fam.generate(rng, kn["matrix_level"]).params
+        r1, r2 = mat_fam.solve(a1), mat_fam.solve(a2)
+        if r1 == r2:
+            raise Reject("equal ranks: the probability would not matter")
+        word = let_fam.generate(rng, kn["letter_level"]).params
+        if RESERVED_LETTERS & set(word["letters"]):
             raise Reject("a letter would clash with the m/n answer form")
-        names = sorted(letters)
-        values = rng.sample(VALUES, len(names))
-        counts = [letters[ch] for ch in names]
-        if distinct_words(counts, r * c) > self.max_words:
-            raise Reject("too many distinct words to enumerate quickly")
-        dist = rank_distribution_by_draws(values, list(counts), r, c)
-        possible = [k for k, p in dist.items() if 0 < p < 1]
-        if not possible:
-            raise Reject("the rank is certain")
-        t = rng.choice(possible)
-        setup = _SETUP.format(values=", ".join(f"{ch} = {v}" for ch, v in zip(names, values)), size=r * c,
-                              multiset=render_multiset(letters), r=r, c=c)
-        question = rng.choice(_QUESTIONS).format(setup=setup, t=t) + _FORM
-        return Problem(question=question, params={"letters": letters, "values": dict(zip(names, values)),
-                                                  "rows": r, "cols": c, "rank": t})
+        p = probability_by_permutations(word["letters"], word["length"], word["event"])
+        n = len(a1["matrix"])
+        answer = _mn(expected_rank(p, r1, r2))
+        if answer in shortcut_answers(p, r1, r2, n, a1["inner_dimension"], a2["inner_dimension"],
+                                      distinct_lines_rank(a1["matrix"]), distinct_lines_rank(a2["matrix"])):
+            raise Reject("a one-skill shortcut gives the same answer")
+        x = word["event"]["letter"]
+        question = _SETUP.format(a1=format_matrix(a1["matrix"]), a2=format_matrix(a2["matrix"]),
+                                 length=word["length"], multiset=render_multiset(word["letters"]), x=x)
+        params = {"A1": a1, "A2": a2, "letters": word["letters"], "length": word["length"], "event": word["event"]}
+        return Problem(question=question, params=params)
 
-    @staticmethod
-    def _inputs(params: dict[str, Any]) -> tuple[list[int], list[int]]:
-        names = sorted(params["letters"])
-        return [params["values"][ch] for ch in names], [params["letters"][ch] for ch in names]
+    def dedupe_key(self, problem: Problem) -> str:
+        q = problem.params
+        word = canonical_letter_key({"letters": q["letters"], "length": q["length"], "event": q["event"]})
+        return f"{self.name}|{q['A1']['matrix']}|{q['A2']['matrix']}|{word}"
 
     def solve(self, params: dict[str, Any]) -> int:
-        values, counts = self._inputs(params)
-        p = rank_distribution_by_draws(values, counts, params["rows"], params["cols"]).get(params["rank"], Fraction(0))
-        return p.numerator + p.denominator
+        mat_fam = _get(MATRIX_FAMILY)
+        p = probability_by_permutations(params["letters"], params["length"], params["event"])
+        return _mn(expected_rank(p, mat_fam.solve(params["A1"]), mat_fam.solve(params["A2"])))
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
-        values, counts = self._inputs(params)
-        dist = rank_distribution_by_submultisets(values, counts, params["rows"], params["cols"])
-        p = dist.get(params["rank"], Fraction(0))
-        return isinstance(answer, int) and sum(dist.values()) == 1 and 0 < p < 1 and answer == p.numerator + p.denominator
+        from sympy import QQ, ZZ
+        from sympy.polys.matrices import DomainMatrix
+
+        ranks = [DomainMatrix.from_list(params[k]["matrix"], ZZ).convert_to(QQ).rank() for k in ("A1", "A2")]
+        p = probability_by_formula(params["letters"], params["length"], params["event"])
+        return isinstance(answer, int) and 0 < p < 1 and ranks[0] != ranks[1] and \
+            answer == _mn(expected_rank(p, ranks[0], ranks[1]))

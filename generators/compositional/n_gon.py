@@ -1,210 +1,145 @@
-"""comp_n_gon_test: segments drawn by pattern matches on a random word around a polygon, then rotated and superimposed.
+"""comp_n_gon_test: expected score = (pattern occurrences in a random word) x (s-sided regions of a rotated figure).
 
-Skill A (geometry_polygon_rotation): draw segments between vertices of a regular n-gon, turn the figure by r
-vertices and superimpose it on the original. Skill B (combinatory_pattern_matching): the expected number of
-blocks of a random word that match a regular-expression pattern. The test: a word of n letters is drawn
-from a multiset and written on the vertices 1..n; a segment joins vertices i < j whenever the block of letters
-on vertices i..j matches the pattern; the figure is rotated by r vertices and superimposed. Asked: the
-expected number of distinct segments in the combined figure, or of segments that lie in both copies, rounded
-to 2 decimals.
+Skill A (geometry_polygon_rotation): draw diagonals in a regular n-gon, rotate the drawing by r vertex positions,
+superimpose the copy, and count the regions with exactly s sides. Skill B (combinatory_pattern_matching): the
+expected number of occurrences of a regular-expression pattern in a word drawn without replacement. The test
+gives one figure drawn by skill A's own generator and one word drawn by skill B's own generator (test level L
+uses level L of both, so levels 1-2 are exactly the training distributions). A player scores R points for every
+occurrence of the pattern, R being the number of s-sided regions; asked: the expected score
 
-For blocks of at least two letters every pattern kind fixes the letters of some positions (x.*y fixes the
-two ends; xy+ / xy* fix the whole block as x y...y; x+y / x*y as x...x y), so a block match is a set of
-position constraints.
+    E[K R] = R E[K],   rounded to 2 decimals (exact value first, half up).
 
-solve: linearity of expectation over segments. Segment c is in the rotated copy when its pre-image d is in
-the original, so E|S u rS| = sum_c P(A_c) + P(A_d) - P(A_c and A_d) and E|S n rS| = sum_c P(A_c and A_d);
-a set of position constraints holds with probability prod_letters falling(count, uses) / falling(N, positions)
-(draws without replacement are exchangeable).
-check: every word over {pattern letters, one stand-in for the rest} is enumerated depth first with its
-sequential draw probability; blocks are matched with ``re.fullmatch`` and the two copies compared as sets.
-The exact value is rounded with the ``decimal`` module; instances within 1e-9 of a rounding boundary or with an
-expectation below 0.1 are re-drawn.
+Neither part can be skipped: R >= 1 is computed on the superimposed figure (the rotation changes the count: the
+unrotated drawing gives a different number), and E[K] > 0 is not an integer. Items are drawn again when the
+answer equals a one-skill shortcut: E[K] or R alone, 2 E[K], E[K] times the count for s - 1 or s + 1 sides,
+the total number of regions, the count of the unrotated drawing or twice it (as if the two copies did not
+interact); or when the exact value is within 1e-9 of
+a rounding boundary.
+
+solve: skill A's arrangement (exact planar arrangement, side histogram) times skill B's linearity formula.
+check: skill A's check route (face corner counts by polygon clipping, cross-checked with the region count) times
+skill B's check route (enumeration of the words with ``re.fullmatch``).
 """
 from __future__ import annotations
 
 import random
-import re
 from fractions import Fraction
 from typing import Any
 
 from generators.answers import format_decimal, near_rounding_boundary
-from generators.combinatorics.letter_multiset import random_multiset, render_multiset
-from generators.combinatorics.pattern_expectation import PATTERN_KINDS, pattern_text
-from generators.combinatorics.pattern_matching import round_half_up
-from generators.compositional.bag_draws import falling
+from generators.combinatorics.letter_multiset import canonical_letter_key
+from generators.combinatorics.pattern_expectation import expectation_by_enumeration, expectation_by_linearity
 from generators.family import Family, Problem, Reject
+from generators.geometry.polygon_arrangement import build_arrangement
+from generators.geometry.polygon_clipping import face_corner_counts
+from generators.geometry.polygon_common import chords_from_params, format_chords
+from generators.geometry.polygon_concurrency import region_count
+from generators.geometry.polygon_rotation import superimposed_diagonals
 from generators.registry import register_family
 
 PLACES = 2
-MIN_VALUE = Fraction(1, 10)
-QUANTITIES = ("union", "common")
-
-_MEANINGS = {
-    "gap": "starts with {x} and ends with {y}, whatever lies between",
-    "gap_same": "starts and ends with {x}, whatever lies between",
-    "head_plus": "is one {x} followed only by copies of {y} (at least one)",
-    "plus_tail": "is one or more copies of {x} followed by a single final {y}",
-    "head_star": "is one {x} followed only by copies of {y}",
-    "star_tail": "is a run of copies of {x} followed by a single final {y}",
-}
-_SETUP = (
-    "The vertices of a regular {n}-gon are labelled 1 to {n} counter-clockwise. A word of {n} letters is formed by "
-    "drawing letters at random, without replacement, from the multiset {multiset} (every remaining letter equally "
-    "likely at each draw); the i-th letter drawn is written on vertex i. For every pair of vertices i < j, the "
-    "segment joining them (a side of the polygon or a diagonal) is drawn when the letters on vertices i, i+1, ..., j, "
-    "read in this order, match the regular expression '{pattern}' as a whole, that is, the block {meaning}. The "
-    "whole drawing is then rotated about the centre of the polygon so that each vertex k moves to the position of "
-    "vertex k + {r} (labels taken modulo {n}), and the rotated copy is superimposed on the original drawing."
+MIN_EXPECTATION = Fraction(1, 20)
+POLYGON_FAMILY = "geometry_polygon_rotation"
+PATTERN_FAMILY = "combinatory_pattern_matching"
+_FIGURE = (
+    "A regular {n}-gon has its vertices labelled 1 to {n} counter-clockwise, and the diagonals {chords} are drawn. "
+    "The whole figure is then rotated counter-clockwise about the centre of the polygon by {r} vertex position{rs}, "
+    "and the rotated copy is superimposed on the original. All the diagonals of both copies together divide the "
+    "interior of the polygon into regions; let R be the number of these regions that are polygons with exactly "
+    "{s} sides (a side is a maximal straight segment of a region's boundary). "
 )
-_ASK = {
-    "union": " What is the expected number of distinct segments in the combined figure (a segment present in both "
-             "copies counts once)?",
-    "common": " What is the expected number of segments that are present in both the original drawing and the "
-              "rotated copy?",
-}
-_FORM = " Give the exact expected value rounded to {places} decimal places."
+_SCORE = (
+    " Let K be the number of occurrences of '{pattern}' in the word. A player scores R points for every "
+    "occurrence, K R points in all. What is the expected score? Give the exact expected value rounded to 2 decimal "
+    "places."
+)
 
 
-def block_constraints(kind: str, x: str, y: str, i: int, j: int) -> dict[int, str]:
-    """Position -> letter forced by a match of the block i..j (1-based, i < j)."""
-    if kind == "gap":
-        return {i: x, j: y}
-    if kind == "gap_same":
-        return {i: x, j: x}
-    if kind in ("head_plus", "head_star"):
-        return {i: x, **{p: y for p in range(i + 1, j + 1)}}
-    if kind in ("plus_tail", "star_tail"):
-        return {**{p: x for p in range(i, j)}, j: y}
-    raise ValueError(f"unknown pattern kind {kind!r}")
+def histogram(params: dict[str, Any], rotated: bool = True) -> dict[int, int]:
+    n = params["n"]
+    chords = chords_from_params(params["diagonals"])
+    return build_arrangement(n, superimposed_diagonals(n, chords, params["r"]) if rotated else chords).side_histogram()
 
 
-def _constraint_probability(letters: dict[str, int], forced: dict[int, str]) -> Fraction:
-    uses: dict[str, int] = {}
-    for ch in forced.values():
-        uses[ch] = uses.get(ch, 0) + 1
-    num = 1
-    for ch, k in uses.items():
-        num *= falling(letters.get(ch, 0), k)
-    return Fraction(num, falling(sum(letters.values()), len(forced)))
+def score(params: dict[str, Any]) -> Fraction:
+    w = params["word"]
+    e = expectation_by_linearity(w["letters"], w["length"], w["kind"], w["x"], w["y"])
+    return e * histogram(params).get(params["s"], 0)
 
 
-def _joint(a: dict[int, str], b: dict[int, str]) -> dict[int, str] | None:
-    merged = dict(a)
-    for pos, ch in b.items():
-        if merged.setdefault(pos, ch) != ch:
-            return None
-    return merged
+def shortcut_values(params: dict[str, Any]) -> set[str]:
+    w = params["word"]
+    e = expectation_by_linearity(w["letters"], w["length"], w["kind"], w["x"], w["y"])
+    hist, plain = histogram(params), histogram(params, rotated=False)
+    s = params["s"]
+    guesses = [e, Fraction(hist.get(s, 0)), 2 * e, e * hist.get(s - 1, 0), e * hist.get(s + 1, 0),
+               e * sum(hist.values()), e * plain.get(s, 0), 2 * e * plain.get(s, 0), e * 2 * len(params["diagonals"])]
+    return {format_decimal(g, PLACES) for g in guesses}
 
 
-def preimage(i: int, j: int, r: int, n: int) -> tuple[int, int]:
-    """The segment that the rotation (vertex k -> k + r) carries onto segment i-j."""
-    a, b = (i - 1 - r) % n + 1, (j - 1 - r) % n + 1
-    return (a, b) if a < b else (b, a)
+def _get(name: str):
+    from generators.registry import get_family
 
-
-def expectation_by_linearity(params: dict[str, Any]) -> Fraction:
-    letters, n, r = params["letters"], params["n"], params["r"]
-    kind, x, y = params["kind"], params["x"], params["y"]
-    total = Fraction(0)
-    for i in range(1, n + 1):
-        for j in range(i + 1, n + 1):
-            d = preimage(i, j, r, n)
-            ci, cd = block_constraints(kind, x, y, i, j), block_constraints(kind, x, y, *d)
-            both = _joint(ci, cd)
-            p_both = _constraint_probability(letters, both) if both is not None else Fraction(0)
-            if params["quantity"] == "common":
-                total += p_both
-            else:
-                total += _constraint_probability(letters, ci) + _constraint_probability(letters, cd) - p_both
-    return total
-
-
-def expectation_by_enumeration(params: dict[str, Any]) -> Fraction:
-    letters, n, r = params["letters"], params["n"], params["r"]
-    regex = re.compile(pattern_text(params["kind"], params["x"], params["y"]))
-    named = sorted({params["x"], params["y"]})
-    pool = {ch: letters[ch] for ch in named}
-    others = [ch for ch in sorted(letters) if ch not in named]
-    if others:
-        pool[others[0]] = sum(letters[ch] for ch in others)  # the pattern cannot tell the others apart
-    cache: dict[str, bool] = {}
-    numerator = 0
-    word: list[str] = []
-    matched: list[list[tuple[int, int]]] = [[]]  # segments found so far, one list per prefix length
-
-    def walk(weight: int) -> None:
-        nonlocal numerator
-        if len(word) == n:
-            segs = set(matched[-1])
-            turned = {tuple(sorted(((a - 1 + r) % n + 1, (b - 1 + r) % n + 1))) for a, b in segs}
-            numerator += weight * len(segs | turned if params["quantity"] == "union" else segs & turned)
-            return
-        for ch in sorted(pool):
-            left = pool[ch]
-            if not left:
-                continue
-            pool[ch] -= 1
-            word.append(ch)
-            j = len(word)
-            text = "".join(word)
-            new = []
-            for i in range(1, j):
-                block = text[i - 1:]
-                hit = cache.get(block)
-                if hit is None:
-                    hit = cache[block] = regex.fullmatch(block) is not None
-                if hit:
-                    new.append((i, j))
-            matched.append(matched[-1] + new)
-            walk(weight * left)
-            matched.pop()
-            word.pop()
-            pool[ch] += 1
-
-    walk(1)
-    return Fraction(numerator, falling(sum(letters.values()), n))
+    return get_family(name)
 
 
 @register_family
-class RotatedPatternSegments(Family):
+class RotatedFigurePatternScore(Family):
     name = "comp_n_gon_test"
     axis = "compositional"
     domain = "geometry"
-    description = "Expected segments of a pattern-matched word drawing on an n-gon after rotating and superimposing"
+    description = "Expected score (pattern occurrences in a random word) x (s-sided regions of a rotated n-gon drawing)"
     answer_type = f"decimal:{PLACES}"
-    levels = {
-        1: {"n": 5, "total": (6, 7), "types": (2, 3)},
-        2: {"n": 6, "total": (7, 9), "types": (3, 3)},
-        3: {"n": 7, "total": (8, 10), "types": (3, 4)},
-        4: {"n": 8, "total": (9, 11), "types": (3, 4)},
-        5: {"n": 9, "total": (10, 12), "types": (4, 5)},
-    }
+    version = "2"
+    levels = {lv: {"polygon_level": lv, "pattern_level": lv} for lv in range(1, 6)}
     test_items = 20  # items per level in the generic default test; 200 per level run under -m slow
+    max_attempts = 3000
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
-        n = kn["n"]
-        letters = random_multiset(rng, rng.randint(*kn["types"]), rng.randint(*kn["total"]))
-        names = sorted(letters)
-        kind = rng.choice(PATTERN_KINDS)
-        x, y = rng.sample(names, 2)
-        params = {"letters": letters, "n": n, "r": rng.randint(1, n - 1), "kind": kind, "x": x,
-                  "y": x if kind == "gap_same" else y, "quantity": rng.choice(QUANTITIES)}
-        value = expectation_by_linearity(params)
-        if value < MIN_VALUE:
-            raise Reject("expected value too small to be informative at 2 decimals")
+        fig = _get(POLYGON_FAMILY).generate(rng, kn["polygon_level"]).params
+        word = _get(PATTERN_FAMILY).generate(rng, kn["pattern_level"]).params
+        params = {"n": fig["n"], "diagonals": fig["diagonals"], "r": fig["r"], "s": fig["s"], "word": word}
+        value = score(params)
+        e = expectation_by_linearity(word["letters"], word["length"], word["kind"], word["x"], word["y"])
+        if e < MIN_EXPECTATION or value == 0:
+            raise Reject("expected count too small or no s-sided region")
         if near_rounding_boundary(value, PLACES):
             raise Reject("too close to a rounding boundary")
-        meaning = _MEANINGS[kind].format(x=f"'{x}'", y=f"'{params['y']}'")
-        question = _SETUP.format(n=n, multiset=render_multiset(letters), pattern=pattern_text(kind, x, params["y"]),
-                                 meaning=meaning, r=params["r"])
-        question += _ASK[params["quantity"]] + _FORM.format(places=PLACES)
-        return Problem(question=question, params=params)
+        if format_decimal(value, PLACES) in shortcut_values(params):
+            raise Reject("a one-skill shortcut gives the same answer")
+        figure = _FIGURE.format(n=fig["n"], chords=format_chords(chords_from_params(fig["diagonals"])), r=fig["r"],
+                                rs="" if fig["r"] == 1 else "s", s=fig["s"])
+        question = "Separately, " + _word_text(word)
+        return Problem(question=figure + question + _SCORE.format(pattern=word["pattern"]), params=params)
+
+    def dedupe_key(self, problem: Problem) -> str:
+        q = problem.params
+        return f"{self.name}|{q['n']}|{q['diagonals']}|{q['r']}|{q['s']}|{canonical_letter_key(q['word'])}"
 
     def solve(self, params: dict[str, Any]) -> str:
-        return format_decimal(expectation_by_linearity(params), PLACES)
+        return format_decimal(score(params), PLACES)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
-        value = expectation_by_enumeration(params)
-        return not near_rounding_boundary(value, PLACES) and answer == round_half_up(value, PLACES)
+        n = params["n"]
+        drawn = superimposed_diagonals(n, chords_from_params(params["diagonals"]), params["r"])
+        corners = face_corner_counts(n, drawn)
+        if len(corners) != region_count(n, drawn):
+            return False
+        w = params["word"]
+        value = expectation_by_enumeration(w["letters"], w["length"], w["pattern"]) * corners.count(params["s"])
+        return not near_rounding_boundary(value, PLACES) and answer == format_decimal(value, PLACES)
+
+
+def _word_text(word: dict[str, Any]) -> str:
+    from generators.combinatorics.letter_multiset import render_multiset
+    from generators.combinatorics.pattern_matching import _MEANINGS
+
+    meaning = _MEANINGS[word["kind"]].format(x=f"'{word['x']}'", y=f"'{word['y']}'")
+    return (f"a word is formed by drawing {word['length']} letters at random, without replacement, from the multiset "
+            f"{render_multiset(word['letters'])} (every remaining letter equally likely at each draw) and writing them "
+            f"left to right in the order drawn. An occurrence of the pattern '{word['pattern']}' (regular-expression "
+            "notation: '.' is any single letter, '*' is zero or more repetitions of the symbol before it, '+' is one "
+            "or more) is a pair of positions i < j such that the block of consecutive letters from position i "
+            f"through position j matches the whole pattern, that is, {meaning}. Overlapping occurrences all count, "
+            "and every block has at least two letters because i < j.")

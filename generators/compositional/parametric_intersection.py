@@ -10,6 +10,9 @@ expected number of meeting points, as m/n -> m + n.
 Functions are lin / quad / abs chains unfolded into exact polynomial pieces (``piecewise_chain``); the
 meeting points for K = j are the distinct real roots of f - g_j on the common refinement of the pieces.
 
+Items are drawn again when the counts for K >= 1 do not matter: if treating every K >= 1 like K = 1 gives the
+same answer, the item would reduce to P(K = 0), the trained quantity alone.
+
 solve: P(K = j) by enumerating every position permutation of every drawn sub-multiset, counts by sympy's
 ``count_roots``. check: P(K = j) by the closed-form arrangement count over ordered draws (the formula of
 ``shuffle_events``), pieces confirmed by direct evaluation, counts by a hand-rolled Sturm sequence.
@@ -141,6 +144,11 @@ def k_distribution_by_formula(letters: dict[str, int], length: int, letter: str)
     return dist
 
 
+def two_valued(counts: dict[int, int], dist: dict[int, Fraction]) -> dict[int, int]:
+    """The shortcut's view of the counts: K = 0 and 'K >= 1' (every K >= 1 counted like K = 1)."""
+    return {k: counts[0] if k == 0 else counts[min(1, max(dist))] for k in dist}
+
+
 def answer_from(dist: dict[int, Fraction], counts: dict[int, int], kind: str, t: int) -> Fraction:
     if kind == "exactly":
         return sum((p for j, p in dist.items() if counts[j] == t), Fraction(0))
@@ -158,22 +166,26 @@ class ParametricIntersection(Family):
     answer_type = "int"
     # word knobs follow combinatory_probability_*; f and g grow as in algebra_func_intersection
     levels = {
-        1: {"length": 2, "total": 4, "types": 3, "f_chain": (1, 1), "g_forms": ("slope",), "g_chain": (1, 1),
+        1: {"length": 2, "total": (4, 12), "types": (2, 4), "f_chain": (1, 1), "g_forms": ("slope",), "g_chain": (1, 1),
             "kinds": ("quad", "abs")},
-        2: {"length": 3, "total": 6, "types": 3, "f_chain": (1, 2), "g_forms": ("slope", "shift"), "g_chain": (1, 1),
+        2: {"length": 3, "total": (6, 12), "types": (2, 4),
+            "f_chain": (1, 2), "g_forms": ("slope", "shift"), "g_chain": (1, 1),
             "kinds": ("lin", "quad", "abs")},
-        3: {"length": 4, "total": 8, "types": 3, "f_chain": (2, 2), "g_forms": ("shift", "scale"), "g_chain": (1, 1),
+        3: {"length": 4, "total": (8, 12), "types": (3, 4),
+            "f_chain": (2, 2), "g_forms": ("shift", "scale"), "g_chain": (1, 1),
             "kinds": ("lin", "quad", "abs")},
-        4: {"length": 4, "total": 10, "types": 4, "f_chain": (2, 3), "g_forms": ("slope", "shift", "scale"),
+        4: {"length": 4, "total": (10, 14), "types": (3, 5), "f_chain": (2, 3), "g_forms": ("slope", "shift", "scale"),
             "g_chain": (1, 2), "kinds": ("lin", "quad", "abs")},
-        5: {"length": 5, "total": 11, "types": 5, "f_chain": (3, 3), "g_forms": ("shift", "scale"), "g_chain": (2, 2),
+        5: {"length": 5, "total": (11, 14), "types": (4, 5),
+            "f_chain": (3, 3), "g_forms": ("shift", "scale"), "g_chain": (2, 2),
             "kinds": ("lin", "quad", "abs")},
     }
     test_items = 15  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
-        letters = random_multiset(rng, kn["types"], kn["total"])
+        total = rng.randint(*kn["total"])
+        letters = random_multiset(rng, min(rng.randint(*kn["types"]), total), total)
         if RESERVED_LETTERS & set(letters):
             raise Reject("a letter would clash with the variable x, the parameter K or the answer form m/n")
         letter = rng.choice(sorted(letters))
@@ -203,6 +215,8 @@ class ParametricIntersection(Family):
         kind = rng.choice(QUESTION_KINDS)
         t = rng.choice(sorted({counts[j] for j in support} - ({0} if kind == "at_least" else set())))
         value = answer_from(dist, counts, kind, t)
+        if answer_from(dist, two_valued(counts, dist), kind, t) == value:
+            raise Reject("treating every K >= 1 like K = 1 gives the same answer (the item reduces to P(K = 0))")
         if kind != "expected" and value in (0, 1):
             raise Reject("trivial probability")
         if kind == "expected" and value == 0:

@@ -7,6 +7,8 @@ linear factors (q x - p), each to the smaller of its two multiplicities. The que
 integer c, an integer.
 
 P = s_P * prod (q_i x - p_i)^{m_i} with primitive linear factors, so by Gauss's lemma its content is |s_P|.
+Items with gcd(s_P, s_Q) = 1 are drawn again: there the primitive (monic-content) gcd would already be the
+answer and the integer-gcd skill would not be needed.
 
 solve: sympy's ``gcd`` of the two expanded integer polynomials (over ZZ), evaluated at c.
 check: the stored factorisations must expand to exactly the shown coefficients; D is rebuilt from them as
@@ -15,6 +17,7 @@ divide both P and Q exactly over Q with coprime cofactors (a Euclidean gcd over 
 """
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 from typing import Any
@@ -138,6 +141,8 @@ class PolynomialGcdValue(Family):
         taken = set(roots)
         s_p, f_p = self._side(rng, kn, shared_p, deg_p, taken)
         s_q, f_q = self._side(rng, kn, shared_q, deg_q, taken)
+        if math.gcd(s_p, s_q) == 1:
+            raise Reject("coprime contents: the integer-gcd skill would not be needed")
         params = {"p_scale": s_p, "p_factors": f_p, "q_scale": s_q, "q_factors": f_q}
         d = gcd_from_factors(params)
         c = rng.randint(-3, 3)

@@ -1,119 +1,138 @@
-"""trans_circles_test: circle questions where coordinates explode but symmetry (or Gaussian integers) answers at once.
+"""trans_circles_test: a circle construction step repeated N >= 10^9 times; chase the symmetry, not the points.
 
-Trained skill (geometry_circle): build a configuration point by point in coordinates and measure one
-quantity. Test: configurations with up to 60 points on a circle, or circles through up to millions of
-candidate lattice points, where coordinates are hopeless but the answer is an exact integer:
+Trained skill (geometry_circle): chase a point through a short chain of constructions on a circle (rotations
+about the centre, reflections in lines through it, ...) and measure a length. Test: one "move" built from
+exactly those operations (rotations about the centre A by whole degrees, reflections in lines through A at
+given angles to ray AB, an even number of them) is applied N times to the point B on the circle, with N from
+10^9 (L1) up to 10^18 (L5), and the question asks for the chord |B P_N| or the distance from P_N to line AB,
+to 2 decimals. Chasing coordinates move by move needs N >= 10^9 steps at every level. The insight: each
+reflection S(phi) composes with the others as S(phi) S(psi) = R(2(phi - psi)), S(phi) R(a) = S(phi - a/2),
+R(a) S(phi) = S(phi + a/2), so an even number of them make one rotation by a whole number Theta of degrees;
+P_N is B turned by N * Theta mod 360, and |B P_N| = 2R |sin(N Theta / 2)|, dist(P_N, AB) = R |sin(N Theta)|.
 
-* ``sum_squares``: P at distance d from the centre of a regular n-gon of circumradius R: sum |PA_k|^2 = n (R^2 + d^2)
-  (the cross terms sum to zero over the roots of unity);
-* ``sum_fourth``: sum |PA_k|^4 = n ((R^2 + d^2)^2 + 2 R^2 d^2) for n >= 3;
-* ``vertex_product``: product of the distances from one vertex to the other n - 1 vertices = n R^(n-1)
-  (the derivative of z^n - R^n at z = R);
-* ``axis_product``: P on the ray from the centre through A_1 at distance d: prod |PA_k| = |d^n - R^n|;
-* ``lattice``: the number of lattice points on x^2 + y^2 = N is 4 (d_1(N) - d_3(N)), i.e. 4 prod (e + 1) over
-  primes p = 1 (mod 4), and 0 when a prime p = 3 (mod 4) divides N to an odd power;
-* ``centre_triangles``: triangles with vertices among n equally spaced points on a circle that contain the centre
-  strictly inside: C(n, 3) - n C(floor(n/2), 2) (the others fit in a closed half circle, counted from its
-  first point).
+Items are drawn again when the answer equals what a shortcut gives: a single move (N = 1), no move (0),
+the diameter, the rotations alone (reflections ignored), the reflections with the opposite orientation, or
+N taken as 1 mod the period of the rotation's own angles only; and when the exact value is within 1e-9 of a
+rounding boundary.
 
-solve: the closed forms above. check: independent brute force - 50-digit mpmath coordinates summed or
-multiplied over all vertices (the exact integer must match to 1e-30 relative); every x in [-sqrt N, sqrt N]
-tried for lattice points; every triple of points tested by its arcs for the triangles.
+solve: the composition rules above with exact angles, then N * Theta mod 360 by integer arithmetic and one
+50-digit sine.
+check: the move as a product of 2 x 2 orthogonal matrices (50-digit mpmath), raised to the N-th power by
+repeated squaring (about log2 N products), applied to B = (R, 0); the distances are measured from the
+resulting coordinates.
 """
 from __future__ import annotations
 
 import random
-from math import comb, isqrt
+from fractions import Fraction
 from typing import Any
 
 import mpmath
-import sympy
 
+from generators.answers import format_decimal, near_rounding_boundary
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
-VARIANTS = ("sum_squares", "sum_fourth", "vertex_product", "axis_product", "lattice", "centre_triangles")
-_POLYGON = ("A regular {n}-gon $A_1A_2\\ldots A_{{{n}}}$ is inscribed in the circle of radius {R} centred at the "
-            "origin O, with $A_1 = ({R}, 0)$.")
+PLACES = 2
+MIN_STEPS = 10**9
+MEASURES = ("chord", "line")
+_ASK = {
+    "chord": "What is the distance between P_{N} and B?",
+    "line": "What is the distance from P_{N} to line AB?",
+}
 
 
-def closed_form(params: dict[str, Any]) -> int:
-    v = params["variant"]
-    n = params.get("n")
-    if v == "sum_squares":
-        d2 = params["px"] ** 2 + params["py"] ** 2
-        return n * (params["R"] ** 2 + d2)
-    if v == "sum_fourth":
-        r2, d2 = params["R"] ** 2, params["px"] ** 2 + params["py"] ** 2
-        return n * ((r2 + d2) ** 2 + 2 * r2 * d2)
-    if v == "vertex_product":
-        return n * params["R"] ** (n - 1)
-    if v == "axis_product":
-        return abs(params["d"] ** n - params["R"] ** n)
-    if v == "lattice":
-        count = 4
-        for p, e in sympy.factorint(params["N"]).items():
-            if p % 4 == 1:
-                count *= e + 1
-            elif p % 4 == 3 and e % 2:
-                return 0
-        return count
-    if v == "centre_triangles":
-        return comb(n, 3) - n * comb(n // 2, 2)
-    raise ValueError(f"unknown variant {v!r}")
+# ------------------------------------------------------------------ exact composition (solve)
+def net_rotation(ops: list[list]) -> Fraction:
+    """Angle (degrees, mod 360) of the composed move; ops applied in order, each ["rot", a] or ["ref", phi]."""
+    kind, ang = "rot", Fraction(0)  # the identity so far
+    for op, val in ops:
+        val = Fraction(val)
+        if op == "rot":  # new = R(val) o current
+            ang = ang + val if kind == "rot" else ang + val / 2
+        elif kind == "rot":  # S(val) o R(ang) = S(val - ang/2)
+            kind, ang = "ref", val - ang / 2
+        else:  # S(val) o S(ang) = R(2 (val - ang))
+            kind, ang = "rot", 2 * (val - ang)
+    if kind != "rot":
+        raise ValueError("an odd number of reflections is a reflection, not a rotation")
+    return ang % 360
 
 
-def _vertices(n: int, radius: int) -> list[tuple]:
-    return [(radius * mpmath.cos(2 * mpmath.pi * k / n), radius * mpmath.sin(2 * mpmath.pi * k / n)) for k in range(n)]
-
-
-def brute_force(params: dict[str, Any]):
-    v = params["variant"]
-    if v == "lattice":
-        n_val = params["N"]
-        count = 0
-        for x in range(-isqrt(n_val), isqrt(n_val) + 1):
-            y2 = n_val - x * x
-            y = isqrt(y2)
-            if y * y == y2:
-                count += 1 if y == 0 else 2
-        return count
-    if v == "centre_triangles":
-        n = params["n"]
-        count = 0
-        for i in range(n):
-            for j in range(i + 1, n):
-                for k in range(j + 1, n):
-                    arcs = (j - i, k - j, n - k + i)
-                    if max(arcs) * 2 < n:  # every arc shorter than a half circle: centre strictly inside
-                        count += 1
-        return count
+def value_from_angle(radius: int, theta_deg: Fraction, measure: str) -> mpmath.mpf:
     with mpmath.workdps(50):
-        n, radius = params["n"], params["R"]
-        verts = _vertices(n, radius)
-        if v in ("sum_squares", "sum_fourth"):
-            px, py = mpmath.mpf(params["px"]), mpmath.mpf(params["py"])
-            power = 1 if v == "sum_squares" else 2
-            return sum(((px - x) ** 2 + (py - y) ** 2) ** power for x, y in verts)
-        if v == "vertex_product":
-            x0, y0 = verts[0]
-            return mpmath.fprod(mpmath.sqrt((x0 - x) ** 2 + (y0 - y) ** 2) for x, y in verts[1:])
-        d = mpmath.mpf(params["d"])
-        return mpmath.fprod(mpmath.sqrt((d - x) ** 2 + y**2) for x, y in verts)
+        turn = mpmath.pi * mpmath.mpf(theta_deg.numerator) / theta_deg.denominator  # theta in radians, times 180
+        if measure == "chord":
+            return 2 * radius * abs(mpmath.sin(turn / 360))
+        return radius * abs(mpmath.sin(turn / 180))
 
 
-def _lattice_n(rng: random.Random, bound: int) -> int:
-    for _ in range(200):
-        value = rng.choice((1, 2, 4))
-        for p in (5, 13, 17, 29, 37, 41):
-            if rng.random() < 0.45:
-                value *= p ** rng.randint(1, 3)
-        for p in (3, 7, 11):
-            if rng.random() < 0.3:
-                value *= p ** rng.choice((1, 2, 2))
-        if 25 <= value <= bound:
-            return value
-    raise Reject("no lattice radius in range")
+def exact_value(params: dict[str, Any]) -> mpmath.mpf:
+    theta = (net_rotation(params["ops"]) * params["N"]) % 360
+    return value_from_angle(params["R"], theta, params["measure"])
+
+
+# ------------------------------------------------------------------ matrices (check)
+def _matrix(op: str, val: Fraction):
+    t = mpmath.pi * mpmath.mpf(val.numerator) / val.denominator / 180
+    if op == "rot":
+        return mpmath.matrix([[mpmath.cos(t), -mpmath.sin(t)], [mpmath.sin(t), mpmath.cos(t)]])
+    return mpmath.matrix([[mpmath.cos(2 * t), mpmath.sin(2 * t)], [mpmath.sin(2 * t), -mpmath.cos(2 * t)]])
+
+
+def value_by_matrix_power(params: dict[str, Any]) -> mpmath.mpf:
+    with mpmath.workdps(50 + len(str(params["N"]))):
+        move = mpmath.eye(2)
+        for op, val in params["ops"]:
+            move = _matrix(op, Fraction(val)) * move
+        power, base, n = mpmath.eye(2), move, params["N"]
+        while n:
+            if n & 1:
+                power = base * power
+            base = base * base
+            n >>= 1
+        r = params["R"]
+        x, y = power[0, 0] * r, power[1, 0] * r  # image of B = (R, 0)
+        if params["measure"] == "chord":
+            return mpmath.sqrt((x - r) ** 2 + y**2)
+        return abs(y)
+
+
+def _as_fraction(v: mpmath.mpf) -> Fraction:
+    with mpmath.workdps(60):
+        return Fraction(int(mpmath.nint(v * 10**40)), 10**40)
+
+
+def shortcut_values(params: dict[str, Any]) -> list[str]:
+    """2-decimal answers of the shortcuts listed in the module docstring."""
+    r, measure, n, ops = params["R"], params["measure"], params["N"], params["ops"]
+    theta = net_rotation(ops)
+    rot_only = sum((Fraction(v) for op, v in ops if op == "rot"), Fraction(0))
+    flipped = net_rotation([[op, -Fraction(v)] if op == "ref" else [op, v] for op, v in ops])
+    angles = [theta, Fraction(0), Fraction(180), (rot_only * n) % 360, (flipped * n) % 360, rot_only % 360]
+    out = [format_decimal(_as_fraction(value_from_angle(r, a, measure)), PLACES) for a in angles]
+    out.append(format_decimal(Fraction(2 * r if measure == "chord" else r), PLACES))
+    return out
+
+
+def render(params: dict[str, Any]) -> str:
+    r, ops = params["R"], params["ops"]
+    lines = [v for op, v in ops if op == "ref"]
+    text = (f"Let c1 be a circle with centre A and radius {r}, and let B be a point on circle c1. ")
+    for k, phi in enumerate(lines, 1):
+        text += (f"Let l{k} be the line through A that makes an angle of {phi} degrees, measured counterclockwise, "
+                 f"with ray AB. ")
+    steps, k = [], 0
+    for op, v in ops:
+        if op == "rot":
+            steps.append(f"rotate it about A by {v} degree{'' if v == 1 else 's'} counterclockwise")
+        else:
+            k += 1
+            steps.append(f"reflect it across line l{k}")
+    text += ("A move takes a point X on circle c1 and does the following, in this order: " + ", then ".join(steps)
+             + ". Let P_0 = B, and for every k >= 0 let P_{k+1} be the result of applying the move to P_k. "
+             f"Let N = {params['N']}. ")
+    return text + _ASK[params["measure"]] + " Express your answer as a decimal rounded to 2 decimal places."
 
 
 @register_family
@@ -121,65 +140,44 @@ class CircleSymmetry(Family):
     name = "trans_circles_test"
     axis = "transformative"
     domain = "geometry"
-    description = "Sums/products of distances to many points on a circle, lattice points on circles, centre triangles"
-    answer_type = "int"
+    description = ("A circle move (rotations, reflections through the centre) repeated N >= 10^9 times: "
+                   "compose it into one rotation instead of chasing points")
+    answer_type = f"decimal:{PLACES}"
+    version = "2"
+    test_items = 30  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
-        1: {"n": (5, 8), "N": 10**3, "R": (1, 3), "d": (1, 4)},
-        2: {"n": (8, 14), "N": 10**4, "R": (1, 5), "d": (1, 6)},
-        3: {"n": (12, 24), "N": 10**5, "R": (2, 7), "d": (1, 9)},
-        4: {"n": (20, 40), "N": 10**6, "R": (2, 9), "d": (2, 12)},
-        5: {"n": (36, 60), "N": 10**7, "R": (3, 12), "d": (3, 15)},
+        1: {"N": (9, 10), "rotations": (1, 1), "reflections": 2},
+        2: {"N": (10, 12), "rotations": (1, 2), "reflections": 2},
+        3: {"N": (12, 14), "rotations": (1, 2), "reflections": 2},
+        4: {"N": (14, 16), "rotations": (2, 2), "reflections": 4},
+        5: {"N": (16, 18), "rotations": (2, 3), "reflections": 4},
     }
-    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         kn = self.levels[level]
-        variant = rng.choice(VARIANTS)
-        n = rng.randint(*kn["n"])
-        params: dict[str, Any] = {"variant": variant}
-        if variant in ("sum_squares", "sum_fourth"):
-            radius = rng.randint(*kn["R"])
-            px, py = rng.randint(-kn["d"][1], kn["d"][1]), rng.randint(-kn["d"][1], kn["d"][1])
-            params.update({"n": n, "R": radius, "px": px, "py": py})
-            power = "^{2}" if variant == "sum_squares" else "^{4}"
-            question = (_POLYGON.format(n=n, R=radius) + f" Let $P = ({px}, {py})$. Compute "
-                        f"$\\sum_{{k=1}}^{{{n}}} |PA_k|{power}$. Give the answer as an integer.")
-        elif variant == "vertex_product":
-            radius = rng.choice((1, 2, 2)) if n <= 30 else 1
-            params.update({"n": n, "R": radius})
-            question = (_POLYGON.format(n=n, R=radius) + " Compute the product of the distances from $A_1$ to the "
-                        f"other {n - 1} vertices, $|A_1A_2| \\cdot |A_1A_3| \\cdots |A_1A_{{{n}}}|$. Give the "
-                        "answer as an integer.")
-        elif variant == "axis_product":
-            n = min(n, 16)
-            radius = rng.randint(1, 3)
-            d = rng.randint(1, 4)
-            if d == radius:
-                raise Reject("P is a vertex")
-            params.update({"n": n, "R": radius, "d": d})
-            question = (_POLYGON.format(n=n, R=radius) + f" Let $P = ({d}, 0)$. Compute the product "
-                        f"$|PA_1| \\cdot |PA_2| \\cdots |PA_{{{n}}}|$. Give the answer as an integer.")
-        elif variant == "lattice":
-            params["N"] = _lattice_n(rng, kn["N"])
-            question = (f"How many points (x, y) with both coordinates integers lie on the circle "
-                        f"$x^2 + y^2 = {params['N']}$? Give the answer as an integer.")
-        else:
-            params["n"] = n
-            question = (f"{n} points are equally spaced on a circle. How many triangles whose three vertices are among "
-                        "these points contain the centre of the circle strictly in their interior? Give the answer "
-                        "as an integer.")
-        if closed_form(params) == 0:
-            raise Reject("zero answer")
-        return Problem(question=question, params=params)
+        lo, hi = kn["N"]
+        n = rng.randint(10**lo, 10**hi)
+        ops: list[list] = [["rot", rng.randint(1, 179)] for _ in range(rng.randint(*kn["rotations"]))]
+        ops += [["ref", phi] for phi in rng.sample(range(1, 180), kn["reflections"])]
+        rng.shuffle(ops)
+        params: dict[str, Any] = {"R": rng.randint(2, 12), "ops": ops, "N": n, "measure": rng.choice(MEASURES)}
+        value = _as_fraction(exact_value(params))
+        if near_rounding_boundary(value, PLACES):
+            raise Reject("too close to a rounding boundary")
+        answer = format_decimal(value, PLACES)
+        if answer in shortcut_values(params):
+            raise Reject("a shortcut gives the same answer")
+        return Problem(question=render(params), params=params)
 
-    def solve(self, params: dict[str, Any]) -> int:
-        return closed_form(params)
+    def dedupe_key(self, problem: Problem) -> str:
+        q = problem.params
+        return f"{self.name}|{q['R']}|{q['ops']}|{q['N']}|{q['measure']}"
+
+    def solve(self, params: dict[str, Any]) -> str:
+        return format_decimal(_as_fraction(exact_value(params)), PLACES)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
-        if not isinstance(answer, int):
+        if params["N"] < MIN_STEPS:
             return False
-        value = brute_force(params)
-        if isinstance(value, int):
-            return value == answer
-        with mpmath.workdps(50):
-            return abs(value - answer) <= mpmath.mpf(10) ** -30 * max(1, abs(answer))
+        value = _as_fraction(value_by_matrix_power(params))
+        return not near_rounding_boundary(value, PLACES, Fraction(1, 10**7)) and answer == format_decimal(value, PLACES)

@@ -11,6 +11,9 @@ or splitting into cases. Test: a function nested 3 to 8 levels deep in |.|, with
   y = m x + q on [-1, 1]. Insight: T_k has 2^k linear branches between the points x_s = -1 + s / 2^(k-1), where
   it takes the values +1, -1, +1, ... alternately, so one solves one linear equation per branch.
 
+Items whose count is a power-of-two piece count (2^(d-1), 2^d or 2^(d+1) for depth d) are drawn again: "each
+linear piece meets the other graph once" would answer them without the insight.
+
 solve: the insight (backward propagation of targets; the branch structure of T_k).
 check: the function is unfolded forward into its exact linear pieces (``piecewise_chain``: every |.| corner
 computed from the inner piece) and the meeting points are counted piece by piece with a Sturm sequence.
@@ -128,6 +131,11 @@ def count_forward(chain: list[dict[str, Any]], m: Fraction, q: Fraction,
     return pw.count_points_on_pieces(pieces, lambda p: pe.sub(p, line), window=window, counter=pe.sturm_count)
 
 
+def piece_count_guesses(depth: int) -> set[int]:
+    """'Each of the 2^depth linear pieces meets the other graph once' and its neighbours 2^(depth -+ 1)."""
+    return {2 ** (depth - 1), 2**depth, 2 ** (depth + 1)}
+
+
 @register_family
 class NestedAbsoluteIntersections(Family):
     name = "trans_func_intersection_test"
@@ -136,8 +144,8 @@ class NestedAbsoluteIntersections(Family):
     description = "Intersections with deeply nested |.| functions (2^depth pieces): backward unwinding / branch count"
     answer_type = "int"
     levels = {
-        1: {"depth": (3, 3), "tent": (2, 2), "max_a": 1},
-        2: {"depth": (4, 4), "tent": (3, 3), "max_a": 1},
+        1: {"depth": (3, 4), "tent": (2, 3), "max_a": 1},
+        2: {"depth": (4, 5), "tent": (3, 4), "max_a": 1},
         3: {"depth": (5, 5), "tent": (4, 4), "max_a": 2},
         4: {"depth": (6, 7), "tent": (5, 6), "max_a": 2},
         5: {"depth": (7, 8), "tent": (7, 8), "max_a": 3},
@@ -152,8 +160,10 @@ class NestedAbsoluteIntersections(Family):
             b = [rng.randint(-3, 3)] + [rng.randint(1, depth + 3) for _ in range(depth - 1)]
             c = Fraction(rng.randint(0, 2 * depth), rng.choice((1, 1, 2)))
             n_sol = len(nested_solutions(a, b, c))
-            if n_sol < 2:
-                raise Reject("too few solutions")
+            if n_sol < 2 or (n_sol == 2 and rng.random() < 0.6):
+                raise Reject("too few solutions (a single symmetric pair is thinned out: f is even)")
+            if n_sol in piece_count_guesses(depth):
+                raise Reject("the count equals a power-of-two piece count")
             question = rng.choice(_NESTED_Q).format(f=render_nested(a, b), c=_frac_tex(c))
             params = {"variant": "nested", "a": a, "b": b, "c": str(c)}
         else:
@@ -162,8 +172,8 @@ class NestedAbsoluteIntersections(Family):
             q = Fraction(rng.randint(-3, 3), rng.choice((1, 2, 3, 4)))
             if abs(m) >= 2**k:
                 raise Reject("line as steep as a branch")
-            if tent_solutions(k, m, q) == 0:
-                raise Reject("no meeting point")
+            if tent_solutions(k, m, q) in {0} | piece_count_guesses(k):
+                raise Reject("no meeting point, or one per linear piece (a guess from the piece count)")
             question = rng.choice(_TENT_Q).format(f=render_tent(k), g=render_line(m, q))
             params = {"variant": "tent", "k": k, "m": str(m), "q": str(q)}
         return Problem(question=question, params=params)

@@ -1,98 +1,180 @@
-"""trans_gridworld_test: monotone grid paths around large structured obstacles, counted by reflection and cuts.
+"""trans_gridworld_test: monotone paths on astronomically large grids past a rule-defined wall, modulo a prime.
 
-Trained skill (logic_gridworld_blocked): count right/up paths avoiding a list of blocked cells by filling in a
-table cell by cell. Test: grids up to 30 x 30 whose blocked cells form a region given by a rule, where the
-table has up to 900 entries but a combinatorial insight gives the count directly:
+Trained skill (logic_gridworld_blocked): count right/up paths avoiding listed blocked cells by filling in a
+table, one entry per cell. Test: the target (a, b) has a, b between about 3 * 10^4 and 10^12, so the table has
+(a + 1)(b + 1) >= 10^9 entries at every level (10^9 at L1 up to about 10^23 at L5; the generator rejects any
+smaller grid), and the blocked cells are every cell above a diagonal wall (and, from L3, also below a second
+one). The answer is asked modulo a stated prime p < 1000. Two insights solve it exactly:
 
-* ``diagonal``: every cell with y > x + s is blocked. Reflection principle: the paths that enter the region touch
-  the line y = x + s + 1; reflecting their first part across it gives C(a + b, a) - C(a + b, a + s + 1) for the
-  target (a, b).
-* ``band``: every cell with |x - y| > w is blocked. Repeated reflection in the two walls x - y = +-(w + 1):
-  sum_k [N(e + 2kW) - N(2(w + 1) - e + 2kW)] with W = 2w + 2, e = a - b and N(t) the number of unconstrained
-  paths whose final x - y is t.
-* ``rectangle``: one solid rectangle of blocked cells. A path avoids it exactly when it passes below-right or
-  above-left; each such path is cut where it first enters row y1 (right of the rectangle) or column x1 (above
-  it), giving two sums of products of binomials.
+* reflection principle: with the cells y - x > s blocked, the paths to (a, b) number C(a + b, a) - C(a + b, c),
+  c = a + s + 1; with the cells y - x < -t blocked as well, André's repeated reflection in both walls gives
+  sum_k [C(n, a + kW) - C(n, c + kW)], n = a + b, W = s + t + 2 (only the terms with 0 <= index <= n count);
+* Lucas's theorem: C(n, k) mod p is the product of the digit binomials C(n_i, k_i) in base p.
 
-solve: the formulas above. check: the trained method itself, a dynamic programme over every cell
-(``logic.gridworld_blocked.paths_from_start``) with the blocked cells generated from the rule.
+The generator draws a, c (and the lower reflection index) digit by digit below the digits of n = a + b, so the
+unconstrained count and every single-reflection term are non-zero mod p: ignoring a wall never gives the
+answer (items where it would, or where the answer is 0 mod p, are drawn again).
+
+solve: the reflection sum with every binomial by Lucas's theorem.
+check: each binomial from factorials with the factors p removed (Legendre's formula for the power of p and the
+generalised Wilson theorem n!_p = (-1)^(n // p) (n mod p)! (n // p)!_p), and the reflection sum written as
+André's alternating sum over reflection words (upper-first and lower-first chains), not the periodic form.
+The exact (not reduced) formulas are compared with the trained table on small grids in the tests.
 """
 from __future__ import annotations
 
 import random
-from math import comb
+from math import comb, factorial
 from typing import Any
 
 from generators.family import Family, Problem, Reject
 from generators.logic.grid_common import coordinate_convention
-from generators.logic.gridworld_blocked import paths_from_start
 from generators.registry import register_family
 
-VARIANTS = ("diagonal", "band", "rectangle")
+VARIANTS = ("diagonal", "band")
+MIN_TABLE_CELLS = 10**9  # the trained table would need at least this many entries
 _ASK = (" You start in cell (0, 0) and must reach cell ({a}, {b}), moving one cell right (x increases by 1) or one "
-        "cell up (y increases by 1) at each step, never entering a blocked cell. How many different paths are "
-        "there? Give the answer as an integer.")
+        "cell up (y increases by 1) at each step, never entering a blocked cell. Let N be the number of different "
+        "paths. What is the remainder when N is divided by the prime {p}? Give the answer as an integer from 0 to "
+        "{pm}.")
 
 
-def _paths(dx: int, dy: int) -> int:
-    return comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
+def _primes(lo: int, hi: int) -> list[int]:
+    return [q for q in range(max(2, lo), hi + 1) if all(q % d for d in range(2, int(q**0.5) + 1))]
 
 
+# ------------------------------------------------------------------ exact counts (small grids, tests)
 def count_diagonal(a: int, b: int, s: int) -> int:
-    return _paths(a, b) - (comb(a + b, a + s + 1) if a + s + 1 <= a + b else 0)
+    """Paths (0,0) -> (a,b) never entering a cell with y - x > s (exact integer)."""
+    c = a + s + 1
+    return comb(a + b, a) - (comb(a + b, c) if c <= a + b else 0)
 
 
-def count_band(a: int, b: int, w: int) -> int:
-    n, e = a + b, a - b
-    width = 2 * w + 2
+def count_band(a: int, b: int, s: int, t: int) -> int:
+    """Paths (0,0) -> (a,b) staying in -t <= y - x <= s (exact integer, periodic reflection form)."""
+    return _band_terms(a, b, s, t, comb)
 
-    def unconstrained(t: int) -> int:  # paths of n steps with final x - y = t
-        if (n + t) % 2 or abs(t) > n:
-            return 0
-        return comb(n, (n + t) // 2)
 
+def _band_terms(a: int, b: int, s: int, t: int, binom) -> int:
+    n, c, width = a + b, a + s + 1, s + t + 2
     total = 0
     reach = n // width + 2
     for k in range(-reach, reach + 1):
-        total += unconstrained(e + k * 2 * width) - unconstrained(2 * (w + 1) - e + k * 2 * width)
+        for idx, sign in ((a + k * width, 1), (c + k * width, -1)):
+            if 0 <= idx <= n:
+                total += sign * binom(n, idx)
     return total
 
 
-def count_rectangle(a: int, b: int, rect: list[int]) -> int:
-    """Paths to (a, b) avoiding the cells x1 <= x <= x2, y1 <= y <= y2."""
-    x1, x2, y1, y2 = rect
-    below = sum(_paths(x, y1 - 1) * _paths(a - x, b - y1) for x in range(x2 + 1, a + 1)) if y1 >= 1 else 0
-    above = sum(_paths(x1 - 1, y) * _paths(a - x1, b - y) for y in range(y2 + 1, b + 1)) if x1 >= 1 else 0
-    return below + above
+# ------------------------------------------------------------------ binomials modulo a prime
+def binom_lucas(n: int, k: int, p: int) -> int:
+    """C(n, k) mod p by Lucas's theorem (product of base-p digit binomials)."""
+    if k < 0 or k > n:
+        return 0
+    out = 1
+    while n or k:
+        ni, ki = n % p, k % p
+        if ki > ni:
+            return 0
+        out = out * comb(ni, ki) % p
+        n //= p
+        k //= p
+    return out
 
 
-def blocked_cells(params: dict[str, Any]) -> set[tuple[int, int]]:
-    w, h = params["width"], params["height"]
-    v = params["variant"]
-    cells = set()
-    for x in range(w):
-        for y in range(h):
-            if v == "diagonal" and y > x + params["s"]:
-                cells.add((x, y))
-            elif v == "band" and abs(x - y) > params["w"]:
-                cells.add((x, y))
-            elif v == "rectangle":
-                x1, x2, y1, y2 = params["rect"]
-                if x1 <= x <= x2 and y1 <= y <= y2:
-                    cells.add((x, y))
-    return cells
+def _factorial_without_p(n: int, p: int) -> int:
+    """n! with every factor p removed, mod p (generalised Wilson theorem)."""
+    out = 1
+    while n:
+        out = out * (-1 if (n // p) % 2 else 1) * factorial(n % p) % p
+        n //= p
+    return out % p
+
+
+def _legendre(n: int, p: int) -> int:
+    e, q = 0, p
+    while q <= n:
+        e += n // q
+        q *= p
+    return e
+
+
+def binom_wilson(n: int, k: int, p: int) -> int:
+    """C(n, k) mod p from factorials: Legendre's exponent of p, then the p-free factorials."""
+    if k < 0 or k > n:
+        return 0
+    if _legendre(n, p) - _legendre(k, p) - _legendre(n - k, p) > 0:
+        return 0
+    den = _factorial_without_p(k, p) * _factorial_without_p(n - k, p) % p
+    return _factorial_without_p(n, p) * pow(den, p - 2, p) % p
+
+
+# ------------------------------------------------------------------ the two counting routes
+def count_mod_p(params: dict[str, Any]) -> int:
+    """Periodic reflection form, binomials by Lucas."""
+    a, b, s, p = params["a"], params["b"], params["s"], params["p"]
+    def binom(n: int, k: int) -> int:
+        return binom_lucas(n, k, p)
+    if params["variant"] == "diagonal":
+        return (binom(a + b, a) - binom(a + b, a + s + 1)) % p
+    return _band_terms(a, b, s, params["t"], binom) % p
+
+
+def count_mod_p_by_reflection_words(params: dict[str, Any]) -> int:
+    """André's alternating sum over reflection words, binomials from factorials (check route)."""
+    a, b, s, p = params["a"], params["b"], params["s"], params["p"]
+    n = a + b
+    e = b - a  # final value of y - x; up-step count of a path ending at y - x = u is (n + u) / 2
+
+    def paths_to(u: int) -> int:
+        return binom_wilson(n, (n + u) // 2, p) if abs(u) <= n and (n + u) % 2 == 0 else 0
+
+    def upper(u: int) -> int:  # reflect in y - x = s + 1
+        return 2 * (s + 1) - u
+
+    total = paths_to(e)
+    if params["variant"] == "diagonal":
+        return (total - paths_to(upper(e))) % p
+    t = params["t"]
+
+    def lower(u: int) -> int:  # reflect in y - x = -(t + 1)
+        return -2 * (t + 1) - u
+
+    for first, second in ((upper, lower), (lower, upper)):
+        u, sign, steps = e, -1, 0
+        while True:
+            u = first(u) if steps % 2 == 0 else second(u)
+            steps += 1
+            if abs(u) > n:
+                break
+            total += sign * paths_to(u)
+            sign = -sign
+    return total % p
+
+
+def shortcut_residues(params: dict[str, Any]) -> list[int]:
+    """What ignoring a wall (or everything) gives, mod p."""
+    a, b, s, p = params["a"], params["b"], params["s"], params["p"]
+    n = a + b
+    free = binom_lucas(n, a, p)
+    out = [free, 0, (-binom_lucas(n, a + s + 1, p)) % p, binom_lucas(n, a + s + 1, p)]
+    if params["variant"] == "band":
+        out.append((free - binom_lucas(n, a - params["t"] - 1, p)) % p)  # lower wall only
+        out.append((free - binom_lucas(n, a + s + 1, p)) % p)  # upper wall only
+        out.append((free - binom_lucas(n, a + s + 1, p) - binom_lucas(n, a - params["t"] - 1, p)) % p)
+    return out
+
+
+def _value(digits: list[int], p: int) -> int:
+    return sum(d * p**i for i, d in enumerate(digits))
 
 
 def rule_text(params: dict[str, Any]) -> str:
-    v = params["variant"]
-    if v == "diagonal":
-        s = params["s"]
-        return f"Every cell (x, y) with y > x{f' + {s}' if s else ''} is blocked; all other cells are open."
-    if v == "band":
-        return f"Every cell (x, y) with |x - y| > {params['w']} is blocked; all other cells are open."
-    x1, x2, y1, y2 = params["rect"]
-    return (f"The cells (x, y) with {x1} \\le x \\le {x2} and {y1} \\le y \\le {y2} are blocked (a solid "
-            f"rectangle); all other cells are open.")
+    s = params["s"]
+    upper = f"y > x + {s}" if s else "y > x"
+    if params["variant"] == "diagonal":
+        return f"Every cell (x, y) with {upper} is blocked; all other cells are open."
+    return f"Every cell (x, y) with {upper} or with x > y + {params['t']} is blocked; all other cells are open."
 
 
 @register_family
@@ -100,55 +182,55 @@ class StructuredGridPaths(Family):
     name = "trans_gridworld_test"
     axis = "transformative"
     domain = "logic"
-    description = "Monotone paths past large rule-defined obstacles (diagonal, band, rectangle): reflection and cuts"
+    description = ("Paths on >= 10^9-cell grids past one or two diagonal walls, modulo a prime "
+                   "(reflection principle + Lucas)")
     answer_type = "int"
+    version = "2"
+    test_items = 40  # items per level in the generic default test; 200 per level run under -m slow
     levels = {
-        1: {"size": (5, 9)},
-        2: {"size": (9, 13)},
-        3: {"size": (13, 17)},
-        4: {"size": (18, 23)},
-        5: {"size": (24, 30)},
+        1: {"p": (53, 97), "digits": 3, "variants": ("diagonal",)},
+        2: {"p": (101, 199), "digits": 3, "variants": ("diagonal",)},
+        3: {"p": (101, 199), "digits": 4, "variants": ("diagonal", "band")},
+        4: {"p": (211, 499), "digits": 4, "variants": ("diagonal", "band")},
+        5: {"p": (503, 997), "digits": 5, "variants": ("diagonal", "band")},
     }
-    test_items = 100  # items per level in the generic default test; 200 per level run under -m slow
+    max_attempts = 4000
 
     def generate(self, rng: random.Random, level: int) -> Problem:
-        lo, hi = self.levels[level]["size"]
-        variant = rng.choice(VARIANTS)
-        width = rng.randint(lo, hi)
-        params: dict[str, Any] = {"variant": variant, "width": width}
-        if variant == "diagonal":
-            s = rng.randint(0, max(1, width // 4))
-            height = rng.randint(max(2, width - 3), width + s)
-            params.update({"height": height, "s": s})
-        elif variant == "band":
-            w = rng.randint(1, max(1, width // 3))
-            height = rng.randint(max(2, width - w), width + w)
-            params.update({"height": height, "w": w})
-        else:
-            height = rng.randint(lo, hi)
-            x1 = rng.randint(1, width - 3)
-            x2 = rng.randint(x1, width - 2)
-            y1 = rng.randint(1, height - 3)
-            y2 = rng.randint(y1, height - 2)
-            params.update({"height": height, "rect": [x1, x2, y1, y2]})
-        a, b = width - 1, height - 1
-        if self._formula(params) <= 0 or (a, b) in blocked_cells(params):
-            raise Reject("no path")
-        question = f"{coordinate_convention(width, height)} {rule_text(params)}" + _ASK.format(a=a, b=b)
+        kn = self.levels[level]
+        p = rng.choice(_primes(*kn["p"]))
+        variant = rng.choice(kn["variants"])
+        nd = [rng.randint(0, p - 1) for _ in range(kn["digits"] - 1)] + [rng.randint(1, p - 1)]
+        n = _value(nd, p)
+        a = _value([rng.randint(0, d) for d in nd], p)
+        b = n - a
+        if (a + 1) * (b + 1) < MIN_TABLE_CELLS:
+            raise Reject("grid small enough for the trained table")
+        c = _value([rng.randint(0, d) for d in nd], p)  # upper reflection index a + s + 1
+        if not (max(a, b) + 1 <= c <= n):
+            raise Reject("the upper wall would block the target or miss every path")
+        params: dict[str, Any] = {"variant": variant, "a": a, "b": b, "s": c - a - 1, "p": p}
+        if variant == "band":
+            c2 = _value([rng.randint(0, d) for d in nd], p)  # lower reflection index a - t - 1
+            if not (0 <= c2 <= min(a, b) - 1) or 3 * (c - c2) < n:
+                raise Reject("the lower wall would block the target, or the walls are too close")
+            params["t"] = a - c2 - 1
+        answer = count_mod_p(params)
+        if answer in shortcut_residues(params):
+            raise Reject("ignoring a wall would give the same residue")
+        question = (f"{coordinate_convention(a + 1, b + 1)} {rule_text(params)}"
+                    + _ASK.format(a=a, b=b, p=p, pm=p - 1))
         return Problem(question=question, params=params)
 
-    @staticmethod
-    def _formula(params: dict[str, Any]) -> int:
-        a, b = params["width"] - 1, params["height"] - 1
-        if params["variant"] == "diagonal":
-            return count_diagonal(a, b, params["s"])
-        if params["variant"] == "band":
-            return count_band(a, b, params["w"])
-        return count_rectangle(a, b, params["rect"])
+    def dedupe_key(self, problem: Problem) -> str:
+        q = problem.params
+        return f"{self.name}|{q['variant']}|{q['a']}|{q['b']}|{q['s']}|{q.get('t')}|{q['p']}"
 
     def solve(self, params: dict[str, Any]) -> int:
-        return self._formula(params)
+        return count_mod_p(params)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
-        table = paths_from_start(params["width"], params["height"], frozenset(blocked_cells(params)))
-        return isinstance(answer, int) and answer == table[params["width"] - 1][params["height"] - 1]
+        a, b, s = params["a"], params["b"], params["s"]
+        if (a + 1) * (b + 1) < MIN_TABLE_CELLS or b - a > s or a - b > params.get("t", a):
+            return False
+        return isinstance(answer, int) and answer == count_mod_p_by_reflection_words(params)
