@@ -21,6 +21,7 @@ from generators.combinatorics.box_counting import (
     unlabeled_by_canonical_forms,
 )
 from generators.combinatorics.letter_multiset import random_composition, random_multiset, render_multiset
+from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
@@ -96,6 +97,11 @@ class CombinatoryDistribution(Family):
         if count_distributions(params) < 2:
             raise Reject("only one way to distribute")
         return Problem(question=distribution_question(params, rng.randrange(len(_LABELED))), params=params)
+
+    def instance_key(self, params: dict[str, Any]) -> str:
+        """Letter names do not matter (only the multiset of counts), and permuting the boxes together with
+        their sizes is a bijection of distributions: sizes "1 and 3" = "3 and 1"."""
+        return params_key(params, letters=sorted(params["letters"].values()), box_sizes=sorted(params["box_sizes"]))
 
     def solve(self, params: dict[str, Any]) -> int:
         return count_distributions(params)
