@@ -134,3 +134,33 @@ __all__ = [
     "grid_images",
     "canonical_grid_cells",
 ]
+
+
+def primitive_row(values: Sequence[Any]) -> list[int]:
+    """An equation's coefficient row (right-hand side included) divided by its content, first nonzero > 0."""
+    return primitive_polynomial(values)
+
+
+def sorted_tree(tree: Any, definitions: dict[str, Any] | None = None, commutative: str = "+*") -> Any:
+    """An expression tree ``[op, left, right]`` with named definitions substituted and the operands of
+    commutative operators in a canonical order (a + b = b + a, a * b = b * a)."""
+    definitions = definitions or {}
+    if isinstance(tree, str) and tree in definitions:
+        return sorted_tree(definitions[tree], definitions, commutative)
+    if isinstance(tree, list) and len(tree) == 3 and isinstance(tree[0], str):
+        op, a, b = tree[0], sorted_tree(tree[1], definitions, commutative), sorted_tree(tree[2], definitions, commutative)
+        if op in commutative:
+            a, b = sorted((a, b), key=canonical_json)
+        return [op, a, b]
+    return tree
+
+
+def transpose(matrix: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    return [list(col) for col in zip(*matrix)] if matrix else []
+
+
+def letter_counts_key(counts: dict[str, int], named: Sequence[str] = ()) -> dict[str, Any]:
+    """Letter names do not matter: the counts of the ``named`` letters (in that order) and the sorted counts
+    of the others."""
+    return {"named": [counts.get(c, 0) for c in named],
+            "others": sorted(v for c, v in counts.items() if c not in set(named))}

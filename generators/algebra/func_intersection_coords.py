@@ -13,6 +13,7 @@ from typing import Any
 
 import mpmath
 
+from generators.instance_key import canonical_json, params_key
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter,
                                             rounded)
@@ -44,6 +45,11 @@ class FuncIntersectionCoords(FuncFamily):
     description = "Leftmost / rightmost / sum of intersection x-coordinates of two composite functions, to 2 dp"
     answer_type = "decimal:2"
     levels = ladder(min_count=1, max_count=12)
+
+    def instance_key(self, params: dict) -> str:
+        """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
+        f, g = sorted((params["f"], params["g"]), key=canonical_json)
+        return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 
+from generators.instance_key import canonical_cyclic, canonical_json, params_key
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
@@ -128,6 +129,18 @@ class GeometryPolygonColor(Family):
             fields["r"] = params["r"]
         question = _SETUP.format(listing=listing, **fields) + _ASK[variant].format(**fields)
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """Colours relative to the asked one (X, Y, uncoloured), up to rotating the labels; reflecting them too
+        when no rotation amount r is given (a reflection turns rotation by r into rotation by n - r)."""
+        x = params["colour"]
+        rel = ["X" if c == x else "U" if c == UNCOLOURED else "Y" for c in params["colours"]]
+        if "r" in params:
+            n, r = len(rel), params["r"]
+            images = [canonical_cyclic(rel, reflect=False) + [r], canonical_cyclic(rel[::-1], reflect=False) + [(n - r) % n]]
+            return params_key(params, drop=("colour", "colours", "r", *self.key_ignored_params),
+                              colours=min(images, key=canonical_json))
+        return params_key(params, drop=("colour", "colours", *self.key_ignored_params), colours=canonical_cyclic(rel))
 
     def solve(self, params: dict) -> int:
         colours, x = params["colours"], params["colour"]
