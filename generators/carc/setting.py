@@ -90,7 +90,12 @@ class CarcEpisodes(Family):
     def episode(self, rng: random.Random, level: int, stats: Counter | None = None) -> Episode:
         if level not in LEVEL_CONDITIONS:
             raise GenerationError(f"carc: level {level} is out of range (valid: 1-2)")
-        return generate_episode(rng, LEVEL_CONDITIONS[level], self.triplets, self.config, stats)
+        ep = generate_episode(rng, LEVEL_CONDITIONS[level], self.triplets, self.config, stats)
+        if self.split in HELD_OUT_BUCKETS:
+            bucket = key_bucket(study_key(ep.to_params(0, self.config, self.held_out)), 2)
+            if bucket != HELD_OUT_BUCKETS[self.split]:
+                raise Reject("episode of the other held-out split")
+        return ep
 
     def question(self, params: dict[str, Any]) -> str:
         return build_prompt(params["study"], params["query"]["input"], params["condition"],
@@ -185,8 +190,8 @@ class CarcSetting(Setting):
 
     def episode_records(self, family: CarcEpisodes, split: str, level: int, seed: int, index: int,
                         seen: set[str] | None = None, stats: Counter | None = None) -> list[ProblemRecord]:
-        """The records of episode ``index``: re-drawn whole on a rejection, a repeated instance or (val/test) an
-        episode of the other held-out split (bounded)."""
+        """The records of episode ``index``: re-drawn whole on a rejection (including, for val/test, an episode
+        of the other held-out split) or a repeated instance (bounded)."""
         seen = seen if seen is not None else set()
         reasons: Counter = Counter()
         for attempt in range(self.config.episode_attempts):
@@ -197,9 +202,6 @@ class CarcSetting(Setting):
                 reasons[str(exc).split(" (")[0]] += 1
                 continue
             records = [self._record(family, ep, q, split, level, seed, index) for q in range(len(ep.queries))]
-            if split in HELD_OUT_BUCKETS and key_bucket(study_key(records[0].params), 2) != HELD_OUT_BUCKETS[split]:
-                reasons["episode of the other held-out split"] += 1
-                continue
             ids = [seen_key(family, family.instance_key(r.params)) for r in records]
             if len(set(ids)) != len(ids) or any(i in seen for i in ids):
                 reasons["repeated episode"] += 1
