@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 
-from generators.instance_key import canonical_cyclic, canonical_json, params_key
+from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
 from generators.registry import register_family
 
@@ -131,16 +131,13 @@ class GeometryPolygonColor(Family):
         return Problem(question=question, params=params)
 
     def instance_key(self, params: dict) -> str:
-        """Colours relative to the asked one (X, Y, uncoloured), up to rotating the labels; reflecting them too
-        when no rotation amount r is given (a reflection turns rotation by r into rotation by n - r)."""
+        """Colours relative to the asked one (X, the other Y, uncoloured U): swapping the names red and blue
+        together with the asked colour gives the same problem. Rotations of the labelling are kept apart
+        (a different-looking colouring; up to rotation level 1 holds only about 300 problems, too few for
+        200 per split)."""
         x = params["colour"]
         rel = ["X" if c == x else "U" if c == UNCOLOURED else "Y" for c in params["colours"]]
-        if "r" in params:
-            n, r = len(rel), params["r"]
-            images = [canonical_cyclic(rel, reflect=False) + [r], canonical_cyclic(rel[::-1], reflect=False) + [(n - r) % n]]
-            return params_key(params, drop=("colour", "colours", "r", *self.key_ignored_params),
-                              colours=min(images, key=canonical_json))
-        return params_key(params, drop=("colour", "colours", *self.key_ignored_params), colours=canonical_cyclic(rel))
+        return params_key(params, drop=("colour", "colours", *self.key_ignored_params), colours=rel)
 
     def solve(self, params: dict) -> int:
         colours, x = params["colours"], params["colour"]

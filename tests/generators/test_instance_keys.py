@@ -229,11 +229,10 @@ def test_symmetry_overrides():
     m = {"matrix": [[1, 2], [3, 4]], "matrix_kind": "general", "modulus": 1000}
     assert det.instance_key(m) == det.instance_key({**m, "matrix": [[1, 3], [2, 4]]})
     colour = fams["geometry_polygon_color"]
-    c = {"colour": "red", "colours": ["red", "blue", "blue", "uncoloured", "red"], "variant": "complete"}
-    assert colour.instance_key(c) == colour.instance_key(
-        {"colour": "blue", "colours": ["red", "red", "uncoloured", "blue", "blue"], "variant": "complete"})
-    assert colour.solve(c) == colour.solve(
-        {"colour": "blue", "colours": ["red", "red", "uncoloured", "blue", "blue"], "variant": "complete"})
+    c = {"colour": "red", "colours": ["red", "blue", "blue", "uncoloured", "red", "blue"], "variant": "complete"}
+    swapped = {"colour": "blue", "colours": ["blue", "red", "red", "uncoloured", "blue", "red"], "variant": "complete"}
+    assert colour.instance_key(c) == colour.instance_key(swapped) and colour.solve(c) == colour.solve(swapped)
+    assert colour.instance_key(c) != colour.instance_key({**c, "colour": "blue"})
     pairs = fams["algebra_func_intersection"]
     f, g2 = [{"a": 1, "b": 2, "kind": "lin"}], [{"a": 1, "b": 0, "c": -3, "kind": "quad"}]
     assert pairs.instance_key({"f": f, "g": g2, "lo": -10, "hi": 10, "level": 1}) == \
