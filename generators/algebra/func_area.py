@@ -20,8 +20,8 @@ from generators.algebra.func_integral import draw_bounds, scan_cuts
 from generators.algebra.func_integrate import cut_points, integrate, pole_free
 from generators.algebra.func_roots import analyze
 from generators.answers import format_decimal
-from generators.instance_key import canonical_json, params_key
 from generators.family import Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 MIN_AREA = 0.05

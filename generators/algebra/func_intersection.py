@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generators.instance_key import canonical_json, params_key
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 _WORDINGS = (

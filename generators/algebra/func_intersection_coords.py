@@ -13,12 +13,12 @@ from typing import Any
 
 import mpmath
 
-from generators.instance_key import canonical_json, params_key
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter,
                                             rounded)
 from generators.algebra.func_roots import analyze, mp_value, refine
 from generators.answers import format_decimal
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 ASKS = {

@@ -21,8 +21,8 @@ from sympy.parsing.sympy_parser import parse_expr
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
 from generators.arithmetic.expression_tree import VARIABLE_NAMES
 from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
-from generators.instance_key import params_key, primitive_row
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, primitive_row
 from generators.registry import register_family
 
 _WORDINGS = (

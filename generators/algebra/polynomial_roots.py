@@ -25,8 +25,8 @@ import sympy
 from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
-from generators.instance_key import params_key, primitive_polynomial
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, primitive_polynomial
 from generators.registry import register_family
 
 _VARIABLES = ("x", "y", "z", "t", "w", "u", "v")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 import random
 
-from generators.instance_key import params_key
 from generators.family import Family, Problem
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 _WORDINGS = (

@@ -21,8 +21,8 @@ import sympy
 from sympy.parsing.sympy_parser import parse_expr
 
 from generators.arithmetic.expression_tree import render
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 _WORDINGS = (

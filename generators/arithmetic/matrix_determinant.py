@@ -18,8 +18,8 @@ from generators.arithmetic.matrix_common import (
     format_matrix,
     random_square,
 )
-from generators.instance_key import params_key, transpose
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 _MODULUS = 1000

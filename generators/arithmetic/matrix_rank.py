@@ -17,8 +17,8 @@ from sympy import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 
 from generators.arithmetic.matrix_common import format_matrix, fraction_rank, mat_mul, random_matrix
-from generators.instance_key import params_key, transpose
 from generators.family import Family, Problem
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 _WORDINGS = (

@@ -19,8 +19,8 @@ from generators.arithmetic.matrix_spectral import (
     np_singular_values,
     singular_quantity,
 )
-from generators.instance_key import params_key, transpose
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 QUANTITIES = {

@@ -28,8 +28,8 @@ from generators.arithmetic.expression_tree import (
     render,
     replace_at,
 )
-from generators.instance_key import params_key, sorted_tree
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, sorted_tree
 from generators.registry import register_family
 
 _FORM = "Give the answer as an integer or as a fraction p/q in lowest terms."

@@ -43,8 +43,8 @@ from generators.carc.gridcheck import check_output
 from generators.carc.prompt import build_prompt
 from generators.carc.rederive import DerivationError, derive_output
 from generators.carc.split import held_out_triplets, split_triplets
-from generators.instance_key import params_key
 from generators.family import Family, GenerationError, Problem, Reject, VerificationError
+from generators.instance_key import params_key
 from generators.record import Message, ProblemRecord
 from generators.registry import register_family, register_setting
 from generators.seeding import item_rng

@@ -21,8 +21,8 @@ from generators.combinatorics.box_counting import (
     unlabeled_by_canonical_forms,
 )
 from generators.combinatorics.letter_multiset import random_composition, random_multiset, render_multiset
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 BRUTE_FORCE_LIMIT = 2000  # position assignments the check may walk outright

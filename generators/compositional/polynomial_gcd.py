@@ -23,8 +23,8 @@ import sympy
 
 from generators.arithmetic.gcd import binary_gcd
 from generators.compositional import poly_exact as pe
-from generators.instance_key import canonical_json, params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 X = sympy.Symbol("x")

@@ -19,7 +19,6 @@ from itertools import combinations
 
 import mpmath
 
-from generators.instance_key import canonical_chords, params_key
 from generators.family import Family, Problem, Reject
 from generators.geometry.polygon_common import (
     PRECISION_DIGITS,
@@ -33,6 +32,7 @@ from generators.geometry.polygon_common import (
     share_endpoint,
     vertex_point,
 )
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 _TOL = mpmath.mpf(10) ** -30

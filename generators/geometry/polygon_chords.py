@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import random
 
-from generators.instance_key import canonical_chords, params_key
 from generators.family import Family, Problem
 from generators.geometry.polygon_arrangement import build_arrangement
 from generators.geometry.polygon_common import (
@@ -31,6 +30,7 @@ from generators.geometry.polygon_common import (
     format_chords,
 )
 from generators.geometry.polygon_concurrency import point_multiplicities, region_count
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 DIAMETER_PROBABILITY = 0.4

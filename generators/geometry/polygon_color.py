@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import random
 
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 COLOURS = ("red", "blue")

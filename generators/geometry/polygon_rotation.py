@@ -20,7 +20,6 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from generators.instance_key import canonical_chords, params_key
 from generators.family import Family, Problem, Reject
 from generators.geometry.polygon_arrangement import build_arrangement
 from generators.geometry.polygon_clipping import face_corner_counts
@@ -33,6 +32,7 @@ from generators.geometry.polygon_common import (
     sample_diagonals,
 )
 from generators.geometry.polygon_concurrency import region_count
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 _QUESTIONS = (

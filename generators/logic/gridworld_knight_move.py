@@ -16,8 +16,8 @@ import heapq
 import random
 from collections import deque
 
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.logic.grid_common import Cell, coordinate_convention, in_grid
 from generators.registry import register_family
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from generators.instance_key import canonical_grid_cells, params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_grid_cells, params_key
 from generators.logic.grid_common import (
     Cell,
     cells_from_params,

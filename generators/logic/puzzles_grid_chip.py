@@ -26,8 +26,8 @@ from __future__ import annotations
 import random
 from itertools import product
 
-from generators.instance_key import canonical_json, params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 COLOURS = ("black", "white")

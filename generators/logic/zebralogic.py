@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import random
 
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.logic.zebra_clues import (
     CATEGORIES,
     CATEGORY_KEYS,

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from generators.instance_key import params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.numbertheory.congruence_counting import (
     brute_count_coprime_tuples,
     brute_count_power_divisible,

@@ -35,8 +35,8 @@ from generators.combinatorics.letter_multiset import ALPHABET, random_compositio
 from generators.combinatorics.pattern_matching import round_half_up
 from generators.combinatorics.shuffle_events import probability_by_permutations
 from generators.compositional.bag_draws import falling
-from generators.instance_key import letter_counts_key, params_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import letter_counts_key, params_key
 from generators.registry import register_family
 
 BRUTE_FORCE_MAX_LENGTH = 6
