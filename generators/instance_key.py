@@ -164,3 +164,55 @@ def letter_counts_key(counts: dict[str, int], named: Sequence[str] = ()) -> dict
     of the others."""
     return {"named": [counts.get(c, 0) for c in named],
             "others": sorted(v for c, v in counts.items() if c not in set(named))}
+
+
+def letters_renamed(params: dict[str, Any], letters_field: str = "letters") -> dict[str, Any]:
+    """``params`` with the letters of the multiset ``params[letters_field]`` renamed canonically.
+
+    Each letter gets a name-free signature: its count and every place it occurs elsewhere in params (as a
+    value, a dict key together with the value it maps to, or a character of a longer string, with its
+    position). Letters are renamed L0, L1, ... in signature order; letters with equal signatures play
+    identical roles, so any order among them gives the same result. Returns params unchanged when there is
+    no such multiset."""
+    letters = params.get(letters_field)
+    if not isinstance(letters, dict) or not all(isinstance(k, str) and len(k) == 1 for k in letters):
+        return params
+    occurrences: dict[str, list[str]] = {c: [] for c in letters}
+
+    def visit(path: str, value: Any) -> None:
+        if isinstance(value, str):
+            if value in letters:
+                occurrences[value].append(path)
+            elif len(value) > 1 and all(ch in letters for ch in value):
+                for i, ch in enumerate(value):
+                    occurrences[ch].append(f"{path}[{i}]")
+        elif isinstance(value, dict):
+            for k in value:
+                if k in letters:
+                    occurrences[k].append(f"{path}{{key}}={canonical_json(value[k])}")
+                else:
+                    visit(f"{path}.{k}", value[k])
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                visit(f"{path}[{i}]", v)
+
+    for k, v in params.items():
+        if k != letters_field:
+            visit(k, v)
+    order = sorted(letters, key=lambda c: (letters[c], sorted(occurrences[c])))
+    label = {c: f"L{i}" for i, c in enumerate(order)}
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            if value in label:
+                return label[value]
+            if len(value) > 1 and all(ch in label for ch in value):
+                return [label[ch] for ch in value]
+            return value
+        if isinstance(value, dict):
+            return {label.get(k, k): rename(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [rename(v) for v in value]
+        return value
+
+    return {k: rename(v) for k, v in params.items()}

@@ -34,6 +34,7 @@ from generators.combinatorics.pattern_expectation import PATTERN_KINDS, pattern_
 from generators.combinatorics.pattern_matching import round_half_up
 from generators.compositional.bag_draws import falling
 from generators.family import Family, Problem, Reject
+from generators.instance_key import letters_renamed, params_key
 from generators.registry import register_family
 
 PLACES = 2
@@ -201,6 +202,10 @@ class RotatedPatternSegments(Family):
                                  meaning=meaning, r=params["r"])
         question += _ASK[params["quantity"]] + _FORM.format(places=PLACES)
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """Renaming the letters of the multiset gives the same problem (``letters_renamed``)."""
+        return params_key(letters_renamed(params), drop=self.key_ignored_params)
 
     def solve(self, params: dict[str, Any]) -> str:
         return format_decimal(expectation_by_linearity(params), PLACES)

@@ -260,3 +260,17 @@ def test_symmetry_overrides():
                                                             "word": "baaaaaaa"})
     assert shuffle.instance_key(w) != shuffle.instance_key({**w, "letter": "o"})
     assert primitive_polynomial([Fraction(-1, 2), Fraction(1, 3)]) == [3, -2]
+
+
+def test_letter_renaming_in_compositional_settings():
+    from generators.instance_key import canonical_json, letters_renamed
+
+    a = {"cols": 2, "letters": {"l": 1, "s": 3, "w": 1}, "rank": 2, "rows": 2, "values": {"l": -2, "s": 0, "w": 1}}
+    b = {"cols": 2, "letters": {"a": 1, "b": 3, "c": 1}, "rank": 2, "rows": 2, "values": {"c": -2, "b": 0, "a": 1}}
+    assert canonical_json(letters_renamed(a)) == canonical_json(letters_renamed(b))
+    assert canonical_json(letters_renamed(a)) != canonical_json(letters_renamed({**b, "values": {"c": -2, "b": 1, "a": 0}}))
+    ngon = registry.get_family("comp_n_gon_test")
+    p = {"kind": "head_plus", "letters": {"s": 2, "w": 5}, "n": 5, "quantity": "union", "r": 1, "x": "w", "y": "s"}
+    q = {"kind": "head_plus", "letters": {"a": 2, "b": 5}, "n": 5, "quantity": "union", "r": 1, "x": "b", "y": "a"}
+    assert ngon.instance_key(p) == ngon.instance_key(q) and ngon.solve(p) == ngon.solve(q)
+    assert ngon.instance_key(p) != ngon.instance_key({**q, "x": "a", "y": "b"})
