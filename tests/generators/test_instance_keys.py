@@ -61,7 +61,7 @@ def _slow_count(name: str) -> int:
     if setting.axis == "carc":
         return 10
     per_item = min(registry.families()[f].test_items for f in setting.source_families if f in registry.families())
-    return min(200, max(2, per_item // 4))
+    return min(200, max(1, per_item // 4))
 
 
 @pytest.mark.slow
