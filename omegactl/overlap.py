@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from generators.record import ProblemRecord
@@ -99,11 +100,23 @@ def _canonical_number(text: str) -> str:
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
 
 
+_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+
+
+def normalized_answer(text: str) -> str:
+    """An answer string without LaTeX wrappers and spaces; an exact number in lowest terms (\\frac{2}{4} = 1/2)."""
+    plain = _LATEX_WRAPPERS.sub("", _FRAC.sub(r"\1/\2", unicodedata.normalize("NFKC", text))).lower()
+    try:
+        value = Fraction(plain)
+    except (ValueError, ZeroDivisionError):
+        return plain
+    return str(value)
+
+
 def signature_of(rec: ProblemRecord) -> str:
     """Wording-insensitive signature: the sorted numbers of the question and the normalized answer."""
     nums = sorted(_canonical_number(n) for n in numbers(normalize(rec.question)))
-    answer = _LATEX_WRAPPERS.sub("", unicodedata.normalize("NFKC", rec.ground_truth)).lower()
-    return " ".join(nums) + " => " + answer
+    return " ".join(nums) + " => " + normalized_answer(rec.ground_truth)
 
 
 @dataclass

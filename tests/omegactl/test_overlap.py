@@ -163,7 +163,7 @@ def _foreign(i: int, question: str, answer: str) -> ProblemRecord:
     return ProblemRecord(id=f"off-{i}", setting_key="arithmetic_gcd", setting_name="gcd",
                          messages=[Message(role="user", content=question)], ground_truth=answer, dataset="omega",
                          axis="exploratory", family="arithmetic_gcd", split="test_in", level=1, seed=0, index=i,
-                         answer_type="int", answer=int(answer), params={}, generator_version="official:omega")
+                         answer_type="int", answer=answer, params={}, generator_version="official:omega")
 
 
 def test_instance_overlap_by_signature_for_foreign_files():
@@ -179,6 +179,9 @@ def test_instance_overlap_by_signature_for_foreign_files():
     assert res.mode == "signature"
     assert res.a_in_b == 1 and res.examples[0][0].id == "off-0" and res.examples[0][1].id == r.id
     assert signature_of(official[0]) == signature_of(r) != signature_of(official[1])
+    half = [_foreign(3, "Find p/q for 6 and 12.", "\\frac{1}{2}"), _foreign(4, "For 12 and 6, find p/q.", "0.5")]
+    assert signature_of(half[0]) == signature_of(half[1])
+    assert find_instance_overlap(half[:1], half[1:]).a_in_b == 1
 
 
 def test_overlap_command_reports_instances(tmp_path, capsys):
