@@ -274,3 +274,16 @@ def test_letter_renaming_in_compositional_settings():
     q = {"kind": "head_plus", "letters": {"a": 2, "b": 5}, "n": 5, "quantity": "union", "r": 1, "x": "b", "y": "a"}
     assert ngon.instance_key(p) == ngon.instance_key(q) and ngon.solve(p) == ngon.solve(q)
     assert ngon.instance_key(p) != ngon.instance_key({**q, "x": "a", "y": "b"})
+
+
+def test_matrix_product_and_its_transpose_are_one_instance():
+    fam = registry.get_family("arithmetic_matrix_multiplication")
+    a, b = [[1, 2, 3], [4, 5, 6]], [[7, 8], [9, 10], [11, 12]]
+    at, bt = [list(r) for r in zip(*a)], [list(r) for r in zip(*b)]
+    for stat in ("sum", "abs_sum", "trace"):
+        p, q = {"a": a, "b": b, "statistic": stat}, {"a": bt, "b": at, "statistic": stat}
+        assert fam.instance_key(p) == fam.instance_key(q) and fam.solve(p) == fam.solve(q)
+    p = {"a": a, "b": b, "statistic": "entry", "row": 0, "col": 1}
+    q = {"a": bt, "b": at, "statistic": "entry", "row": 1, "col": 0}
+    assert fam.instance_key(p) == fam.instance_key(q) and fam.solve(p) == fam.solve(q)
+    assert fam.instance_key(p) != fam.instance_key({**q, "row": 0, "col": 1})
