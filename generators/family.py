@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from generators.instance_key import params_key
 from generators.record import BOXED_SUFFIX
 
 
@@ -64,14 +65,23 @@ class Family(ABC):
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         """Independently confirm ``answer`` by a different method than ``solve``."""
 
-    def dedupe_key(self, problem: Problem) -> str:
-        """Text that identifies the problem for split disjointness and de-duplication.
+    key_ignored_params: ClassVar[tuple[str, ...]] = ("level",)  # generation knobs, not part of the instance
 
-        Two instances with the same key count as the same problem. The default is the question text;
-        families whose instances are equivalent under a renaming (e.g. of letters) return a canonical
-        form, so a renamed copy of a training problem can never appear in a test split.
+    def instance_key(self, params: dict[str, Any]) -> str:
+        """The canonical identity of the instance described by ``params`` (never by its wording).
+
+        Two instances with the same key are the same problem: split bucketing, de-duplication within a split
+        and ``omegactl overlap`` all compare keys. The default is the canonical JSON of ``params`` without
+        ``key_ignored_params``; wording templates are not stored in params, so every rendering of one
+        instance has one key. Families override it where instances have symmetries (renamed letters or
+        variables, symmetric operand order, scaling of a scale-invariant equation, polygon or grid
+        symmetries); helpers are in :mod:`generators.instance_key`.
         """
-        return problem.question
+        return params_key(params, drop=self.key_ignored_params)
+
+    def dedupe_key(self, problem: Problem) -> str:
+        """The key of a drawn problem: its :meth:`instance_key` (kept for families that need the Problem)."""
+        return self.instance_key(problem.params)
 
     # -- derived
     @property

@@ -4,9 +4,11 @@
 * compositional / transformative: ``train`` is the union of source families' train items, ``test`` is a
   new template family with its own level ladder.
 
-Splits never share a problem: an exploratory item is kept only when the hash of its question (or of the
-family's canonical ``dedupe_key``, for families with renaming symmetries) falls in its split's bucket, so
-splits are disjoint even when generated separately, and a split is deduplicated within itself. Every item runs the family's independent ``check`` before it is returned.
+Splits never share an instance: an exploratory item is kept only when the hash of its family's canonical
+instance key (``Family.instance_key``, computed from params, invariant under wording, renaming, symmetric
+order and scaling; never the question text) falls in its split's bucket, so splits are disjoint even when
+generated separately, and a split is de-duplicated within itself by the same key. Every item runs the
+family's independent ``check`` before it is returned.
 """
 from __future__ import annotations
 
@@ -19,12 +21,21 @@ from generators.family import Family, GenerationError, VerificationError
 from generators.record import Message, ProblemRecord, content_hash
 from generators.seeding import item_rng
 
-# Exploratory splits partition question space by hash, so they can never overlap.
+# Exploratory splits partition instance-key space by hash, so they can never overlap.
 SPLIT_BUCKETS = {"train": 0, "test_in": 1, "test_out": 2}
 
 
-def question_bucket(question: str, buckets: int = 3) -> int:
-    return int(content_hash(question)[:12], 16) % buckets
+def key_bucket(key: str, buckets: int = 3) -> int:
+    """The split bucket of an instance key (``Family.instance_key``)."""
+    return int(content_hash(key)[:12], 16) % buckets
+
+
+question_bucket = key_bucket  # older name
+
+
+def seen_key(family: Family, key: str) -> str:
+    """The de-duplication entry of an instance: its family and its key."""
+    return content_hash(family.name + "\x1f" + key)
 
 
 def record_id(setting_key: str, question: str) -> str:
@@ -46,8 +57,8 @@ def make_record(
 ) -> ProblemRecord:
     """Item ``index`` of (family, split, level) under ``seed``, solved and independently checked.
 
-    Re-draws (bounded by ``family.max_attempts``) on :class:`Reject`, on a question outside ``bucket``
-    and on a question already in ``seen``; raises :class:`GenerationError` when the bound is hit.
+    Re-draws (bounded by ``family.max_attempts``) on :class:`Reject`, on an instance key outside ``bucket``
+    and on an instance already in ``seen``; raises :class:`GenerationError` when the bound is hit.
     """
     from generators.family import Reject
 
@@ -65,12 +76,12 @@ def make_record(
             continue
         question = problem.question
         key = family.dedupe_key(problem)
-        if bucket is not None and question_bucket(key) != bucket:
+        if bucket is not None and key_bucket(key) != bucket:
             buckets_missed += 1
             continue
         rid = record_id(setting_key, question)
-        seen_key = content_hash(key)
-        if seen is not None and seen_key in seen:
+        entry = seen_key(family, key)
+        if seen is not None and entry in seen:
             duplicates += 1
             continue
         answer = family.solve(problem.params)
@@ -85,7 +96,7 @@ def make_record(
         if answer_type != family.answer_type and answer_type not in family.extra_answer_types:
             raise VerificationError(f"{family.name}: answer type {answer_type!r} is not declared (add it to extra_answer_types)")
         if seen is not None:
-            seen.add(seen_key)
+            seen.add(entry)
         return ProblemRecord(
             id=rid,
             setting_key=setting_key,
@@ -355,6 +366,8 @@ __all__ = [
     "make_record",
     "parse_levels",
     "question_bucket",
+    "key_bucket",
+    "seen_key",
     "record_id",
     "SPLIT_BUCKETS",
 ]

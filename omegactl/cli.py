@@ -377,8 +377,10 @@ def overlap_cmd(
     examples: int = typer.Option(10, "--examples", help="How many matching pairs to show."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Exact and near-duplicate problems of A found in B (contamination check); always exits 0 on valid files."""
-    from omegactl.overlap import find_overlap, print_result, to_json
+    """Instance, exact and near-duplicate problems of A found in B (contamination check); exits 0 on valid files.
+
+    Instances are compared by canonical key when both files are omegactl records, else by numbers + answer."""
+    from omegactl.overlap import find_instance_overlap, find_overlap, print_result, to_json
     from omegactl.problem_files import load_problem_source
 
     if not 0.0 < threshold <= 1.0:
@@ -386,10 +388,11 @@ def overlap_cmd(
     recs_a, _ = load_problem_source(a)
     recs_b, _ = load_problem_source(b)
     result = find_overlap(recs_a, recs_b, threshold=threshold)
+    instance = find_instance_overlap(recs_a, recs_b)
     if as_json:
-        print(json.dumps(to_json(result, a, b, examples=max(0, examples)), indent=2))
+        print(json.dumps(to_json(result, a, b, examples=max(0, examples), instance=instance), indent=2))
     else:
-        print_result(console, result, a, b, examples=max(0, examples))
+        print_result(console, result, a, b, examples=max(0, examples), instance=instance)
 
 
 def _print_error(message: str) -> None:

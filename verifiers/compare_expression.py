@@ -7,7 +7,9 @@ when the gold involves pi (30° = pi/6) and are a unit otherwise (30° = 30), pe
 (``y = 2*x + 1``) is matched by any equation whose (left - right) is a non-zero constant multiple of the
 gold's. Equality itself is decided by the backend (random-point high-precision evaluation plus a sympy
 proof, see ``symbolic``); with params["assumptions"] == "positive" the variables are taken positive
-(then sqrt(1/n) = 1/sqrt(n)).
+(then sqrt(1/n) = 1/sqrt(n)). A decimal is accepted only when it equals the gold exactly or the gold is a
+rational number it rounds to (0.3333333 for 1/3): 3.14159 for pi, or 1.5707963 for pi/2, is an
+approximation of an irrational exact answer and is rejected.
 """
 from __future__ import annotations
 
@@ -51,7 +53,8 @@ def compare_expression(pred_text: str, gold, params: dict, backend: Backend) -> 
     if contains(node, "pm"):
         return Outcome.fail("incorrect", "symbolic", text)
     opts = options_for(gnode, params, degree="radians" if contains(gnode, "const") and "'pi'" in repr(gnode) else "unit")
-    equal, method = scalar_equal(node, gnode, opts, backend)
+    # an exact closed form: a decimal approximation of an irrational gold (3.14159 for pi) is not the answer
+    equal, method = scalar_equal(node, gnode, opts, backend, approximate_irrational=False)
     if equal is None:
         return Outcome(False, text, method, "undecided")
     return Outcome(equal, text, method, None if equal else "incorrect")

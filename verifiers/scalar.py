@@ -118,8 +118,13 @@ def non_constant_symbols(node: tuple, opts: Options) -> set[str]:
     return {s for s in free_symbols(node) if s not in opts.constants}
 
 
-def scalar_equal(pred: tuple, gold: tuple, opts: Options, backend: Backend) -> tuple[bool | None, str]:
-    """(equal?, method). ``None`` means undecided (counted as incorrect)."""
+def scalar_equal(pred: tuple, gold: tuple, opts: Options, backend: Backend,
+                 approximate_irrational: bool = True) -> tuple[bool | None, str]:
+    """(equal?, method). ``None`` means undecided (counted as incorrect).
+
+    With ``approximate_irrational=False`` (exact ``expression`` answers) a decimal is never accepted for a
+    gold that is not a rational number: 3.14159 is not pi. A decimal still equals a rational gold it
+    rounds to, and an exact decimal equals a gold that is rational in disguise (2.0 = sqrt(4))."""
     if pred == gold:  # identical trees (also covers oo = oo, which no evaluator can compare)
         return True, "exact"
     pv = try_evaluate(pred, opts.percent, opts.degree)
@@ -133,6 +138,6 @@ def scalar_equal(pred: tuple, gold: tuple, opts: Options, backend: Backend) -> t
             return True, "rounded-decimal"
         return False, "exact"
     gold_vars = non_constant_symbols(gold, opts)
-    if approx_ok and not gold_vars:
+    if approx_ok and not gold_vars and approximate_irrational:
         return backend.rounded_match(dec[0], dec[1], gold, opts), "rounded-decimal"
     return backend.equal(pred, gold, opts), "symbolic"

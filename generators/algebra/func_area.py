@@ -21,6 +21,7 @@ from generators.algebra.func_integrate import cut_points, integrate, pole_free
 from generators.algebra.func_roots import analyze
 from generators.answers import format_decimal
 from generators.family import Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 MIN_AREA = 0.05
@@ -38,6 +39,11 @@ class FuncArea(FuncFamily):
     description = "Area between the graphs of two composite functions over an integer interval, to 2 dp"
     answer_type = "decimal:2"
     levels = {lv: {**knobs, "max_value": cap} for (lv, knobs), cap in zip(ladder().items(), (50, 100, 150, 250, 500))}
+
+    def instance_key(self, params: dict) -> str:
+        """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
+        f, g = sorted((params["f"], params["g"]), key=canonical_json)
+        return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)

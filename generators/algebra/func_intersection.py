@@ -12,6 +12,7 @@ from typing import Any
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -30,6 +31,11 @@ class FuncIntersection(FuncFamily):
     description = "Number of intersections of two composite functions on [-10, 10]; depth grows with the level"
     answer_type = "int"
     levels = ladder(min_count=2, max_count=40)
+
+    def instance_key(self, params: dict) -> str:
+        """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
+        f, g = sorted((params["f"], params["g"]), key=canonical_json)
+        return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),

@@ -18,6 +18,7 @@ from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, Fu
                                             rounded)
 from generators.algebra.func_roots import analyze, mp_value, refine
 from generators.answers import format_decimal
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 ASKS = {
@@ -44,6 +45,11 @@ class FuncIntersectionCoords(FuncFamily):
     description = "Leftmost / rightmost / sum of intersection x-coordinates of two composite functions, to 2 dp"
     answer_type = "decimal:2"
     levels = ladder(min_count=1, max_count=12)
+
+    def instance_key(self, params: dict) -> str:
+        """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
+        f, g = sorted((params["f"], params["g"]), key=canonical_json)
+        return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),

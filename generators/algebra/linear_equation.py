@@ -22,6 +22,7 @@ from generators.algebra.named_constants import define_constant, sentence, value_
 from generators.arithmetic.expression_tree import VARIABLE_NAMES
 from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, primitive_row
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -109,6 +110,13 @@ class AlgebraLinearEquation(Family):
         params = {"matrix": a, "rhs": b, "unknowns": unknowns, "ask": ask, "equations": equations,
                   "definitions": definitions}
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """The linear system, whatever the unknowns' letters, the named constants, the side each term is written
+        on, the order of the equations or a nonzero multiple of one equation; and which unknown is asked."""
+        rows = sorted(primitive_row([*row, rhs]) for row, rhs in zip(params["matrix"], params["rhs"]))
+        return params_key(params, drop=("unknowns", "equations", "definitions", "matrix", "rhs",
+                                        *self.key_ignored_params), system=rows)
 
     def solve(self, params: dict) -> int:
         inv = fraction_inverse(params["matrix"])

@@ -26,6 +26,7 @@ from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transfo
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, primitive_polynomial
 from generators.registry import register_family
 
 _VARIABLES = ("x", "y", "z", "t", "w", "u", "v")
@@ -155,6 +156,13 @@ class AlgebraPolynomialRoots(Family):
             "scale": _frac_str(scale),
         }
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """The polynomial up to a nonzero factor (primitive, positive leading coefficient), whatever the
+        variable letter, the named constants or the split over two sides; plus any other params."""
+        return params_key(params, drop=("variable", "equation", "definitions", "coefficients", "roots", "scale",
+                                         *self.key_ignored_params),
+                          polynomial=primitive_polynomial(params["coefficients"]))
 
     def solve(self, params: dict) -> int:
         x = sympy.Symbol("x")

@@ -5,6 +5,7 @@ import math
 import random
 
 from generators.family import Family, Problem
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -66,6 +67,10 @@ class ArithmeticGcd(Family):
         p, q = g * a, g * b
         question = rng.choice(_WORDINGS).format(p=p, q=q)
         return Problem(question=question, params={"p": p, "q": q})
+
+    def instance_key(self, params: dict) -> str:
+        """gcd(p, q) = gcd(q, p): the unordered pair."""
+        return params_key(params, p=min(params["p"], params["q"]), q=max(params["p"], params["q"]))
 
     def solve(self, params: dict) -> int:
         return math.gcd(params["p"], params["q"])

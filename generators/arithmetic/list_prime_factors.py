@@ -22,6 +22,7 @@ from sympy.parsing.sympy_parser import parse_expr
 
 from generators.arithmetic.expression_tree import render
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -144,6 +145,10 @@ class ArithmeticListPrimeFactors(Family):
             params["definition"] = {"name": name, "text": render(tree)}
             question = rng.choice(_COMPOSED).format(k=name, d=render(tree))
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """The number N (the generation knob ``min_second_prime`` is not part of the problem)."""
+        return params_key(params, drop=("min_second_prime", *self.key_ignored_params))
 
     def solve(self, params: dict) -> int:
         primes = sorted(sympy.factorint(params["n"]))

@@ -19,6 +19,7 @@ from generators.arithmetic.matrix_common import (
     random_square,
 )
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 _MODULUS = 1000
@@ -52,6 +53,11 @@ class ArithmeticMatrixDeterminant(Family):
         text = rng.choice(_WORDINGS).format(kind=KIND_WORDS[kind], n=n, m=format_matrix(m))
         question = text + _NEGATIVE_NOTE
         return Problem(question=question, params={"matrix": m, "matrix_kind": kind, "modulus": _MODULUS})
+
+    def instance_key(self, params: dict) -> str:
+        """det(M) = det(M^T)."""
+        m = params["matrix"]
+        return params_key(params, drop=self.key_ignored_params, matrix=min(m, transpose(m)))
 
     def solve(self, params: dict) -> int:
         return bareiss_det(params["matrix"]) % params["modulus"]

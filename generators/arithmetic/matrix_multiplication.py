@@ -14,6 +14,7 @@ import sympy
 
 from generators.arithmetic.matrix_common import format_matrix, mat_mul, matrix_statistic, random_matrix, statistic_phrase
 from generators.family import Family, Problem
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 STATISTICS = ("sum", "abs_sum", "trace", "entry")
@@ -54,6 +55,14 @@ class ArithmeticMatrixMultiplication(Family):
         stat = statistic_phrase(statistic, "the product AB", params.get("row", 0), params.get("col", 0))
         question = rng.choice(_WORDINGS).format(a=format_matrix(a), b=format_matrix(b), r=r, k=k, c=c, stat=stat)
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """(AB)^T = B^T A^T: the pair (A, B) and (B^T, A^T) ask the same sum, absolute sum and trace, and the
+        (row, col) entry of one is the (col, row) entry of the other."""
+        alt = {**params, "a": transpose(params["b"]), "b": transpose(params["a"])}
+        if "row" in params and "col" in params:
+            alt["row"], alt["col"] = params["col"], params["row"]
+        return min(params_key(params, drop=self.key_ignored_params), params_key(alt, drop=self.key_ignored_params))
 
     def solve(self, params: dict) -> int:
         product = mat_mul(params["a"], params["b"])

@@ -18,6 +18,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from generators.arithmetic.matrix_common import format_matrix, fraction_rank, mat_mul, random_matrix
 from generators.family import Family, Problem
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 _WORDINGS = (
@@ -52,6 +53,11 @@ class ArithmeticMatrixRank(Family):
         question = rng.choice(_WORDINGS).format(n=n, m=format_matrix(m))
         # inner_dimension is an upper bound recorded for analysis; the answer is recomputed from the matrix
         return Problem(question=question, params={"matrix": m, "inner_dimension": inner})
+
+    def instance_key(self, params: dict) -> str:
+        """rank(M) = rank(M^T) and does not depend on the order of the rows (partial normal form)."""
+        m = params["matrix"]
+        return params_key(params, drop=self.key_ignored_params, matrix=min(sorted(m), sorted(transpose(m))))
 
     def solve(self, params: dict) -> int:
         return fraction_rank(params["matrix"])

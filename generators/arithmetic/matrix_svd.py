@@ -20,6 +20,7 @@ from generators.arithmetic.matrix_spectral import (
     singular_quantity,
 )
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, transpose
 from generators.registry import register_family
 
 QUANTITIES = {
@@ -61,6 +62,11 @@ class ArithmeticMatrixSvd(Family):
             raise Reject("quantity too close to a rounding boundary")
         question = rng.choice(_WORDINGS).format(n=n, m=format_matrix(m), q=QUANTITIES[quantity])
         return Problem(question=question, params={"matrix": m, "quantity": quantity})
+
+    def instance_key(self, params: dict) -> str:
+        """Singular values of M, M^T and of M with its rows reordered are the same (partial normal form)."""
+        m = params["matrix"]
+        return params_key(params, drop=self.key_ignored_params, matrix=min(sorted(m), sorted(transpose(m))))
 
     def solve(self, params: dict) -> int:
         return round(singular_quantity(mp_singular_values(params["matrix"]), params["quantity"]))

@@ -29,6 +29,7 @@ from generators.arithmetic.expression_tree import (
     replace_at,
 )
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key, sorted_tree
 from generators.registry import register_family
 
 _FORM = "Give the answer as an integer or as a fraction p/q in lowest terms."
@@ -100,6 +101,13 @@ class ArithmeticMixed(Family):
         params = {"tree": tree, "definitions": definitions, "expression": text,
                   "definition_texts": [render(d["tree"]) for d in definitions]}
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """The expression with its definitions substituted (their names and wording do not matter) and the
+        operands of + and * in canonical order."""
+        defs = {d["name"]: d["tree"] for d in params.get("definitions", [])}
+        return params_key(params, drop=("definition_texts", "definitions", "expression", "tree",
+                                        *self.key_ignored_params), tree=sorted_tree(params["tree"], defs))
 
     def solve(self, params: dict) -> str:
         env: dict[str, Fraction] = {}

@@ -9,6 +9,7 @@ Levels are the two evaluation conditions (every record also carries ``params["co
 Splits: ``train`` uses the 8 train type-triplets; ``val`` and ``test`` use only the 2 held-out triplets
 (``generators.carc.split``). The held-out pair depends only on the split seed, 1860 by default; pick
 another with ``CarcSetting(CarcConfig(split_seed=1870))`` or ``get_setting("carc").with_options(split_seed=1870)``.
+``val`` and ``test`` never share an episode: each keeps only episodes whose study pairs hash into its half.
 The split seed is stored in every record's params. ``seed`` is the generation seed: episode ``i`` of
 (split, level) draws from ``item_rng(seed, "carc", split, level, i, attempt)``, re-drawn whole (bounded by
 ``episode_attempts``) when a pair cannot be placed.
@@ -43,15 +44,24 @@ from generators.carc.prompt import build_prompt
 from generators.carc.rederive import DerivationError, derive_output
 from generators.carc.split import held_out_triplets, split_triplets
 from generators.family import Family, GenerationError, Problem, Reject, VerificationError
+from generators.instance_key import params_key
 from generators.record import Message, ProblemRecord
 from generators.registry import register_family, register_setting
 from generators.seeding import item_rng
-from generators.settings import Setting, record_id
+from generators.settings import Setting, key_bucket, record_id, seen_key
 
 NAME = "carc"
 TITLE = "Compositional-ARC: systematic generalization on 10x10 grid transformations"
 LEVEL_CONDITIONS = {1: "systematicity", 2: "3shot"}
 SPLITS = ("train", "val", "test")
+# val and test draw from the same held-out triplets: an episode belongs to one of them by the hash of its study
+# pairs, so the two splits never share an episode; train uses other triplets, so it shares none with either.
+HELD_OUT_BUCKETS = {"val": 0, "test": 1}
+
+
+def study_key(params: dict[str, Any]) -> str:
+    """The identity of an episode's study part (shared by all its queries)."""
+    return params_key({k: params[k] for k in ("condition", "grid_size", "study") if k in params})
 
 
 @register_family
@@ -80,7 +90,12 @@ class CarcEpisodes(Family):
     def episode(self, rng: random.Random, level: int, stats: Counter | None = None) -> Episode:
         if level not in LEVEL_CONDITIONS:
             raise GenerationError(f"carc: level {level} is out of range (valid: 1-2)")
-        return generate_episode(rng, LEVEL_CONDITIONS[level], self.triplets, self.config, stats)
+        ep = generate_episode(rng, LEVEL_CONDITIONS[level], self.triplets, self.config, stats)
+        if self.split in HELD_OUT_BUCKETS:
+            bucket = key_bucket(study_key(ep.to_params(0, self.config, self.held_out)), 2)
+            if bucket != HELD_OUT_BUCKETS[self.split]:
+                raise Reject("episode of the other held-out split")
+        return ep
 
     def question(self, params: dict[str, Any]) -> str:
         return build_prompt(params["study"], params["query"]["input"], params["condition"],
@@ -90,6 +105,15 @@ class CarcEpisodes(Family):
         ep = self.episode(rng, level)
         params = ep.to_params(0, self.config, self.held_out)
         return Problem(question=self.question(params), params=params)
+
+    # Prompt rendering and split configuration, not the episode itself.
+    key_ignored_params = ("encoding", "split_seed", "held_out_triplets", "allow_identity", "query_index",
+                          "queries_per_episode", "level")
+
+    def instance_key(self, params: dict[str, Any]) -> str:
+        """What the prompt shows: the condition, the study pairs and the query input (not the grid encoding,
+        the latent rule parameters or the split configuration)."""
+        return params_key({k: params[k] for k in ("condition", "grid_size", "study", "query") if k in params})
 
     def solve(self, params: dict[str, Any]) -> list[list[int]]:
         return derive_output(params["query"]["input"], params)
@@ -166,7 +190,8 @@ class CarcSetting(Setting):
 
     def episode_records(self, family: CarcEpisodes, split: str, level: int, seed: int, index: int,
                         seen: set[str] | None = None, stats: Counter | None = None) -> list[ProblemRecord]:
-        """The records of episode ``index``: re-drawn whole on a rejection or a repeated prompt (bounded)."""
+        """The records of episode ``index``: re-drawn whole on a rejection (including, for val/test, an episode
+        of the other held-out split) or a repeated instance (bounded)."""
         seen = seen if seen is not None else set()
         reasons: Counter = Counter()
         for attempt in range(self.config.episode_attempts):
@@ -177,7 +202,7 @@ class CarcSetting(Setting):
                 reasons[str(exc).split(" (")[0]] += 1
                 continue
             records = [self._record(family, ep, q, split, level, seed, index) for q in range(len(ep.queries))]
-            ids = [r.id for r in records]
+            ids = [seen_key(family, family.instance_key(r.params)) for r in records]
             if len(set(ids)) != len(ids) or any(i in seen for i in ids):
                 reasons["repeated episode"] += 1
                 continue

@@ -22,6 +22,7 @@ from generators.combinatorics.box_counting import (
 )
 from generators.combinatorics.letter_multiset import random_composition, random_multiset, render_multiset
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 BRUTE_FORCE_LIMIT = 2000  # position assignments the check may walk outright
@@ -76,15 +77,17 @@ class CombinatoryDistribution(Family):
     answer_type = "int"
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
     # OMEGA combi_config (letter types, boxes, letters): (2,2,4) (3,3,6) (4,4,8) (4,4,11) (4,4,12) (5,5,13); the
-    # letter totals were the lower ends of YAML ranges (the only part the original read), so levels 1-3 draw the
-    # total from a short range starting there (upper ends ours, below the next level's total)
+    # letter totals were the lower ends of YAML ranges (the only part the original read), so each level draws the
+    # total from a range starting there (upper ends ours). Up to renaming letters and reordering boxes (the
+    # instance key) the original totals left 15 distinct level-1 problems and 50 at level 2; these ranges give
+    # every level more than 800, enough for 200 per split with no instance in two splits.
     levels = {
-        1: {"types": 2, "boxes": 2, "letters": (4, 5)},
-        2: {"types": 3, "boxes": 3, "letters": (6, 7)},
-        3: {"types": 4, "boxes": 4, "letters": (8, 9)},
-        4: {"types": 4, "boxes": 4, "letters": (11, 11)},
-        5: {"types": 4, "boxes": 4, "letters": (12, 12)},
-        6: {"types": 5, "boxes": 5, "letters": (13, 13)},
+        1: {"types": 2, "boxes": 2, "letters": (4, 30)},
+        2: {"types": 3, "boxes": 3, "letters": (6, 14)},
+        3: {"types": 4, "boxes": 4, "letters": (8, 13)},
+        4: {"types": 4, "boxes": 4, "letters": (11, 14)},
+        5: {"types": 4, "boxes": 4, "letters": (12, 15)},
+        6: {"types": 5, "boxes": 5, "letters": (13, 15)},
     }
 
     def generate(self, rng: random.Random, level: int) -> Problem:
@@ -96,6 +99,11 @@ class CombinatoryDistribution(Family):
         if count_distributions(params) < 2:
             raise Reject("only one way to distribute")
         return Problem(question=distribution_question(params, rng.randrange(len(_LABELED))), params=params)
+
+    def instance_key(self, params: dict[str, Any]) -> str:
+        """Letter names do not matter (only the multiset of counts), and permuting the boxes together with
+        their sizes is a bijection of distributions: sizes "1 and 3" = "3 and 1"."""
+        return params_key(params, letters=sorted(params["letters"].values()), box_sizes=sorted(params["box_sizes"]))
 
     def solve(self, params: dict[str, Any]) -> int:
         return count_distributions(params)

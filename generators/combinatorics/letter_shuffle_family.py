@@ -20,7 +20,7 @@ from generators.family import Family, Problem, Reject
 # were YAML ranges of which the original read only the lower end (OMEGA weak point #16); here the size is drawn
 # from a range starting there (upper ends ours). With a fixed size level 1 had a single possible answer. The
 # probability depends only on the letter counts, so problems are de-duplicated up to renaming letters
-# (``dedupe_key``); the wide size and type ranges give every level hundreds of genuinely distinct problems.
+# (``instance_key``); the wide size and type ranges give every level hundreds of genuinely distinct problems.
 SHUFFLE_LEVELS: dict[int, dict[str, Any]] = {
     1: {"length": 2, "total": (4, 20), "types": (2, 7)},
     2: {"length": 3, "total": (6, 20), "types": (3, 7)},
@@ -53,9 +53,9 @@ def answer_from_probability(p: Fraction) -> int:
 class LetterShuffleProbability(Family):
     """Base class; subclasses set ``event_kind`` and implement ``draw_event`` and ``event_question``."""
 
-    def dedupe_key(self, problem) -> str:
+    def instance_key(self, params) -> str:
         """Renaming the letters gives the same problem: dedupe and split by the canonical form."""
-        return canonical_letter_key(problem.params)
+        return canonical_letter_key(params)
 
     domain = "combinatorics"
     answer_type = "int"

@@ -77,9 +77,9 @@ class CombinatoryPatternMatching(Family):
         5: {"length": 6, "total": (12, 14), "types": (4, 5)},
     }
 
-    def dedupe_key(self, problem) -> str:
+    def instance_key(self, params) -> str:
         """Renaming the letters gives the same problem: dedupe and split by the canonical form."""
-        return canonical_letter_key(problem.params)
+        return canonical_letter_key(params)
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]

@@ -243,8 +243,8 @@ class CircleFunctionIntersections(Family):
                                                  name=name, K=copies)
         return Problem(question=question, params={"circle": circle, "chain": chain, "copies": copies})
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         h, v, r2 = circle_equation(q["circle"])
         return f"{self.name}|{h}|{v}|{r2}|{q['chain']}|{q['copies']}"
 

@@ -125,8 +125,8 @@ class GridChipsFromShuffle(Family):
                                  c1=first, c2=second)
         return Problem(question=question, params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         word = canonical_letter_key({"letters": q["letters"], "length": q["length"], "event": q["event"]})
         return f"{self.name}|{q['side']}|{q['chips']}|{q['first']}|{word}"
 

@@ -172,8 +172,8 @@ class WordMatrixRank(Family):
         params = {"A1": a1, "A2": a2, "letters": word["letters"], "length": word["length"], "event": word["event"]}
         return Problem(question=question, params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         word = canonical_letter_key({"letters": q["letters"], "length": q["length"], "event": q["event"]})
         return f"{self.name}|{q['A1']['matrix']}|{q['A2']['matrix']}|{word}"
 

@@ -113,8 +113,9 @@ class RotatedFigurePatternScore(Family):
         question = "Separately, " + _word_text(word)
         return Problem(question=figure + question + _SCORE.format(pattern=word["pattern"]), params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        """The figure plus the word problem up to renaming its letters (``canonical_letter_key``)."""
+        q = params
         return f"{self.name}|{q['n']}|{q['diagonals']}|{q['r']}|{q['s']}|{canonical_letter_key(q['word'])}"
 
     def solve(self, params: dict[str, Any]) -> str:

@@ -38,6 +38,7 @@ from generators.combinatorics.shuffle_events import letter_fixed_exactly_share, 
 from generators.compositional import piecewise_chain as pw
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
+from generators.instance_key import letters_renamed, params_key
 from generators.registry import register_family
 
 WINDOW = (Fraction(-10), Fraction(10))
@@ -233,6 +234,10 @@ class ParametricIntersection(Family):
         counts = meeting_counts(params["f"], params["g"], sorted(dist), counter)
         value = answer_from(dist, counts, params["question_kind"], params["t"] or 0)
         return value.numerator + value.denominator
+
+    def instance_key(self, params: dict) -> str:
+        """Renaming the letters of the multiset gives the same problem (``letters_renamed``)."""
+        return params_key(letters_renamed(params), drop=self.key_ignored_params)
 
     def solve(self, params: dict[str, Any]) -> int:
         return self._answer(params, k_distribution_by_permutations, pe.sympy_count)

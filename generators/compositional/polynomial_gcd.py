@@ -27,6 +27,7 @@ import sympy
 from generators.arithmetic.gcd import binary_gcd
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 X = sympy.Symbol("x")
@@ -153,6 +154,12 @@ class PolynomialGcdValue(Family):
         params.update({"p": p_coeffs, "q": q_coeffs, "c": c})
         question = rng.choice(_QUESTIONS).format(p=render_int_poly(p_coeffs), q=render_int_poly(q_coeffs), c=c)
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """gcd(P, Q) = gcd(Q, P): the two polynomials are unordered (their factor lists are derived data)."""
+        pair = sorted(([params["p"], params.get("p_scale")], [params["q"], params.get("q_scale")]), key=canonical_json)
+        return params_key(params, drop=("p", "q", "p_factors", "q_factors", "p_scale", "q_scale",
+                                        *self.key_ignored_params), polynomials=pair)
 
     def solve(self, params: dict[str, Any]) -> int:
         p = sympy.Poly(list(reversed(params["p"])), X, domain="ZZ")

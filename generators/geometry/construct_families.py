@@ -57,6 +57,9 @@ class _ConstructionFamily(Family):
     levels = LEVELS
     group = "basic"
     test_items = 25  # items per level in the shared default test; 200 per level run under -m slow
+    # instance key: the program and the measured quantity; the level's length band and the program's length
+    # (derived from it) are not part of the problem
+    key_ignored_params = ("level", "band", "length")
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]

@@ -32,6 +32,7 @@ from generators.geometry.polygon_common import (
     share_endpoint,
     vertex_point,
 )
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 _TOL = mpmath.mpf(10) ** -30
@@ -125,6 +126,10 @@ class GeometryPerpendicularIntersection(Family):
         chords = sample_diagonals(rng, n, k)
         question = rng.choice(_QUESTIONS).format(n=n, k=k, chords=format_chords(chords))
         return Problem(question=question, params={"n": n, "diagonals": chords_to_params(chords)})
+
+    def instance_key(self, params: dict) -> str:
+        """The drawn diagonals up to a rotation or reflection of the polygon (a relabelling of its vertices)."""
+        return params_key(params, diagonals=canonical_chords(params["n"], params["diagonals"]))
 
     def solve(self, params: dict) -> int:
         return count_perpendicular_meeting(chords_from_params(params["diagonals"]), params["n"])

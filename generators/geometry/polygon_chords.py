@@ -30,6 +30,7 @@ from generators.geometry.polygon_common import (
     format_chords,
 )
 from generators.geometry.polygon_concurrency import point_multiplicities, region_count
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 DIAMETER_PROBABILITY = 0.4
@@ -82,6 +83,10 @@ class GeometryPolygonChords(Family):
         ask = rng.choice(sorted(_ASK))
         question = _SETUP.format(n=n, k=k, chords=format_chords(chords)) + rng.choice(_ASK[ask])
         return Problem(question=question, params={"n": n, "diagonals": chords_to_params(chords), "ask": ask})
+
+    def instance_key(self, params: dict) -> str:
+        """The drawn diagonals up to a rotation or reflection of the polygon (a relabelling of its vertices)."""
+        return params_key(params, diagonals=canonical_chords(params["n"], params["diagonals"]))
 
     def solve(self, params: dict) -> int:
         arrangement = build_arrangement(params["n"], chords_from_params(params["diagonals"]))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registry import register_family
 
 COLOURS = ("red", "blue")
@@ -128,6 +129,15 @@ class GeometryPolygonColor(Family):
             fields["r"] = params["r"]
         question = _SETUP.format(listing=listing, **fields) + _ASK[variant].format(**fields)
         return Problem(question=question, params=params)
+
+    def instance_key(self, params: dict) -> str:
+        """Colours relative to the asked one (X, the other Y, uncoloured U): swapping the names red and blue
+        together with the asked colour gives the same problem. Rotations of the labelling are kept apart
+        (a different-looking colouring; up to rotation level 1 holds only about 300 problems, too few for
+        200 per split)."""
+        x = params["colour"]
+        rel = ["X" if c == x else "U" if c == UNCOLOURED else "Y" for c in params["colours"]]
+        return params_key(params, drop=("colour", "colours", *self.key_ignored_params), colours=rel)
 
     def solve(self, params: dict) -> int:
         colours, x = params["colours"], params["colour"]

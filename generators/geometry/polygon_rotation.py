@@ -32,6 +32,7 @@ from generators.geometry.polygon_common import (
     sample_diagonals,
 )
 from generators.geometry.polygon_concurrency import region_count
+from generators.instance_key import canonical_chords, params_key
 from generators.registry import register_family
 
 _QUESTIONS = (
@@ -91,6 +92,12 @@ class GeometryPolygonRotation(Family):
             positions="position" if r == 1 else "positions",
         )
         return Problem(question=question, params={"n": n, "diagonals": chords_to_params(diagonals), "r": r, "s": s})
+
+    def instance_key(self, params: dict) -> str:
+        """The diagonals up to a symmetry of the polygon, and r up to direction: the figure D + rot_r(D) is
+        rot_r of D + rot_(n-r)(D), and a reflection turns rotation by r into rotation by n - r."""
+        n, r = params["n"], params["r"]
+        return params_key(params, diagonals=canonical_chords(n, params["diagonals"]), r=min(r, n - r))
 
     def solve(self, params: dict) -> int:
         n = params["n"]

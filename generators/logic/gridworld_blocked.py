@@ -17,6 +17,7 @@ import math
 import random
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_grid_cells, params_key
 from generators.logic.grid_common import (
     Cell,
     cells_from_params,
@@ -188,6 +189,12 @@ class LogicGridworldBlocked(Family):
             question=question,
             params={"width": width, "height": height, "blocked": cells_to_params(blocked)},
         )
+
+    def instance_key(self, params: dict) -> str:
+        """Corner-to-corner moves right/up: swapping x and y, or reading the path backwards (a half turn of the
+        grid), gives the same problem."""
+        w, h, cells = canonical_grid_cells(params["width"], params["height"], params["blocked"])
+        return params_key(params, drop=self.key_ignored_params, width=w, height=h, blocked=cells)
 
     def solve(self, params: dict) -> int:
         width, height = params["width"], params["height"]

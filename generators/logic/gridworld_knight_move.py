@@ -17,6 +17,7 @@ import random
 from collections import deque
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.logic.grid_common import Cell, coordinate_convention, in_grid
 from generators.registry import register_family
 
@@ -123,6 +124,13 @@ class LogicGridworldKnightMove(Family):
             question=question,
             params={"width": width, "height": height, "a": a, "b": b, "target": [tx, ty]},
         )
+
+    def instance_key(self, params: dict) -> str:
+        """An (a, b)-leaper is a (b, a)-leaper; transposing the grid (swap x and y) keeps the start (0, 0)."""
+        w, h, (tx, ty) = params["width"], params["height"], params["target"]
+        board = min([w, h, [tx, ty]], [h, w, [ty, tx]])
+        return params_key(params, drop=("width", "height", "target", "a", "b", *self.key_ignored_params),
+                          leaper=sorted([params["a"], params["b"]]), board=board)
 
     def solve(self, params: dict) -> int:
         target = (params["target"][0], params["target"][1])

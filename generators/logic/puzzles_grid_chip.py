@@ -27,6 +27,7 @@ import random
 from itertools import product
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
 
 COLOURS = ("black", "white")
@@ -193,6 +194,18 @@ class LogicPuzzlesGridChip(Family):
         chips = sorted([r + 1, c + 1, rows[r]] for r, c in picked)
         question = rng.choice(_COUNT_QUESTIONS).format(rules=rules, chips=_chips_text(chips))
         return Problem(question=question, params={"variant": "count", "side": side, "chips": chips})
+
+    def instance_key(self, params: dict) -> str:
+        """The rules treat rows and columns alike: the chips up to transposing or flipping the square grid."""
+        side = params["side"]
+        images = []
+        for flip_r, flip_c, swap in ((a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)):
+            chips = []
+            for r, c, colour in params["chips"]:
+                r2, c2 = (side + 1 - r if flip_r else r), (side + 1 - c if flip_c else c)
+                chips.append([c2, r2, colour] if swap else [r2, c2, colour])
+            images.append(sorted(chips))
+        return params_key(params, drop=self.key_ignored_params, chips=min(images, key=canonical_json))
 
     def solve(self, params: dict) -> int:
         if params["variant"] == "max":

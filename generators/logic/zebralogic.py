@@ -20,6 +20,7 @@ import math
 import random
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.logic.zebra_clues import (
     CATEGORIES,
     CATEGORY_KEYS,
@@ -146,6 +147,11 @@ class LogicZebralogic(Family):
             if not unique([c for c, k in zip(clues, keep) if k]):
                 keep[i] = True
         return [c for c, k in zip(clues, keep) if k]
+
+    def instance_key(self, params: dict) -> str:
+        """The clue structure by category and value index: the names of categories and values do not matter."""
+        return params_key(params, drop=("categories", "values", *self.key_ignored_params),
+                          shape=[len(v) for v in params["values"]])
 
     def solve(self, params: dict) -> int:
         n, m = params["houses"], len(params["categories"])

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.numbertheory.congruence_counting import (
     brute_count_coprime_tuples,
     brute_count_power_divisible,
@@ -187,6 +188,12 @@ class NumberTheoryOrderedLte(Family):
                     f"such that gcd(x, y, z) = 1 (no integer greater than 1 divides all three) and "
                     f"{render_power_sum(coeffs, k, names)} is divisible by {render_power(b, q)}.")
         return params, question
+
+    def instance_key(self, params: dict[str, Any]) -> str:
+        """The variables of a tuple template range over the same interval, so the coefficient order is free."""
+        if "coeffs" in params:
+            return params_key(params, drop=self.key_ignored_params, coeffs=sorted(params["coeffs"]))
+        return params_key(params, drop=self.key_ignored_params)
 
     def solve(self, params: dict[str, Any]) -> int:
         return true_count(params) % 1000

@@ -169,8 +169,8 @@ class CircleSymmetry(Family):
             raise Reject("a shortcut gives the same answer")
         return Problem(question=render(params), params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         return f"{self.name}|{q['R']}|{q['ops']}|{q['N']}|{q['measure']}"
 
     def solve(self, params: dict[str, Any]) -> str:

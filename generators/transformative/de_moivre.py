@@ -235,8 +235,8 @@ class DeMoivreRoots(Family):
         ask = _ASK[question].format(n=n, c=params.get("c"), M=params.get("M"))
         return Problem(question=f"Let $P(x) = {poly}$. {ask}", params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         return f"{self.name}|{q['n']}|{q['a']}|{q['b']}|{q['question']}|{q.get('c')}|{q.get('M')}"
 
     def solve(self, params: dict[str, Any]) -> int:

@@ -36,6 +36,7 @@ from generators.combinatorics.pattern_matching import round_half_up
 from generators.combinatorics.shuffle_events import probability_by_permutations
 from generators.compositional.bag_draws import falling
 from generators.family import Family, Problem, Reject
+from generators.instance_key import letter_counts_key, params_key
 from generators.registry import register_family
 
 BRUTE_FORCE_MAX_LENGTH = 6
@@ -239,6 +240,13 @@ class LongWordShuffle(Family):
         if form == "m+n":
             return value.numerator + value.denominator
         return format_decimal(value, decimal_places(form))
+
+    def instance_key(self, params: dict) -> str:
+        """The probability depends on the letter counts only: letter names and the order of the shown word do
+        not matter; the asked letter is told apart by its count."""
+        named = [params["letter"]] if "letter" in params else []
+        return params_key(params, drop=("word", "counts", "letter", *self.key_ignored_params),
+                          counts=letter_counts_key(params["counts"], named))
 
     def solve(self, params: dict[str, Any]) -> int | str:
         return self._render(closed_form(params), params["form"])

@@ -222,8 +222,8 @@ class StructuredGridPaths(Family):
                     + _ASK.format(a=a, b=b, p=p, pm=p - 1))
         return Problem(question=question, params=params)
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         return f"{self.name}|{q['variant']}|{q['a']}|{q['b']}|{q['s']}|{q.get('t')}|{q['p']}"
 
     def solve(self, params: dict[str, Any]) -> int:

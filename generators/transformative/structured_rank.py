@@ -232,8 +232,8 @@ class StructuredMatrixRank(Family):
         question = rng.choice(_QUESTIONS).format(n=n, rule=rule) + _ANSWER
         return Problem(question=question, params={"n": n, "spec": spec})
 
-    def dedupe_key(self, problem: Problem) -> str:
-        q = problem.params
+    def instance_key(self, params: dict) -> str:
+        q = params
         spec = q["spec"]
         if spec["structure"] == "poly":
             # rank is unchanged by scaling the rule; key on the primitive coefficient matrix up to sign

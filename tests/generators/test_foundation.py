@@ -10,7 +10,7 @@ from generators import registry
 from generators.answers import format_decimal, ground_truth_string, near_rounding_boundary
 from generators.record import BOXED_SUFFIX, ProblemRecord
 from generators.seeding import derive_seed, item_rng
-from generators.settings import parse_levels, question_bucket, SPLIT_BUCKETS
+from generators.settings import parse_levels, key_bucket, SPLIT_BUCKETS
 from fractions import Fraction
 
 
@@ -63,7 +63,8 @@ def test_splits_are_disjoint(name):
         for other, other_qs in ids.items():
             assert qs.isdisjoint(other_qs), (split, other)
         ids[split] = qs
-        assert all(question_bucket(q) == SPLIT_BUCKETS[split] for q in qs)
+        fam = registry.get_family(name)
+        assert all(key_bucket(fam.instance_key(r.params)) == SPLIT_BUCKETS[split] for r in recs)
 
 
 def test_record_is_hf_compatible_and_round_trips():

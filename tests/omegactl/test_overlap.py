@@ -129,3 +129,72 @@ def test_fresh_seed_is_printed_and_recorded_in_every_row(tmp_path, capsys):
     assert seeds[0] != seeds[1]
     code, _, err = run_cli(["generate", "arithmetic_gcd", "--fresh-seed", "--format", "hf", "-o", str(tmp_path / "h")], capsys)
     assert code == 2 and "--format jsonl" in err
+
+
+# ---------------------------------------------------------------- instance duplicates (issue 16)
+def _gcd_records(split: str, n: int):
+    from generators import registry
+
+    return list(registry.get_setting("arithmetic_gcd").records(split, n=n, seed=8087, levels=(1,)))
+
+
+def _reworded(r: ProblemRecord, question: str, **params) -> ProblemRecord:
+    return r.model_copy(update={"id": r.id + "-copy", "messages": [Message(role="user", content=question + BOXED_SUFFIX)],
+                                "params": {**r.params, **params}})
+
+
+def test_instance_overlap_by_key_sees_through_wording_and_operand_order():
+    from omegactl.overlap import duplicates_within, find_instance_overlap
+
+    train, test_in = _gcd_records("train", 20), _gcd_records("test_in", 20)
+    clean = find_instance_overlap(test_in, train)
+    assert clean.mode == "key" and clean.a_in_b == 0 and clean.dup_a == clean.dup_b == 0
+    p, q = train[3].params["p"], train[3].params["q"]
+    copy = _reworded(train[3], f"What is the greatest common divisor of {q} and {p}?", p=q, q=p)
+    res = find_instance_overlap(test_in + [copy], train)
+    assert (res.a_in_b, res.b_in_a, res.pairs) == (1, 1, 1)
+    assert res.examples[0][0].id == copy.id and res.examples[0][1].id == train[3].id
+    text = find_overlap(test_in + [copy], train).summary()
+    assert text["exact"]["a_problems"] == 0 and text["near"]["a_problems"] == 0  # wording alone misses it
+    assert duplicates_within(train + [copy]) == 1
+
+
+def _foreign(i: int, question: str, answer: str) -> ProblemRecord:
+    return ProblemRecord(id=f"off-{i}", setting_key="arithmetic_gcd", setting_name="gcd",
+                         messages=[Message(role="user", content=question)], ground_truth=answer, dataset="omega",
+                         axis="exploratory", family="arithmetic_gcd", split="test_in", level=1, seed=0, index=i,
+                         answer_type="int", answer=answer, params={}, generator_version="official:omega")
+
+
+def test_instance_overlap_by_signature_for_foreign_files():
+    from omegactl.overlap import find_instance_overlap, signature_of
+
+    train = _gcd_records("train", 20)
+    r = train[5]
+    p, q = r.params["p"], r.params["q"]
+    official = [_foreign(0, f"Calculate the highest common divisor of {q} and {p}.", r.ground_truth),
+                _foreign(1, f"Calculate the highest common divisor of {q} and {p + 1}.", r.ground_truth),
+                _foreign(2, f"Calculate the highest common divisor of {q} and {p}.", str(int(r.ground_truth) + 1))]
+    res = find_instance_overlap(official, train)
+    assert res.mode == "signature"
+    assert res.a_in_b == 1 and res.examples[0][0].id == "off-0" and res.examples[0][1].id == r.id
+    assert signature_of(official[0]) == signature_of(r) != signature_of(official[1])
+    half = [_foreign(3, "Find p/q for 6 and 12.", "\\frac{1}{2}"), _foreign(4, "For 12 and 6, find p/q.", "0.5")]
+    assert signature_of(half[0]) == signature_of(half[1])
+    assert find_instance_overlap(half[:1], half[1:]).a_in_b == 1
+
+
+def test_overlap_command_reports_instances(tmp_path, capsys):
+    train, test_in = _gcd_records("train", 10), _gcd_records("test_in", 10)
+    p, q = train[0].params["p"], train[0].params["q"]
+    a = tmp_path / "test_in.jsonl"
+    b = tmp_path / "train.jsonl"
+    a.write_text("".join(r.to_json() + "\n" for r in test_in + [_reworded(train[0], f"gcd({q}, {p}) = ?", p=q, q=p)]))
+    b.write_text("".join(r.to_json() + "\n" for r in train))
+    code, out, err = run_cli(["overlap", str(a), str(b), "--json"], capsys)
+    assert code == 0, err
+    inst = json.loads(out)["instance"]
+    assert inst["mode"] == "key" and inst["a_in_b"] == 1 and inst["duplicates_within_a"] == 0
+    assert inst["by_setting"] == [{"setting": "arithmetic_gcd", "split": "train", "instance": 1}]
+    code, out, err = run_cli(["overlap", str(a), str(b)], capsys)
+    assert code == 0 and "instance duplicates, by canonical instance key" in out
