@@ -80,6 +80,7 @@ class ChatTransport:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0, ttl_dns_cache=300,
                                              keepalive_timeout=30)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout, trust_env=False,
+                                                  cookie_jar=aiohttp.DummyCookieJar(),
                                                   headers=self._headers, skip_auto_headers=("User-Agent",),
                                                   auto_decompress=True, raise_for_status=False)
             self._loop = loop
