@@ -8,13 +8,15 @@ caller's). Failures surface as exceptions that ``models.retry.classify`` underst
 aiohttp connection/payload errors and ``asyncio.TimeoutError``.
 
 Credentials are sent only as ``Authorization: Bearer <key>``: URL userinfo is taken off by the backend
-(and stripped here as well), environment proxies/``.netrc`` are not consulted (``trust_env`` off), so
-nothing is ever sent as implicit Basic auth.
+(and stripped here as well) and ``~/.netrc`` is not consulted (``trust_env`` off), so nothing is ever
+sent as implicit Basic auth. Proxies still come from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (read
+once per replica URL with the standard library's rules).
 """
 from __future__ import annotations
 
 import asyncio
 from urllib.parse import urlsplit, urlunsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import orjson
@@ -43,6 +45,15 @@ def completions_url(base_url: str) -> URL:
     return URL(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), encoded=False)
 
 
+def proxy_for(url: URL) -> str | None:
+    """The proxy the environment names for ``url`` (None when unset or bypassed by ``NO_PROXY``)."""
+    proxies = getproxies()
+    proxy = proxies.get(url.scheme)
+    if not proxy or (url.host and proxy_bypass(url.host)):
+        return None
+    return proxy
+
+
 def error_message(status: int, raw: bytes) -> str:
     """The server's error text: ``error.message`` of a JSON error body, else the (trimmed) body."""
     try:
@@ -65,6 +76,7 @@ class ChatTransport:
     def __init__(self, base_urls: list[str], api_key: str, *, pool_size: int, request_timeout_s: float,
                  connect_timeout_s: float, max_reply_bytes: int) -> None:
         self.urls = [completions_url(u) for u in base_urls]
+        self.proxies = [proxy_for(u) for u in self.urls]
         self.max_reply_bytes = max_reply_bytes
         self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
                          "Accept": "application/json"}
@@ -89,7 +101,8 @@ class ChatTransport:
     async def post(self, index: int, body: bytes) -> bytes:
         """The reply body of one POST to replica ``index``; raises on non-2xx, oversize or transport errors."""
         session = self._session_for_running_loop()
-        async with session.post(self.urls[index], data=body, allow_redirects=False) as resp:
+        async with session.post(self.urls[index], data=body, allow_redirects=False,
+                                proxy=self.proxies[index]) as resp:
             status = resp.status
             if status >= 300 or status < 200:
                 raw = await self._read_capped(resp, _ERROR_BODY_CAP, error_body=True)

@@ -182,3 +182,14 @@ def test_stream_accepts_a_lazy_iterable():
 
         results = run_all(backend, lazy())
     assert len(results) == 7 and sorted(r.key for r in results) == sorted(made)
+
+
+def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch):
+    from models.chat_http import completions_url, proxy_for
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "models.internal")
+    assert proxy_for(completions_url("https://api.example.com/v1")) == "http://proxy.internal:3128"
+    assert proxy_for(completions_url("https://models.internal/v1")) is None
+    assert str(completions_url("https://u:p@api.example.com/v1/?api-version=2")) == \
+        "https://api.example.com/v1/chat/completions?api-version=2"
