@@ -298,6 +298,7 @@ class EvalRun:
             try:
                 sink.flush_now()
             finally:
+                sink.shutdown()
                 out.close()
                 try:
                     await backend.aclose()

@@ -1,8 +1,12 @@
 """Where eval results go: verify, render and append samples.jsonl lines in batches, with throttled progress.
 
-Per result, on the event loop: a verification that needs no sympy (``verify(..., timeout_s=0)`` answers
-without the sandbox; a "timeout" reason means sympy was wanted) is done inline; the others go to a small
-thread pool, whose workers wait on the sandboxed sympy processes. Lines are orjson-encoded (the stdlib with
+Verification leaves the event loop, which then only sends requests and writes lines: results that arrive
+together go as one batch to a forked verifier process, at a lower CPU priority (nice +10) so that on a
+busy machine requests go first and verification catches up in the gaps. It runs the sympy-free path
+(``verify(..., timeout_s=0)`` answers without the sandbox; a "timeout" reason means sympy was wanted);
+those that need sympy come back unresolved and go to a small thread pool, whose workers wait on the
+sandboxed sympy processes with the verifier's normal time limit. Where no verifier process can be
+forked (or it dies), the sympy-free path runs inline on the loop instead. Lines are orjson-encoded (the stdlib with
 ASCII escapes for what orjson refuses, e.g. lone surrogates) and buffered; the buffer is appended with one
 ``write`` of whole lines once per event-loop turn (all results that arrived together go out together, so
 a killed eval loses only what was still in flight), and fsynced at most every ``FSYNC_S`` (a timer makes
@@ -13,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import multiprocessing
 import os
+import signal
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -25,6 +31,9 @@ import orjson
 FSYNC_S = 1.0
 PROGRESS_S = 0.2
 MAX_OFFLOADED = 256  # sympy verifications waiting at once before the eval stops taking results
+MAX_QUEUED = 4096  # results waiting for the verifier process before the eval stops taking more
+BATCHES_IN_FLIGHT = 2
+VERIFIER_NICE = 10
 FULL_TIMEOUT_S = 5.0  # the verifier's own default per verify() call
 
 
@@ -55,12 +64,66 @@ def _needs_sympy(verdict: Any) -> bool:
     return verdict.strict.reason == "timeout" or verdict.flex.reason == "timeout"
 
 
+def _verifier_child_setup(parent: int) -> None:
+    """Verifier-process initializer: lower priority; Ctrl-C is the parent's business (no second
+    traceback); and the process ends within a second of its parent (even after kill -9), so it never
+    holds files or locks inherited from the eval for long."""
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        os.nice(VERIFIER_NICE)
+    except OSError:
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="omegactl-verifier-watch", daemon=True).start()
+
+
+def sympy_free_verdicts(items: list[tuple]) -> list[tuple | None]:
+    """(strict, flex, grid) per ``(text, answer, answer_type, params)``, or None where sympy is needed
+    (or where the verifier failed: the parent then verifies that one itself). Runs in the verifier process."""
+    from verifiers import verify
+
+    out: list[tuple | None] = []
+    for text, answer, answer_type, params in items:
+        try:
+            verdict = verify(text, {"answer": answer, "answer_type": answer_type, "params": params}, timeout_s=0.0)
+        except Exception:  # noqa: BLE001 - the parent's full path records the error on the sample
+            out.append(None)
+            continue
+        if _needs_sympy(verdict):
+            out.append(None)
+        else:
+            out.append((verdict.strict.model_dump(mode="json"), verdict.flex.model_dump(mode="json"), verdict.grid))
+    return out
+
+
+def start_verifier_process() -> ProcessPoolExecutor | None:
+    """A one-process pool forked from this process (so it starts with verifiers imported), or None."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_verifier_child_setup, initargs=(os.getpid(),))
+        pool.submit(int).result(timeout=30)  # fork now, before more threads exist
+        return pool
+    except Exception:  # noqa: BLE001 - no fork, no process: verification stays on the loop
+        return None
+
+
 class SampleSink:
     """Turns backend results into appended, fsynced samples lines and live statistics."""
 
     def __init__(self, out, *, verify: Callable, redact: Callable[[str], str], verifier_version: str,
                  now_iso: Callable[[], str], error_kind: Callable[[str], str], stats: RunStats,
-                 on_progress: Callable[[], None] | None = None, workers: int = 4) -> None:
+                 on_progress: Callable[[], None] | None = None, workers: int = 4,
+                 use_process: bool = True) -> None:
         self._out = out  # a binary file opened for appending
         self._verify = verify
         self._redact = redact
@@ -70,6 +133,10 @@ class SampleSink:
         self.stats = stats
         self._on_progress = on_progress
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="omegactl-verify")
+        self._process = start_verifier_process() if use_process else None
+        self._queued: list[tuple] = []  # (rec, k, result) waiting for the verifier process
+        self._batches: set[asyncio.Future] = set()
+        self._dispatch_pending = False
         self._offloaded: set[asyncio.Future] = set()
         self._buffer: list[bytes] = []
         self._flush_pending = False
@@ -80,20 +147,84 @@ class SampleSink:
 
     # -- intake
     async def add(self, rec: Any, k: int, result: Any) -> None:
-        """Verify one result (inline when cheap) and buffer its line; may wait for offloaded work."""
+        """Queue one result for verification and writing; waits only when too much is queued."""
         error = self._redact(result.error) if result.error else None
-        text = result.text if error is None else None
-        verdict = self._verify(text, rec, timeout_s=0.0) if text is not None else self._verify(None, rec)
-        if text is not None and _needs_sympy(verdict):
-            loop = asyncio.get_running_loop()
-            fut = loop.run_in_executor(self._pool, self._verify_full, text, rec)
-            fut.add_done_callback(lambda f, rec=rec, k=k, result=result: self._offload_done(f, rec, k, result))
-            self._offloaded.add(fut)
-            if len(self._offloaded) >= MAX_OFFLOADED:  # back-pressure: results are not piled up unboundedly
-                await asyncio.wait(list(self._offloaded), return_when=asyncio.FIRST_COMPLETED)
+        if error is not None or result.text is None:
+            self._accept(rec, k, result, error, self._verify(None, rec))
+            self._maybe_flush()
+        elif self._process is not None:
+            self._queued.append((rec, k, result))
+            if not self._dispatch_pending:
+                self._dispatch_pending = True
+                asyncio.get_running_loop().call_soon(self._dispatch)
+            if len(self._queued) >= MAX_QUEUED and self._batches:  # back-pressure
+                await asyncio.wait(list(self._batches), return_when=asyncio.FIRST_COMPLETED)
         else:
-            self._accept(rec, k, result, error, verdict)
+            self._verify_inline(rec, k, result)
+            self._maybe_flush()
+        if len(self._offloaded) >= MAX_OFFLOADED:  # back-pressure: results are not piled up unboundedly
+            await asyncio.wait(list(self._offloaded), return_when=asyncio.FIRST_COMPLETED)
+
+    def _dispatch(self) -> None:
+        """Send what is queued to the verifier process as one batch (at most BATCHES_IN_FLIGHT at once)."""
+        self._dispatch_pending = False
+        if not self._queued or len(self._batches) >= BATCHES_IN_FLIGHT:
+            return
+        items, self._queued = self._queued, []
+        process = self._process
+        fut = None
+        if process is not None:
+            payload = [(result.text, rec.answer, rec.answer_type, rec.params) for rec, _, result in items]
+            try:
+                fut = asyncio.wrap_future(process.submit(sympy_free_verdicts, payload))
+            except Exception:  # noqa: BLE001 - a broken pool: verify here from now on
+                self._lose_process()
+        if fut is None:
+            for rec, k, result in items:
+                self._verify_inline(rec, k, result)
+            self._maybe_flush()
+            return
+        self._batches.add(fut)
+        fut.add_done_callback(lambda f, items=items: self._batch_done(f, items))
+
+    def _batch_done(self, fut: asyncio.Future, items: list[tuple]) -> None:
+        self._batches.discard(fut)
+        verdicts = None
+        if not fut.cancelled() and fut.exception() is None:
+            verdicts = fut.result()
+        if verdicts is None or len(verdicts) != len(items):
+            self._lose_process()  # the verifier process died: verify here from now on
+            for rec, k, result in items:
+                self._verify_inline(rec, k, result)
+        else:
+            for (rec, k, result), parts in zip(items, verdicts):
+                if parts is None:
+                    self._offload(rec, k, result)
+                else:
+                    self._accept_parts(rec, k, result, None, *parts)
         self._maybe_flush()
+        if self._queued and not self._dispatch_pending:
+            self._dispatch_pending = True
+            asyncio.get_running_loop().call_soon(self._dispatch)
+
+    def _lose_process(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            process.shutdown(wait=False, cancel_futures=True)
+
+    def _verify_inline(self, rec: Any, k: int, result: Any) -> None:
+        verdict = self._verify(result.text, rec, timeout_s=0.0)
+        if _needs_sympy(verdict):
+            self._offload(rec, k, result)
+        else:
+            self._accept(rec, k, result, None, verdict)
+
+    def _offload(self, rec: Any, k: int, result: Any) -> None:
+        """Verify with sympy allowed, in the thread pool (its workers wait on the sandbox processes)."""
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self._pool, self._verify_full, result.text, rec)
+        fut.add_done_callback(lambda f, rec=rec, k=k, result=result: self._offload_done(f, rec, k, result))
+        self._offloaded.add(fut)
 
     def _verify_full(self, text: str, rec: Any):
         return self._verify(text, rec, timeout_s=FULL_TIMEOUT_S)
@@ -115,7 +246,11 @@ class SampleSink:
         self._maybe_flush()
 
     def _accept(self, rec: Any, k: int, result: Any, error: str | None, verdict: Any) -> None:
-        strict = verdict.strict.model_dump(mode="json")
+        self._accept_parts(rec, k, result, error, verdict.strict.model_dump(mode="json"),
+                           verdict.flex.model_dump(mode="json"), verdict.grid)
+
+    def _accept_parts(self, rec: Any, k: int, result: Any, error: str | None, strict: dict, flex: dict,
+                      grid: Any) -> None:
         row = {
             "problem_id": rec.id,
             "sample_index": k,
@@ -132,8 +267,8 @@ class SampleSink:
             "attempts": result.attempts,
             "error": error,
             "strict": strict,
-            "flex": verdict.flex.model_dump(mode="json"),
-            "grid": verdict.grid,
+            "flex": flex,
+            "grid": grid,
             "verifier_version": self._version,
             "time": self._time(),
         }
@@ -186,15 +321,26 @@ class SampleSink:
         os.fsync(self._out.fileno())
 
     async def close(self) -> None:
-        """Wait for offloaded verifications, write and fsync everything, redraw progress once more."""
+        """Wait for every verification, write and fsync everything, redraw progress once more."""
         try:
-            while self._offloaded:
-                await asyncio.gather(*list(self._offloaded), return_exceptions=True)
+            while self._queued or self._batches or self._offloaded:
+                if self._queued and len(self._batches) < BATCHES_IN_FLIGHT:
+                    self._dispatch()
+                await asyncio.gather(*self._batches, *self._offloaded, return_exceptions=True)
+                await asyncio.sleep(0)  # let the done-callbacks run
         finally:
             self.flush_now()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self.shutdown()
             if self._on_progress is not None:
                 self._on_progress()
+
+    def shutdown(self) -> None:
+        """Stop the verifier process and threads (idempotent; what was not verified yet is dropped: those
+        samples are requested again on resume). Waits for the process, so it holds nothing of the eval's."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        process, self._process = self._process, None
+        if process is not None:
+            process.shutdown(wait=True, cancel_futures=True)
 
     def flush_now(self) -> None:
         """Write and fsync whatever is buffered (also after a failure or an interrupt)."""

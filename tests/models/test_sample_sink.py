@@ -50,13 +50,14 @@ def result(i: int, text: str | None, error: str | None = None) -> GenerationResu
 
 
 def test_cheap_verdicts_inline_sympy_ones_offloaded_and_lines_batched(tmp_path):
+    """Without a verifier process (where fork is unavailable): the sympy-free path runs on the loop."""
     calls = []
     out = CountingFile()
     out._null = open(tmp_path / "null", "wb")
     stats = RunStats()
     sink = SampleSink(out, verify=fake_verify(calls), redact=lambda s: s.replace("KEY", "***"),
                       verifier_version="v", now_iso=lambda: "2026-12-06T00:00:00+00:00",
-                      error_kind=lambda e: e.split(":")[0], stats=stats)
+                      error_kind=lambda e: e.split(":")[0], stats=stats, use_process=False)
 
     async def go():
         for i in range(20):  # all arrive in one loop turn
@@ -83,3 +84,36 @@ def test_encode_line_survives_lone_surrogates_and_stays_one_line():
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     assert json.loads(line)["response"] == "a\ud800b\nc"
     assert encode_line({"response": "plain ü"}) == '{"response":"plain ü"}\n'.encode()
+
+
+def test_the_verifier_process_gives_the_same_rows_as_verifying_inline(tmp_path):
+    from verifiers import verify
+
+    texts = ["\\boxed{%d}", "so it is \\boxed{%d+0}", "no box here %d", "\\boxed{\\frac{%d}{1}}", "\\boxed{x}"]
+
+    def run(use_process: bool) -> tuple[list[dict], int]:
+        out = CountingFile()
+        out._null = open(tmp_path / "null", "wb")
+        sink = SampleSink(out, verify=verify, redact=str, verifier_version="v", now_iso=lambda: "t",
+                          error_kind=str, stats=RunStats(), use_process=use_process)
+        started = sink._process is not None
+
+        async def go():
+            for i in range(60):
+                text = texts[i % len(texts)].replace("%d", str(i))
+                await sink.add(record(i), 0, result(i, text))
+                if i % 7 == 0:
+                    await asyncio.sleep(0)  # results arrive over several loop turns
+            await sink.close()
+
+        asyncio.run(go())
+        out._null.close()
+        assert sink._process is None  # closed
+        rows = sorted((json.loads(line) for line in out.getvalue().splitlines()), key=lambda r: r["problem_id"])
+        return rows, started
+
+    inline, _ = run(False)
+    forked, started = run(True)
+    assert started  # Linux: the verifier process really ran
+    assert forked == inline and len(inline) == 60
+    assert 0 < sum(r["strict"]["correct"] for r in inline) < 60
