@@ -296,6 +296,7 @@ class EvalRun:
                 await sink.close()
         finally:
             try:
+                sink.salvage()  # after an interrupt: keep what is verifiable without waiting
                 sink.flush_now()
             finally:
                 sink.shutdown()

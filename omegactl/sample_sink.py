@@ -31,7 +31,7 @@ import orjson
 FSYNC_S = 1.0
 PROGRESS_S = 0.2
 MAX_OFFLOADED = 256  # sympy verifications waiting at once before the eval stops taking results
-MAX_QUEUED = 4096  # results waiting for the verifier process before the eval stops taking more
+MAX_QUEUED = 1024  # results waiting for the verifier process before the eval stops taking more
 BATCHES_IN_FLIGHT = 2
 VERIFIER_NICE = 10
 FULL_TIMEOUT_S = 5.0  # the verifier's own default per verify() call
@@ -135,8 +135,9 @@ class SampleSink:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="omegactl-verify")
         self._process = start_verifier_process() if use_process else None
         self._queued: list[tuple] = []  # (rec, k, result) waiting for the verifier process
-        self._batches: set[asyncio.Future] = set()
+        self._batches: dict[asyncio.Future, list[tuple]] = {}  # batch in the verifier process -> its items
         self._dispatch_pending = False
+        self._closed = False
         self._offloaded: set[asyncio.Future] = set()
         self._buffer: list[bytes] = []
         self._flush_pending = False
@@ -184,11 +185,13 @@ class SampleSink:
                 self._verify_inline(rec, k, result)
             self._maybe_flush()
             return
-        self._batches.add(fut)
-        fut.add_done_callback(lambda f, items=items: self._batch_done(f, items))
+        self._batches[fut] = items
+        fut.add_done_callback(self._batch_done)
 
-    def _batch_done(self, fut: asyncio.Future, items: list[tuple]) -> None:
-        self._batches.discard(fut)
+    def _batch_done(self, fut: asyncio.Future) -> None:
+        items = self._batches.pop(fut, None)
+        if items is None or self._closed:  # salvaged already
+            return
         verdicts = None
         if not fut.cancelled() and fut.exception() is None:
             verdicts = fut.result()
@@ -231,7 +234,7 @@ class SampleSink:
 
     def _offload_done(self, fut: asyncio.Future, rec: Any, k: int, result: Any) -> None:
         self._offloaded.discard(fut)
-        if fut.cancelled():
+        if fut.cancelled() or self._closed:
             return
         exc = fut.exception()
         if exc is not None:  # a verifier bug: record it on the sample rather than lose the response
@@ -300,6 +303,8 @@ class SampleSink:
 
     def _flush_turn(self) -> None:
         self._flush_pending = False
+        if self._closed:
+            return
         self._write()
         now = time.monotonic()
         if self._on_progress is not None and now - self._last_progress >= PROGRESS_S:
@@ -326,7 +331,7 @@ class SampleSink:
             while self._queued or self._batches or self._offloaded:
                 if self._queued and len(self._batches) < BATCHES_IN_FLIGHT:
                     self._dispatch()
-                await asyncio.gather(*self._batches, *self._offloaded, return_exceptions=True)
+                await asyncio.gather(*list(self._batches), *self._offloaded, return_exceptions=True)
                 await asyncio.sleep(0)  # let the done-callbacks run
         finally:
             self.flush_now()
@@ -334,9 +339,28 @@ class SampleSink:
             if self._on_progress is not None:
                 self._on_progress()
 
+    def salvage(self) -> None:
+        """After an interrupt or a failure: verify here whatever was still queued for (or inside) the
+        verifier process, where that needs no sympy, so paid responses are kept; then stop taking
+        callbacks. Sympy-bound leftovers are dropped (resume requests them again)."""
+        if self._closed:
+            return
+        leftovers = self._queued + [item for items in self._batches.values() for item in items]
+        self._queued = []
+        self._batches.clear()
+        for rec, k, result in leftovers:
+            try:
+                verdict = self._verify(result.text, rec, timeout_s=0.0)
+            except Exception:  # noqa: BLE001 - best effort while unwinding
+                continue
+            if not _needs_sympy(verdict):
+                self._accept(rec, k, result, None, verdict)
+        self._closed = True
+
     def shutdown(self) -> None:
         """Stop the verifier process and threads (idempotent; what was not verified yet is dropped: those
         samples are requested again on resume). Waits for the process, so it holds nothing of the eval's."""
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         process, self._process = self._process, None
         if process is not None:

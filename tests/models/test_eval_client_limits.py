@@ -81,3 +81,52 @@ def test_url_userinfo_is_sent_as_the_bearer_key_and_never_stored_in_samples(tmp_
     for name in ("samples.jsonl", "results.json"):
         assert SECRET not in (tmp_path / "run" / name).read_text(), name
     assert all(r["error"] is None for r in read_samples(tmp_path / "run"))
+
+
+def _session_members(sid: int) -> list[int]:
+    """Live processes of session ``sid`` (the eval started with start_new_session)."""
+    import os
+
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:  # state, ppid, pgrp, session
+            members.append(int(entry))
+    return members
+
+
+def test_ctrl_c_mid_run_leaves_no_verifier_process_and_resumes(tmp_path):
+    import signal
+
+    from tests.reliability.kit import eval_subprocess
+
+    records = make_problems(per_level=6)  # 60 problems
+    path = write_problem_file(tmp_path / "p.jsonl", records)
+    run = tmp_path / "run"
+    with FakeServer(oracle_policy(records), latency_s=0.1) as server:
+        args = eval_args(server.base_url, path, run, "--concurrency", "2")
+        proc = eval_subprocess(args, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(read_samples(run)) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(_session_members(proc.pid)) >= 2  # the eval and its verifier process
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and "Traceback" not in err.decode(), err.decode()[-1500:]
+        deadline = time.monotonic() + 5
+        while _session_members(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _session_members(proc.pid) == []  # nothing left behind
+        done_before = len(read_samples(run))
+        assert 5 <= done_before < len(records)
+        code = subprocess.run([sys.executable, "-m", "omegactl.cli", *args], cwd=str(REPO_ROOT),
+                              env=subprocess_env(), capture_output=True, timeout=120).returncode
+    assert code == 0
+    rows = read_samples(run)
+    assert len(rows) == len(records) == len({r["problem_id"] for r in rows})
+    assert all(r["strict"]["correct"] for r in rows)

@@ -117,3 +117,26 @@ def test_the_verifier_process_gives_the_same_rows_as_verifying_inline(tmp_path):
     assert started  # Linux: the verifier process really ran
     assert forked == inline and len(inline) == 60
     assert 0 < sum(r["strict"]["correct"] for r in inline) < 60
+
+
+def test_salvage_keeps_queued_results_when_the_run_is_interrupted(tmp_path):
+    from verifiers import verify
+
+    out = CountingFile()
+    out._null = open(tmp_path / "null", "wb")
+    sink = SampleSink(out, verify=verify, redact=str, verifier_version="v", now_iso=lambda: "t",
+                      error_kind=str, stats=RunStats())
+
+    async def interrupted():
+        for i in range(30):
+            await sink.add(record(i), 0, result(i, f"\\boxed{{{i}}}"))
+        # the run stops here (Ctrl-C): no close(); the eval's finally salvages, flushes and shuts down
+        sink.salvage()
+        sink.flush_now()
+        sink.shutdown()
+
+    asyncio.run(interrupted())
+    out._null.close()
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert sorted(r["problem_id"] for r in rows) == sorted(f"p{i}" for i in range(30))  # none lost, none twice
+    assert all(r["strict"]["correct"] for r in rows)
