@@ -27,6 +27,7 @@ class EndlessServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
+        self.sock.settimeout(0.1)  # accept() polls the stop flag: no listener outlives the test
         self.requests = 0
         self.hung_up = 0
         self._stop = threading.Event()
@@ -42,15 +43,18 @@ class EndlessServer:
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
+        self._thread.join(timeout=5)  # the accept loop ends within its 0.1 s poll, then the port is freed
         self.sock.close()
-        self._thread.join(timeout=5)
 
     def _serve(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:

@@ -21,7 +21,7 @@ _RSS_WRAPPER = (
 
 
 def test_an_endless_reply_body_keeps_eval_small_and_ends_as_an_error(tmp_path):
-    records = make_problems(per_level=1)  # 10 problems
+    records = make_problems(per_level=1)  # 11 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     rss_file = tmp_path / "maxrss"
     with EndlessServer() as server:  # default cap (16 MiB) and default concurrency
@@ -42,7 +42,7 @@ def test_an_endless_reply_body_keeps_eval_small_and_ends_as_an_error(tmp_path):
 
 
 def test_an_always_500_server_fails_the_run_in_seconds_with_default_backoff(tmp_path, capsys):
-    records = make_problems(per_level=4)  # 40 problems
+    records = make_problems(per_level=4)  # 44 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     with FakeServer(faults=lambda n, b: "500") as server:
         start = time.monotonic()
@@ -55,7 +55,7 @@ def test_an_always_500_server_fails_the_run_in_seconds_with_default_backoff(tmp_
 
 
 def test_a_wrong_key_stops_the_run_after_three_401s(tmp_path, capsys, monkeypatch):
-    records = make_problems(per_level=3)  # 30 problems
+    records = make_problems(per_level=3)  # 33 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     monkeypatch.setenv("OMEGA_WRONG_KEY", "sk-wrongwrongwrong-123")
     with FakeServer(oracle_policy(records), api_key="the-right-key") as server:
@@ -105,7 +105,7 @@ def test_ctrl_c_mid_run_leaves_no_verifier_process_and_resumes(tmp_path):
 
     from tests.reliability.kit import eval_subprocess
 
-    records = make_problems(per_level=6)  # 60 problems
+    records = make_problems(per_level=6)  # 66 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     run = tmp_path / "run"
     with FakeServer(oracle_policy(records), latency_s=0.1) as server:

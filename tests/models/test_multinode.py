@@ -26,7 +26,7 @@ def test_ray_executor_and_parallel_sizes_reach_vllm_verbatim(fake_vllm):  # noqa
 
 
 def test_eval_spreads_one_run_over_replicas(tmp_path, capsys):
-    records = make_problems(per_level=4)  # 40 problems
+    records = make_problems(per_level=4)  # 44 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     policy = oracle_policy(records)
     with FakeServer(policy, latency_s=0.01) as a, FakeServer(policy, latency_s=0.01) as b:
@@ -34,9 +34,10 @@ def test_eval_spreads_one_run_over_replicas(tmp_path, capsys):
                                            "--concurrency", "8"), capsys)
         counts = (len(a.bodies), len(b.bodies))
     assert code == 0, err
-    assert sum(counts) == len(records) and min(counts) >= len(records) // 4  # both replicas did real work
     rows = read_samples(tmp_path / "run")
+    assert [r["error"] for r in rows if r["error"]] == []
     assert len(rows) == len(records) and all(r["strict"]["correct"] for r in rows)
+    assert sum(counts) == len(records) and min(counts) >= len(records) // 4  # both replicas did real work
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["backend"]["base_urls"] == [a.base_url, b.base_url]
     assert [r["requests"] for r in manifest["backend_stats"]["replicas"]] == list(counts)
