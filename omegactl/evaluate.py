@@ -275,7 +275,8 @@ class EvalRun:
         sink = SampleSink(getattr(out, "buffer", out), verify=verify, redact=self.redactor.redact,
                           verifier_version=VERIFIER_VERSION, now_iso=now_iso, error_kind=_error_kind, stats=stats,
                           on_progress=redraw if progress.enabled else None,
-                          workers=max(2, min(8, os.cpu_count() or 2)))
+                          workers=max(2, min(8, os.cpu_count() or 2)),
+                          use_process=getattr(backend, "name", "") != "vllm")  # never fork a GPU engine
         try:
             with progress:
                 # an offline engine returns a batch only when it is done: send it in chunks so a crash loses

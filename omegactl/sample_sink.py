@@ -6,7 +6,8 @@ busy machine requests go first and verification catches up in the gaps. It runs 
 (``verify(..., timeout_s=0)`` answers without the sandbox; a "timeout" reason means sympy was wanted);
 those that need sympy come back unresolved and go to a small thread pool, whose workers wait on the
 sandboxed sympy processes with the verifier's normal time limit. Where no verifier process can be
-forked (or it dies), the sympy-free path runs inline on the loop instead. Lines are orjson-encoded (the stdlib with
+forked (not Linux, the offline vLLM backend whose process holds a GPU engine, or it dies), the sympy-free
+path runs inline on the loop instead. Lines are orjson-encoded (the stdlib with
 ASCII escapes for what orjson refuses, e.g. lone surrogates) and buffered; the buffer is appended with one
 ``write`` of whole lines once per event-loop turn (all results that arrived together go out together, so
 a killed eval loses only what was still in flight), and fsynced at most every ``FSYNC_S`` (a timer makes
@@ -20,6 +21,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -106,7 +108,7 @@ def sympy_free_verdicts(items: list[tuple]) -> list[tuple | None]:
 
 def start_verifier_process() -> ProcessPoolExecutor | None:
     """A one-process pool forked from this process (so it starts with verifiers imported), or None."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):  # fork after threads is unsafe on macOS; Windows has none
         return None
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
