@@ -7,7 +7,8 @@
    by ``omegactl eval`` (a subprocess, samples written and verified as in a real run) at each concurrency;
    the server (models.fake_server.FakeServer, in this process) answers every prompt at once with its gold
    answer. Reported: wall time of the whole command, requests/s over the wall time and over the request
-   phase (first to last request seen by the server).
+   phase (first to last request seen by the server), and the CPU time (user + system) of the eval process and
+   its children per request: on a shared machine req/s moves with the load, CPU per request much less.
 2. The same prompts through lm-evaluation-harness's ``local-chat-completions`` model (``lm-eval`` with
    a generated task over the same prompts, ``--apply_chat_template --log_samples``), when ``lm_eval`` is
    importable by ``--lm-eval-python`` (default: this interpreter). The wall-time ratio lm-eval/omegactl
@@ -168,6 +169,7 @@ def run_omegactl(server: OracleServer, problems: Path, work: Path, concurrency: 
     rss_file = work / f"maxrss-c{concurrency}-{n}.txt"
     server.reset()
     cmd = maxrss_command(rss_file, eval_cli_args(server.server.base_url, problems, out, concurrency))
+    cpu_before = _children_cpu_s()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=repo_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     samples: list[tuple[float, int, float]] = []
@@ -175,6 +177,7 @@ def run_omegactl(server: OracleServer, problems: Path, work: Path, concurrency: 
         samples = _sample_rss(proc, out / "samples.jsonl", start)
     _, err = proc.communicate()
     wall = time.perf_counter() - start
+    cpu = _children_cpu_s() - cpu_before
     if proc.returncode != 0:
         raise SystemExit(f"omegactl eval failed (exit {proc.returncode}): {err.decode()[-1500:]}")
     manifest = json.loads((out / "manifest.json").read_text())
@@ -183,11 +186,19 @@ def run_omegactl(server: OracleServer, problems: Path, work: Path, concurrency: 
            "requests": server.count, "request_phase_s": round(server.phase_s or 0.0, 3),
            "rps_wall": n / wall, "rps_phase": n / server.phase_s if server.phase_s else None,
            "samples_done": manifest.get("n_samples_done"), "correct": results["overall"]["correct"],
-           "peak_rss_mib": read_maxrss_mib(rss_file)}
+           "peak_rss_mib": read_maxrss_mib(rss_file), "cpu_s": round(cpu, 2), "cpu_us_per_request": round(cpu / n * 1e6)}
     if sample_rss:
         row["rss_trace"] = [{"t_s": round(t, 1), "samples_written": k, "rss_mib": m} for t, k, m in samples]
     shutil.rmtree(out, ignore_errors=True)
     return row
+
+
+def _children_cpu_s() -> float:
+    """User + system CPU seconds of this process's finished (waited-for) children so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _sample_rss(proc: subprocess.Popen, samples_file: Path, start: float) -> list[tuple[float, int, float]]:
@@ -243,15 +254,18 @@ def run_lm_eval(python: str, server: OracleServer, task_dir: Path, work: Path, c
            "--output_path", str(out), "--log_samples"]
     env = dict(os.environ, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
                HF_HOME=str(work / "hf_home"), OPENAI_API_KEY="not-needed")
+    cpu_before = _children_cpu_s()
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    cpu = _children_cpu_s() - cpu_before
     if proc.returncode != 0:
         return {"harness": "lm-eval", "concurrency": concurrency, "error": (proc.stderr or proc.stdout)[-1500:]}
     logged = sum(1 for p in out.rglob("samples_*.jsonl") for _ in open(p, encoding="utf-8"))
     return {"harness": "lm-eval", "concurrency": concurrency, "problems": n, "wall_s": round(wall, 3),
             "requests": server.count, "request_phase_s": round(server.phase_s or 0.0, 3), "rps_wall": n / wall,
-            "rps_phase": n / server.phase_s if server.phase_s else None, "samples_logged": logged}
+            "rps_phase": n / server.phase_s if server.phase_s else None, "samples_logged": logged,
+            "cpu_s": round(cpu, 2), "cpu_us_per_request": round(cpu / n * 1e6)}
 
 
 # -- where does memory go -----------------------------------------------------------------------------
@@ -387,12 +401,13 @@ def throughput(args, levels: list[int], server: OracleServer, problems: Path, ro
     task_dir = write_lm_eval_task(rows, work) if lm_ok else None
     results = []
     print(f"\n{n} problems, zero-latency server, max_tokens {MAX_TOKENS}")
-    print(f"{'concurrency':>11} {'harness':>9} {'wall s':>8} {'req/s (wall)':>13} {'req/s (requests)':>17}   ratio")
+    print(f"{'concurrency':>11} {'harness':>9} {'wall s':>8} {'req/s (wall)':>13} {'req/s (requests)':>17} "
+          f"{'CPU us/req':>11}   ratio")
     for c in levels:
         ours = run_omegactl(server, problems, work, c, n)
         results.append(ours)
         print(f"{c:>11} {'omegactl':>9} {ours['wall_s']:>8.1f} {fmt_rate(ours['rps_wall']):>13} "
-              f"{fmt_rate(ours['rps_phase']):>17}", flush=True)
+              f"{fmt_rate(ours['rps_phase']):>17} {ours['cpu_us_per_request']:>11}", flush=True)
         if ours["samples_done"] != n or ours["correct"] != n:
             print(f"  warning: {ours['samples_done']} samples done, {ours['correct']} correct of {n}")
         if task_dir is not None:
@@ -403,8 +418,11 @@ def throughput(args, levels: list[int], server: OracleServer, problems: Path, ro
                 continue
             ratio = theirs["wall_s"] / ours["wall_s"]
             theirs["wall_ratio_vs_omegactl"] = ratio
+            phase_ratio = (ours["rps_phase"] or 0) / theirs["rps_phase"] if theirs["rps_phase"] else None
+            theirs["phase_rps_ratio_omegactl_vs_lm_eval"] = phase_ratio
             print(f"{c:>11} {'lm-eval':>9} {theirs['wall_s']:>8.1f} {fmt_rate(theirs['rps_wall']):>13} "
-                  f"{fmt_rate(theirs['rps_phase']):>17}   lm-eval/omegactl wall {ratio:.2f}x", flush=True)
+                  f"{fmt_rate(theirs['rps_phase']):>17} {theirs['cpu_us_per_request']:>11}   lm-eval/omegactl wall "
+                  f"{ratio:.2f}x, omegactl/lm-eval request-phase req/s {phase_ratio or 0:.2f}x", flush=True)
     best = max((r for r in results if r["harness"] == "omegactl"), key=lambda r: r["rps_wall"])
     summary.append(f"omegactl {fmt_rate(best['rps_wall'])} req/s at concurrency {best['concurrency']}")
     ratios = [r["wall_ratio_vs_omegactl"] for r in results if "wall_ratio_vs_omegactl" in r]

@@ -4,12 +4,13 @@ Specs: ``openai:<model-name>`` (any OpenAI-compatible server, ``base_url`` may l
 ``vllm:<hf-id-or-path>`` (offline vLLM, imported lazily) and ``local[:<alias>]`` (a managed llama.cpp
 server with SmolLM2-135M-Instruct, the default model). See ``models/base.py`` for the contract.
 """
-from models.base import Backend, BackendError, GenerationRequest, GenerationResult
+from models.base import Backend, BackendDied, BackendError, GenerationRequest, GenerationResult
 from models.loader import load_backend, parse_model_spec
 from models.model_args import coerce_model_args, parse_model_args
 
 __all__ = [
     "Backend",
+    "BackendDied",
     "BackendError",
     "GenerationRequest",
     "GenerationResult",

@@ -15,6 +15,10 @@ class BackendError(Exception):
     """A configuration or startup problem; the CLI prints the one-line message and exits 2."""
 
 
+class BackendDied(BackendError):
+    """The backend's process died mid-run (a crash, OOM): the run fails (exit 3) and is not retried."""
+
+
 @dataclass
 class GenerationRequest:
     """One chat completion to produce; ``key`` is an opaque id chosen by the caller."""

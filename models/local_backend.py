@@ -18,7 +18,7 @@ import importlib.metadata
 from pathlib import Path
 from typing import AsyncIterator
 
-from models.base import Backend, BackendError, GenerationRequest, GenerationResult
+from models.base import Backend, BackendDied, BackendError, GenerationRequest, GenerationResult
 from models.local_server import SMOLLM2_ALIAS, LocalServer, check_server_installed, locate_smollm2_gguf
 from models.openai_backend import LOOPBACK_DUMMY_KEY, OpenAIBackend, OpenAISettings
 
@@ -104,7 +104,7 @@ class LocalBackend(Backend):
         return cls(server, inner)
 
     async def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
-        """The inner client's results, until the server process dies (then ``BackendError``)."""
+        """The inner client's results, until the server process dies (then ``BackendDied``)."""
         results = self.inner.stream(requests).__aiter__()
         watch = asyncio.ensure_future(self._watch_death())
         step = None
@@ -113,7 +113,7 @@ class LocalBackend(Backend):
                 step = asyncio.ensure_future(results.__anext__())
                 await asyncio.wait({step, watch}, return_when=asyncio.FIRST_COMPLETED)
                 if not step.done():
-                    raise BackendError(watch.result())
+                    raise BackendDied(watch.result())
                 try:
                     result = step.result()
                 except StopAsyncIteration:

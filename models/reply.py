@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import orjson
+
 from models.retry import MalformedReply
 
 
@@ -40,9 +42,12 @@ def _int_or_none(value: object) -> int | None:
 def parse_chat_completion(body: str | bytes) -> ParsedReply:
     """The first choice of a chat-completion body; raises ``MalformedReply`` when unusable."""
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MalformedReply(f"invalid JSON in reply ({len(body)} bytes: {exc.__class__.__name__})") from None
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:  # the stdlib accepts what orjson refuses: "\ud800" escapes (lone surrogates), huge integers
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise MalformedReply(f"invalid JSON in reply ({len(body)} bytes: {exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise MalformedReply(f"reply is a JSON {type(data).__name__}, not an object")
     if "error" in data and not data.get("choices"):

@@ -3,7 +3,11 @@
 Retryable: HTTP 408/409/425/429, any 5xx, timeouts, connection errors and malformed 200 replies
 (invalid JSON, empty ``choices``, missing message content). Other 4xx answers (bad request,
 auth, unknown model) are final; a 4xx saying the prompt does not fit the context is reported
-as ``context_length`` so callers can count it apart from configuration mistakes.
+as ``context_length`` so callers can count it apart from configuration mistakes (401/403 stay
+``client_error``; the backend stops the run after a few identical ones). A reply body over the size cap is
+``reply_too_large`` (final: the same prompt would produce it again).
+``RunRetryBudget`` bounds retries over a whole run (a token bucket refilled by successes), so a
+server that always fails ends the run after a few dozen retries instead of hours of backoff.
 Delays use "full jitter": uniform in [0, min(cap, base * 2**i)], but never shorter than a
 server-sent ``Retry-After``.
 """
@@ -16,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Mapping
 
-import openai
+import aiohttp
 
 from models.net import is_context_length_message
 
@@ -27,11 +31,26 @@ class MalformedReply(Exception):
     """A 2xx reply that cannot be used: invalid JSON, no choices, no message content."""
 
 
+class ReplyTooLarge(Exception):
+    """A reply body longer than the configured cap (``max_reply_bytes``)."""
+
+
+class HTTPStatusError(Exception):
+    """A non-2xx answer: status, the server's error message and its retry headers."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
 @dataclass(frozen=True)
 class Failure:
     """What went wrong in one attempt and whether another attempt may help."""
 
-    kind: str  # rate_limited | server_error | timeout | connection | malformed | context_length | client_error | internal
+    kind: str  # rate_limited | server_error | timeout | connection | malformed | reply_too_large | context_length
+    #            | client_error | internal
     detail: str
     retryable: bool
     status: int | None = None
@@ -75,30 +94,55 @@ def classify(exc: BaseException) -> Failure:
     """Map an exception from one attempt to a ``Failure`` (message not yet redacted)."""
     if isinstance(exc, MalformedReply):
         return Failure("malformed", str(exc), True)
-    if isinstance(exc, (openai.APITimeoutError, asyncio.TimeoutError, TimeoutError)):
-        return Failure("timeout", "no reply within the per-attempt timeout", True)
-    if isinstance(exc, openai.APIConnectionError):
-        cause = exc.__cause__ or exc.__context__
-        why = f"{type(cause).__name__}: {cause}" if cause else str(exc)
-        return Failure("connection", f"connection error ({why})", True)
-    if isinstance(exc, (ConnectionError, EOFError)):
-        return Failure("connection", f"connection error ({type(exc).__name__}: {exc})", True)
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        retry_after = parse_retry_after(exc.response.headers if exc.response is not None else None)
+    if isinstance(exc, ReplyTooLarge):
+        return Failure("reply_too_large", str(exc), False)
+    if isinstance(exc, HTTPStatusError):
+        status = exc.status
+        retry_after = parse_retry_after(exc.headers)
         detail = f"HTTP {status}: {exc.message}"
         if status == 429:
             return Failure("rate_limited", detail, True, status, retry_after)
-        if status >= 500:
-            return Failure("server_error", detail, True, status, retry_after)
-        if status in RETRYABLE_STATUS:
+        if status >= 500 or status in RETRYABLE_STATUS:
             return Failure("server_error", detail, True, status, retry_after)
         if is_context_length_message(detail):
             return Failure("context_length", detail, False, status)
         return Failure("client_error", detail, False, status)
-    if isinstance(exc, openai.APIResponseValidationError):
-        return Failure("malformed", f"reply failed validation: {exc.message}", True)
+    if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):  # aiohttp's timeouts are TimeoutErrors too
+        return Failure("timeout", "no reply within the per-attempt timeout", True)
+    if isinstance(exc, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, ConnectionError, EOFError)):
+        return Failure("connection", f"connection error ({type(exc).__name__}: {exc})", True)
+    if isinstance(exc, aiohttp.ClientResponseError):  # an unparsable status line or headers
+        return Failure("malformed", f"invalid HTTP reply ({type(exc).__name__}: {exc})", True)
     return Failure("internal", f"{type(exc).__name__}: {exc}", False)
+
+
+class RunRetryBudget:
+    """Retries allowed over a whole run: ``floor`` to start with, plus ``ratio`` per successful request.
+
+    Rate limits (429) are not charged: AIMD and ``Retry-After`` handle those. With the budget spent, a
+    failure is final at once, so an always-failing server costs one attempt per request.
+    """
+
+    def __init__(self, floor: int = 10, ratio: float = 1.0) -> None:
+        self.floor = floor
+        self.ratio = ratio
+        self._tokens = float(floor)
+        self.spent = 0
+        self.refused = 0
+
+    def on_success(self) -> None:
+        self._tokens += self.ratio
+
+    def take(self, failure: Failure) -> bool:
+        """Whether a retry after ``failure`` may go ahead (and charge it)."""
+        if failure.kind == "rate_limited":
+            return True
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            self.spent += 1
+            return True
+        self.refused += 1
+        return False
 
 
 @dataclass

@@ -7,6 +7,7 @@ last line is repaired; a changed configuration or problem set is refused (exit 2
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as _dt
 import os
 import platform
@@ -14,10 +15,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from generators.record import ProblemRecord
 from generators.seeding import derive_seed
@@ -27,6 +26,7 @@ from omegactl.config import EvalConfig, describe_difference, problem_set_hash
 from omegactl.errors import RunFailed, Terminated, UserError
 from omegactl.redact import Redactor
 from omegactl.runfolder import RunFolder, sample_key
+from omegactl.sample_sink import RunStats, SampleSink
 
 DEFAULT_MAX_TOKENS = 2048
 OFFLINE_CHUNK = 2048  # requests per vLLM batch call
@@ -123,17 +123,6 @@ def build_messages(rec: ProblemRecord, system_prompt: str | None) -> list[dict[s
     if system_prompt:
         msgs = [{"role": "system", "content": system_prompt}] + [m for m in msgs if m["role"] != "system"]
     return msgs
-
-
-@dataclass
-class RunStats:
-    done: int = 0
-    errors: int = 0
-    correct: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    finish_reasons: Counter = field(default_factory=Counter)
-    error_kinds: Counter = field(default_factory=Counter)
 
 
 def _error_kind(err: str) -> str:
@@ -256,7 +245,7 @@ class EvalRun:
 
     def _run_locked(self, console, show_progress: bool) -> dict[str, Any]:
         records, manifest, todo = self.prepare(lock=True)
-        from models import BackendError, load_backend
+        from models import BackendDied, BackendError, load_backend
 
         self.folder.create()
         if not self.folder.problems_path.exists():
@@ -280,9 +269,14 @@ class EvalRun:
         status = "failed"
         backend_failure = None
         try:
-            asyncio.run(self._drive(backend, records, todo, stats, console, show_progress))
+            try:
+                asyncio.run(self._drive(backend, records, todo, stats, console, show_progress))
+            except BackendDied:
+                raise
+            except BackendError as exc:  # the backend stopped the run (e.g. every request is refused: bad key)
+                raise UserError(self.redactor.redact(str(exc))) from None
             status = "complete"
-        except BackendError as exc:  # the backend is gone (e.g. the local server died): stop, do not retry
+        except BackendDied as exc:  # the backend is gone (e.g. the local server died): stop, do not retry
             backend_failure = self.redactor.redact(str(exc))
         except (KeyboardInterrupt, Terminated):  # Ctrl-C or SIGTERM: resumable, not failed
             status = "running"
@@ -300,87 +294,72 @@ class EvalRun:
 
     async def _drive(self, backend, records, todo, stats: RunStats, console, show_progress: bool) -> None:
         from models import GenerationRequest
-        from verifiers import verify
+        from verifiers import VERIFIER_VERSION, verify
 
         cfg = self.cfg
-        by_key: dict[str, tuple[ProblemRecord, int]] = {}
-        requests = []
-        for rec, k in todo:
-            key = f"{rec.id}#{k}"
-            by_key[key] = (rec, k)
-            requests.append(
-                GenerationRequest(
-                    key=key,
-                    messages=build_messages(rec, cfg.system_prompt),
-                    sample_index=k,
-                    seed=request_seed(cfg.seed, rec.id, k),
-                    temperature=cfg.temperature,
-                    top_p=cfg.top_p,
-                    max_tokens=self.max_tokens,
-                    extra=dict(cfg.gen_kwargs),
-                )
-            )
-        progress = _Progress(console, total=len(requests), enabled=show_progress and console is not None)
-        loop = asyncio.get_running_loop()
-        pool = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)))
-        pending: set[asyncio.Future] = set()
-        out = self.folder.open_samples_for_append()
-        try:
-            with progress:
-                # an offline engine returns a batch only when it is done: send it in chunks so a crash loses
-                # at most one chunk; streaming backends get everything at once and stay saturated
-                chunk = OFFLINE_CHUNK if getattr(backend, "name", "") == "vllm" else max(1, len(requests))
-                for start in range(0, len(requests), chunk):
-                    stream = backend.stream(requests[start : start + chunk])
-                    try:
-                        async for result in stream:
-                            rec, k = by_key[result.key]
-                            fut = loop.run_in_executor(pool, _verify_line, verify, rec, k, result, self.redactor)
-                            pending.add(fut)
-                            # write finished verdicts promptly, in completion order
-                            await self._drain(pending, out, stats, progress, backend, block=False)
-                    finally:
-                        aclose = getattr(stream, "aclose", None)
-                        if aclose is not None:
-                            await aclose()
-                        await self._drain(pending, out, stats, progress, backend, block=True)
-        finally:
-            out.close()
-            pool.shutdown(wait=False, cancel_futures=True)
-            try:
-                await backend.aclose()
-            except Exception:
-                pass
+        waiting: dict[str, tuple[ProblemRecord, int]] = {}  # only requests handed out and not yet answered
+        extra = dict(cfg.gen_kwargs)  # shared by every request: backends only read it
+        max_tokens = self.max_tokens
 
-    async def _drain(self, pending, out, stats, progress, backend, *, block: bool) -> None:
-        if not pending:
-            return
-        if block:
-            done = await asyncio.gather(*list(pending))
-            pending.clear()
-        else:
-            ready = [f for f in list(pending) if f.done()]
-            done = [f.result() for f in ready]
-            for f in ready:
-                pending.discard(f)
-        for line, row in done:
-            out.write_row(line)
-            stats.done += 1
-            if row["error"] is not None:
-                stats.errors += 1
-                stats.error_kinds[_error_kind(row["error"])] += 1
-            else:
-                stats.finish_reasons[row["finish_reason"] or "unknown"] += 1
-            stats.correct += int(bool(row["strict"]["correct"]))
-            stats.prompt_tokens += row.get("prompt_tokens") or 0
-            stats.completion_tokens += row.get("completion_tokens") or 0
+        def requests_of(items):
+            """GenerationRequests built lazily, as the backend asks for them."""
+            for rec, k in items:
+                key = f"{rec.id}#{k}"
+                waiting[key] = (rec, k)
+                yield GenerationRequest(key=key, messages=build_messages(rec, cfg.system_prompt), sample_index=k,
+                                        seed=request_seed(cfg.seed, rec.id, k), temperature=cfg.temperature,
+                                        top_p=cfg.top_p, max_tokens=max_tokens, extra=extra)
+
+        progress = _Progress(console, total=len(todo), enabled=show_progress and console is not None)
+
+        def redraw() -> None:
             try:
                 bstats = backend.stats()
             except Exception:
                 bstats = {}
             progress.update(stats, bstats)
-        if done:
-            out.sync()
+
+        out = self.folder.open_samples_for_append()
+        sink = SampleSink(getattr(out, "buffer", out), verify=verify, redact=self.redactor.redact,
+                          verifier_version=VERIFIER_VERSION, now_iso=now_iso, error_kind=_error_kind, stats=stats,
+                          on_progress=redraw if progress.enabled else None,
+                          workers=max(2, min(8, os.cpu_count() or 2)),
+                          use_process=getattr(backend, "name", "") != "vllm")  # never fork a GPU engine
+        try:
+            with progress:
+                # an offline engine returns a batch only when it is done: send it in chunks so a crash loses
+                # at most one chunk; streaming backends take the whole (lazy) request stream and stay saturated
+                chunk = OFFLINE_CHUNK if getattr(backend, "name", "") == "vllm" else max(1, len(todo))
+                for start in range(0, len(todo), chunk):
+                    part = todo[start : start + chunk] if chunk < len(todo) else todo
+                    requests = requests_of(part) if part is todo else list(requests_of(part))
+                    stream = backend.stream(requests)
+                    try:
+                        async for result in stream:
+                            rec, k = waiting.pop(result.key)
+                            await sink.add(rec, k, self._scrub(result))
+                    finally:
+                        aclose = getattr(stream, "aclose", None)
+                        if aclose is not None:
+                            await aclose()
+                await sink.close()
+        finally:
+            try:
+                sink.salvage()  # after an interrupt: keep what is verifiable without waiting
+                sink.flush_now()
+            finally:
+                sink.shutdown()
+                out.close()
+                try:
+                    await backend.aclose()
+                except Exception:
+                    pass
+
+    def _scrub(self, result):
+        """The result with any known secret echoed by the server removed from its text (the verdict is of
+        the text as stored)."""
+        text = self.redactor.redact_secrets(result.text)
+        return result if text is result.text else dataclasses.replace(result, text=text)
 
     # -- finishing
     def finish(self, records, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
@@ -438,47 +417,6 @@ class EvalRun:
                 f"run failed: {self.error_rate:.1%} of samples errored after retries (limit "
                 f"{self.cfg.max_error_rate:.0%}): {breakdown}. Re-run the same command to retry them."
             )
-
-
-def _verify_line(verify: Callable, rec: ProblemRecord, k: int, result, redactor: Redactor) -> tuple[str, dict]:
-    """Verify one backend result and render its samples.jsonl line (runs in a worker thread)."""
-    import json
-
-    from verifiers import VERIFIER_VERSION
-
-    error = redactor.redact(result.error) if result.error else None
-    # a known secret echoed by the server never reaches the log; the verdict is of the text as stored
-    text = redactor.redact_secrets(result.text)
-    verdict = verify(text if error is None else None, rec)
-    row = {
-        "problem_id": rec.id,
-        "sample_index": k,
-        "axis": rec.axis,
-        "setting": rec.setting_key,
-        "split": rec.split,
-        "level": rec.level,
-        "prompt_hash": _prompt_hash(rec),
-        "response": text,
-        "finish_reason": result.finish_reason,
-        "prompt_tokens": result.prompt_tokens,
-        "completion_tokens": result.completion_tokens,
-        "latency_s": round(result.latency_s, 4) if result.latency_s is not None else None,
-        "attempts": result.attempts,
-        "error": error,
-        "strict": verdict.strict.model_dump(mode="json"),
-        "flex": verdict.flex.model_dump(mode="json"),
-        "grid": verdict.grid,
-        "verifier_version": VERIFIER_VERSION,
-        "time": now_iso(),
-    }
-    # ASCII escapes keep any response (lone surrogates, control characters) as valid, lossless JSON
-    return json.dumps(row, ensure_ascii=True, default=str), row
-
-
-def _prompt_hash(rec: ProblemRecord) -> str:
-    import hashlib
-
-    return hashlib.sha256("\x1e".join(m.content for m in rec.messages).encode("utf-8")).hexdigest()[:16]
 
 
 class _Progress:

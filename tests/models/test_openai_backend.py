@@ -130,7 +130,7 @@ def test_failure_after_max_retries_is_a_result_not_an_exception():
 def test_failure_after_time_budget():
     with FakeServer(faults=lambda n, b: "503") as server:
         backend = fast_backend(server.base_url, max_retries=1000, retry_budget_s=0.3, backoff_base_s=0.05,
-                               backoff_cap_s=0.1)
+                               backoff_cap_s=0.1, run_retry_floor=1000)  # the per-request budget decides here
         start = time.monotonic()
         results = run_all(backend, [GenerationRequest(key="a", messages=user("q"))])
     assert time.monotonic() - start < 2.0

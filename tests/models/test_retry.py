@@ -5,19 +5,15 @@ import asyncio
 import email.utils
 import random
 
-import httpx
-import openai
+import aiohttp
 import pytest
 
-from models.retry import Failure, MalformedReply, RetryPolicy, classify, parse_retry_after
+from models.retry import (Failure, HTTPStatusError, MalformedReply, ReplyTooLarge, RetryPolicy, RunRetryBudget,
+                          classify, parse_retry_after)
 
 
-def status_error(status: int, headers: dict | None = None) -> openai.APIStatusError:
-    request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
-    response = httpx.Response(status, headers=headers or {}, request=request, json={"error": {"message": "boom"}})
-    cls = {429: openai.RateLimitError, 500: openai.InternalServerError, 400: openai.BadRequestError,
-           401: openai.AuthenticationError}.get(status, openai.APIStatusError)
-    return cls("boom", response=response, body={"error": {"message": "boom"}})
+def status_error(status: int, headers: dict | None = None) -> HTTPStatusError:
+    return HTTPStatusError(status, "boom", headers)
 
 
 def test_parse_retry_after_forms():
@@ -43,20 +39,20 @@ def test_classify_status_codes(status, kind, retryable):
 
 
 def test_context_length_errors_are_recognised():
-    request = httpx.Request("POST", "http://x")
-    body = {"error": {"message": "This model's maximum context length is 4096 tokens. However, you requested 8275"}}
-    response = httpx.Response(400, request=request, json=body)
-    failure = classify(openai.BadRequestError(body["error"]["message"], response=response, body=body))
+    message = "This model's maximum context length is 4096 tokens. However, you requested 8275"
+    failure = classify(HTTPStatusError(400, message))
     assert (failure.kind, failure.retryable) == ("context_length", False)
 
 
 def test_classify_reads_retry_after_and_other_errors():
     assert classify(status_error(429, {"Retry-After": "2"})).retry_after_s == 2.0
     assert classify(status_error(429)).retry_after_s is None
-    request = httpx.Request("POST", "http://x")
-    assert classify(openai.APITimeoutError(request=request)).kind == "timeout"
+    assert classify(aiohttp.ServerTimeoutError("read")).kind == "timeout"
     assert classify(asyncio.TimeoutError()).kind == "timeout"
-    assert classify(openai.APIConnectionError(request=request)).kind == "connection"
+    assert classify(aiohttp.ServerDisconnectedError()).kind == "connection"
+    assert classify(aiohttp.ClientPayloadError("cut")).kind == "connection"
+    too_big = classify(ReplyTooLarge("reply body exceeds max_reply_bytes=1024"))
+    assert too_big.kind == "reply_too_large" and not too_big.retryable
     assert classify(ConnectionResetError("reset")).kind == "connection"
     assert classify(MalformedReply("reply has no choices")) == Failure("malformed", "reply has no choices", True)
     internal = classify(KeyError("surprise"))
@@ -89,3 +85,14 @@ def test_give_up_reasons():
     assert policy.give_up_reason(1, 0.0, Failure("client_error", "x", False), 0.0) == "not retryable"
     late = Failure("rate_limited", "x", True, 429, retry_after_s=60.0)
     assert "exceeds the remaining retry budget" in policy.give_up_reason(1, 0.0, late, 60.0)
+
+
+def test_run_retry_budget_starts_at_the_floor_and_grows_with_successes():
+    budget = RunRetryBudget(floor=3, ratio=0.5)
+    server_error = Failure("server_error", "x", True, 500)
+    assert [budget.take(server_error) for _ in range(4)] == [True, True, True, False]
+    assert budget.take(Failure("rate_limited", "x", True, 429))  # rate limits are never charged
+    budget.on_success()
+    assert not budget.take(server_error)  # half a token is not a retry
+    budget.on_success()
+    assert budget.take(server_error) and (budget.spent, budget.refused) == (4, 2)

@@ -78,15 +78,18 @@ def test_key_never_written_or_printed(problems, how, secret, capsys):
 
 
 def test_key_echoed_by_the_server_is_redacted_from_errors(problems, capsys):
-    """A 401 whose body quotes the key sent: every sample fails (exit 3); the key appears nowhere."""
+    """A 401 whose body quotes the key sent: the auth circuit breaker stops the run (exit 2) after a few
+    identical 401s instead of sending every request; the key appears nowhere."""
     base, path, records = problems
     folder = base / "run-wrong"
     env = subprocess_env()
     env.pop("OPENAI_API_KEY", None)
     with FakeServer(oracle_policy(records), api_key="the-right-key-1234") as server:
-        code, console = run(eval_args(server.base_url, path, folder, "--api-key", WRONG, "--max-retries", "1"), env)
-        assert server.counts["401"] == len(records)  # not retried: auth failures are final
-    assert code == 3, console[-1500:]
+        code, console = run(eval_args(server.base_url, path, folder, "--api-key", WRONG, "--max-retries", "1",
+                                      "--concurrency", "2"), env)
+        assert 3 <= server.counts["401"] <= 4 < len(records)  # not retried, and the rest never sent
+    assert code == 2, console[-1500:]
+    assert "stopped after 3 identical HTTP 401 answers" in console
     assert "401" in console and "***" in (folder / "samples.jsonl").read_text()
     reports = report_outputs(folder, capsys)
     assert not leaks(WRONG, [console, reports], base), leaks(WRONG, [console, reports], base)
