@@ -270,10 +270,14 @@ def test_letter_renaming_in_compositional_settings():
     assert canonical_json(letters_renamed(a)) == canonical_json(letters_renamed(b))
     assert canonical_json(letters_renamed(a)) != canonical_json(letters_renamed({**b, "values": {"c": -2, "b": 1, "a": 0}}))
     ngon = registry.get_family("comp_n_gon_test")
-    p = {"kind": "head_plus", "letters": {"s": 2, "w": 5}, "n": 5, "quantity": "union", "r": 1, "x": "w", "y": "s"}
-    q = {"kind": "head_plus", "letters": {"a": 2, "b": 5}, "n": 5, "quantity": "union", "r": 1, "x": "b", "y": "a"}
+    figure = {"n": 6, "diagonals": [[1, 4], [1, 5]], "r": 4, "s": 3}
+    p = {**figure, "word": {"letters": {"f": 1, "n": 6}, "length": 2, "kind": "star_tail", "x": "n", "y": "f",
+                            "pattern": "n*f"}}
+    q = {**figure, "word": {"letters": {"a": 1, "b": 6}, "length": 2, "kind": "star_tail", "x": "b", "y": "a",
+                            "pattern": "b*a"}}
+    swapped = {**figure, "word": {**q["word"], "x": "a", "y": "b", "pattern": "a*b"}}
     assert ngon.instance_key(p) == ngon.instance_key(q) and ngon.solve(p) == ngon.solve(q)
-    assert ngon.instance_key(p) != ngon.instance_key({**q, "x": "a", "y": "b"})
+    assert ngon.instance_key(p) != ngon.instance_key(swapped)
 
 
 def test_matrix_product_and_its_transpose_are_one_instance():
