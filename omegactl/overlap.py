@@ -364,6 +364,8 @@ def print_instance(console, inst: InstanceOverlap, *, examples: int = 10) -> Non
     """The instance-duplicate summary (by canonical key or by signature) and its first examples."""
     from rich.table import Table
 
+    from omegactl.escape import terminal_markup as tm
+
     how = ("canonical instance key (omegactl records)" if inst.mode == "key"
            else "signature: numbers + answer (foreign file)")
     table = Table(title=f"instance duplicates, by {how}", header_style="bold")
@@ -378,12 +380,13 @@ def print_instance(console, inst: InstanceOverlap, *, examples: int = 10) -> Non
         for col in ("setting", "split", "instance"):
             t2.add_column(col, justify="right" if col == "instance" else "left")
         for r in inst.by_setting:
-            t2.add_row(r["setting"], r["split"], str(r["instance"]))
+            t2.add_row(tm(r["setting"]), tm(r["split"]), str(r["instance"]))
         console.print(t2)
     if inst.examples and examples:
         t3 = Table(title=f"instance examples (first {examples})", header_style="bold")
         for col in ("A id", "B id", "A question", "B question"):
             t3.add_column(col, overflow="fold")
         for x, y in inst.examples[:examples]:
-            t3.add_row(x.id[:16], y.id[:16], x.question[:100].replace("\n", " "), y.question[:100].replace("\n", " "))
+            t3.add_row(tm(x.id[:16]), tm(y.id[:16]), tm(x.question[:100].replace("\n", " ")),
+                       tm(y.question[:100].replace("\n", " ")))
         console.print(t3)

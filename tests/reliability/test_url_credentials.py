@@ -7,6 +7,8 @@ eval, a ``--dry-run`` or a failing eval. An API key echoed by the server inside 
 """
 from __future__ import annotations
 
+import json
+
 import sys
 import time
 
@@ -96,7 +98,8 @@ def test_key_echoed_in_responses_and_gen_kwargs_is_not_stored(problems, capsys, 
     assert not leaks(KEY, base, [text]), leaks(KEY, base, [text])
     samples = (folder / "samples.jsonl").read_text()
     assert "my key is ***" in samples
-    assert samples.count('"correct": true') >= len(records)  # the verdicts are of the redacted text
+    rows = [json.loads(line) for line in samples.splitlines() if line.strip()]
+    assert sum(r["strict"]["correct"] is True for r in rows) >= len(records)  # verdicts are of the redacted text
 
 
 def test_verifier_workers_do_not_inherit_the_key(monkeypatch):
