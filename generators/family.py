@@ -64,6 +64,20 @@ class Family(ABC):
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         """Independently confirm ``answer`` by a different method than ``solve``."""
 
+    def draft(self, rng: random.Random, level: int) -> Problem:
+        """The drawn problem before any expensive work (see :meth:`complete`); by default all of ``generate``.
+
+        The framework drafts, checks the split bucket and duplicates on the draft's question or
+        ``dedupe_key``, and only then completes it, so a family whose ``generate`` certifies the instance can
+        split it in two and skip that work for draws the split would throw away. Together they must use
+        ``rng`` exactly as ``generate`` does.
+        """
+        return self.generate(rng, level)
+
+    def complete(self, problem: Problem) -> Problem:
+        """The expensive second half of ``generate`` on a draft (raise :class:`Reject` to re-draw)."""
+        return problem
+
     def dedupe_key(self, problem: Problem) -> str:
         """Text that identifies the problem for split disjointness and de-duplication.
 

@@ -84,6 +84,7 @@ def generate_cmd(
     all_queries: bool = typer.Option(False, "--all-queries", help="C-ARC: all 10 queries of each episode instead of one."),
     allow_identity: bool = typer.Option(False, "--allow-identity", help="C-ARC: keep pairs whose output equals the input."),
     ccw: bool = typer.Option(False, "--ccw", help="C-ARC: allow counter-clockwise rotations too."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: every CPU); the output bytes do not depend on it."),
 ) -> None:
     """Write seeded problem sets: train / test_in / test_out (or test) splits."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -107,7 +108,8 @@ def generate_cmd(
     )
     with progress:
         task = progress.add_task("gen", total=total)
-        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task))
+        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task),
+                          workers=workers)
     for path, count in written:
         console.print(f"wrote {count:>6} problems → {path}")
 
