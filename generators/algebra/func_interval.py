@@ -69,10 +69,13 @@ def sub(a: Iv, b: Iv) -> Iv:
 
 def mul(a: Iv, b: Iv) -> Iv:
     with np.errstate(invalid="ignore", over="ignore"):
-        p = np.stack([a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]])
-        bad = np.isnan(p).any(axis=0)
-        lo, hi = _dn(p.min(axis=0)), _up(p.max(axis=0))
-    return np.where(bad, -INF, lo), np.where(bad, INF, hi)
+        p1, p2, p3, p4 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
+        lo = _dn(np.minimum(np.minimum(p1, p2), np.minimum(p3, p4)))
+        hi = _up(np.maximum(np.maximum(p1, p2), np.maximum(p3, p4)))
+    bad = np.isnan(lo)  # minimum/maximum propagate a NaN of any product (0 * inf)
+    if bad.any():
+        return np.where(bad, -INF, lo), np.where(bad, INF, hi)
+    return lo, hi
 
 
 def scale(k: int, a: Iv) -> Iv:
@@ -167,28 +170,36 @@ def pi_times(k: int, a: Iv) -> Iv:
 Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
 
 
-def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
+def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
+    """One component applied to a jet; derivatives above ``order`` are not computed (left as None)."""
     v, d1, d2 = jet
     k = comp["kind"]
     if k == "lin":
         a = comp["a"]
-        return shift(scale(a, v), comp["b"]), scale(a, d1), scale(a, d2)
+        return (shift(scale(a, v), comp["b"]), scale(a, d1) if order >= 1 else None,
+                scale(a, d2) if order >= 2 else None)
     if k == "quad":
         a, b, c = comp["a"], comp["b"], comp["c"]
         s = Fraction(b, 2 * a)
         val = shift(scale(a, sqr(shift(v, s))), Fraction(c) - Fraction(b * b, 4 * a))  # a(u+s)^2 + t: tight
+        if order == 0:
+            return val, None, None
         g = shift(scale(2 * a, v), b)  # 2au + b
-        return val, mul(g, d1), add(scale(2 * a, sqr(d1)), mul(g, d2))
+        return val, mul(g, d1), add(scale(2 * a, sqr(d1)), mul(g, d2)) if order >= 2 else None
     if k == "abs":
         a, b, c = comp["a"], comp["b"], comp["c"]
         w = shift(v, -b)
         val = shift(scale(a, absval(w)), c)
+        if order == 0:
+            return val, None, None
         pos, negs = w[0] > 0, w[1] < 0
         known = pos | negs
         # d|w|/dx = sign(w) w'; across a possible corner only the hull of +-w' is known, and w'' is unbounded
         s1 = hull_sym(d1)
         r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]),
               np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
+        if order == 1:
+            return val, scale(a, r1), None
         r2 = (np.where(known, np.where(pos, d2[0], -d2[1]), -INF), np.where(known, np.where(pos, d2[1], -d2[0]), INF))
         return val, scale(a, r1), scale(a, r2)
     if k == "rat":
@@ -196,35 +207,51 @@ def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
         det = a * d - b * c
         r = recip(shift(scale(c, v), d))  # 1/(cu + d)
         val = add(const(Fraction(a, c)), mul(const(Fraction(b * c - a * d, c)), r))
+        if order == 0:
+            return val, None, None
         r2 = sqr(r)
         g1 = scale(det, r2)  # det/(cu+d)^2
+        if order == 1:
+            return val, mul(g1, d1), None
         g2 = scale(-2 * c * det, mul(r2, r))  # -2c det/(cu+d)^3
         return val, mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     if k in ("sin", "cos"):
         a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
         theta = shift(pi_times(b, v), c)
+        if order == 0:
+            return shift(scale(a, isin(theta) if k == "sin" else icos(theta)), d), None, None
         s, co = isin(theta), icos(theta)
         if k == "cos":
             s, co = co, neg(s)  # value uses cos; its derivative is -sin
         bpi = scale(b, _PI)
         g1 = mul(scale(a, bpi), co)  # a b pi cos
+        if order == 1:
+            return shift(scale(a, s), d), mul(g1, d1), None
         g2 = neg(mul(scale(a, sqr(bpi)), s))  # -a (b pi)^2 sin
         return shift(scale(a, s), d), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     if k == "exp":
         a, b, c = comp["a"], comp["b"], comp["c"]
         e = iexp(scale(b, v))
+        if order == 0:
+            return shift(scale(a, e), c), None, None
         g1 = scale(a * b, e)
+        if order == 1:
+            return shift(scale(a, e), c), mul(g1, d1), None
         g2 = scale(a * b * b, e)
         return shift(scale(a, e), c), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     raise ValueError(f"unknown component kind {k!r}")
 
 
-def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray) -> Jet:
-    """Enclosures of f, f', f'' over each cell [lo_i, hi_i] (a point when lo_i == hi_i)."""
+def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: int = 2) -> Jet:
+    """Enclosures of f, f', f'' over each cell [lo_i, hi_i] (a point when lo_i == hi_i).
+
+    ``order`` < 2 skips the higher derivatives (returned as None); the enclosures that are computed are
+    the same floats either way.
+    """
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
     z = np.zeros_like(lo)
-    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0), (z, z))
+    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
     for comp in chain:
-        jet = _apply(comp, jet)
+        jet = _apply(comp, jet, order)
     return jet
