@@ -48,10 +48,21 @@ def _bounds(q: Fraction) -> tuple[float, float]:
     return math.nextafter(f, -math.inf), math.nextafter(f, math.inf)
 
 
-def const(q: Fraction | int) -> Iv:
-    """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
+_EXACT_INT = 2**53
+
+
+@lru_cache(maxsize=4096)
+def _const(q: Fraction | int) -> Iv:
     lo, hi = _bounds(Fraction(q))
     return np.float64(lo), np.float64(hi)
+
+
+def const(q: Fraction | int) -> Iv:
+    """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
+    if type(q) is int and -_EXACT_INT <= q <= _EXACT_INT:
+        f = np.float64(q)  # exactly representable
+        return f, f
+    return _const(q)
 
 
 def add(a: Iv, b: Iv) -> Iv:
