@@ -33,6 +33,7 @@ class Problem:
     question: str
     params: dict[str, Any] = field(default_factory=dict)
     answer_type: str | None = None  # overrides the family's default, e.g. an int-valued rational
+    draft_state: Any = field(default=None, repr=False, compare=False)  # what ``draft`` hands ``complete``; never written out
 
 
 class Family(ABC):
