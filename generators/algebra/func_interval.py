@@ -5,6 +5,10 @@ ulp outwards with ``nextafter`` after each operation; sin, cos and exp results a
 cover their library error). A cell whose enclosure cannot be bounded (a pole inside it, an overflow)
 gets the whole real line, so a caller never mistakes it for a proof. Used by the certified root
 isolation in ``func_roots``.
+
+Overflow and inf - inf are expected (they widen a bound to the real line); the operations do not set
+numpy's error state each (that costs more than the arithmetic on small arrays): ``enclose`` and the
+callers in ``func_roots`` run them under ``quiet()``.
 """
 from __future__ import annotations
 
@@ -22,6 +26,11 @@ _TRIG_EPS = 1e-13  # absolute widening of library sin/cos values
 _EXP_REL = 1e-14  # relative widening of library exp values
 
 Iv = tuple[np.ndarray, np.ndarray]
+
+
+def quiet():
+    """The numpy error state the operations run under: overflow, inf - inf and 1/0 are handled."""
+    return np.errstate(all="ignore")
 
 
 def _dn(a: np.ndarray) -> np.ndarray:
@@ -66,8 +75,7 @@ def const(q: Fraction | int) -> Iv:
 
 
 def add(a: Iv, b: Iv) -> Iv:
-    with np.errstate(invalid="ignore", over="ignore"):
-        return _clean(_dn(a[0] + b[0]), _up(a[1] + b[1]))
+    return _clean(_dn(a[0] + b[0]), _up(a[1] + b[1]))
 
 
 def neg(a: Iv) -> Iv:
@@ -79,10 +87,9 @@ def sub(a: Iv, b: Iv) -> Iv:
 
 
 def mul(a: Iv, b: Iv) -> Iv:
-    with np.errstate(invalid="ignore", over="ignore"):
-        p1, p2, p3, p4 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
-        lo = _dn(np.minimum(np.minimum(p1, p2), np.minimum(p3, p4)))
-        hi = _up(np.maximum(np.maximum(p1, p2), np.maximum(p3, p4)))
+    p1, p2, p3, p4 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
+    lo = _dn(np.minimum(np.minimum(p1, p2), np.minimum(p3, p4)))
+    hi = _up(np.maximum(np.maximum(p1, p2), np.maximum(p3, p4)))
     bad = np.isnan(lo)  # minimum/maximum propagate a NaN of any product (0 * inf)
     if bad.any():
         return np.where(bad, -INF, lo), np.where(bad, INF, hi)
@@ -91,9 +98,8 @@ def mul(a: Iv, b: Iv) -> Iv:
 
 def scale(k: int, a: Iv) -> Iv:
     """Multiply by an exact integer."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
-        return _clean(_dn(lo), _up(hi))
+    lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
+    return _clean(_dn(lo), _up(hi))
 
 
 def shift(a: Iv, q: Fraction | int) -> Iv:
@@ -102,18 +108,16 @@ def shift(a: Iv, q: Fraction | int) -> Iv:
 
 def sqr(a: Iv) -> Iv:
     lo, hi = a
-    with np.errstate(invalid="ignore", over="ignore"):
-        l2, h2 = lo * lo, hi * hi
-        rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
-        rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
-        return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
+    l2, h2 = lo * lo, hi * hi
+    rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
+    rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
+    return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
 
 
 def recip(a: Iv) -> Iv:
     lo, hi = a
     straddle = (lo <= 0) & (hi >= 0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rlo, rhi = _dn(1.0 / hi), _up(1.0 / lo)
+    rlo, rhi = _dn(1.0 / hi), _up(1.0 / lo)
     return np.where(straddle, -INF, rlo), np.where(straddle, INF, rhi)
 
 
@@ -133,23 +137,21 @@ def hull_sym(a: Iv) -> Iv:
 def _contains_point(lo: np.ndarray, hi: np.ndarray, offset: float) -> np.ndarray:
     """Whether [lo, hi] may contain offset + 2*k*pi for an integer k (erring towards yes)."""
     two_pi = 2 * math.pi
-    with np.errstate(invalid="ignore", over="ignore"):
-        k_lo = np.ceil((lo - offset) / two_pi - 1e-9)
-        return (offset + k_lo * two_pi) <= hi + 1e-9 * (1 + np.abs(hi))
+    k_lo = np.ceil((lo - offset) / two_pi - 1e-9)
+    return (offset + k_lo * two_pi) <= hi + 1e-9 * (1 + np.abs(hi))
 
 
 def _trig(a: Iv, phase: float) -> Iv:
     """Enclosure of sin(t + phase) for t in a, phase in {0, pi/2} (sin or cos)."""
     lo, hi = a
-    with np.errstate(invalid="ignore", over="ignore"):
-        f = np.sin if phase == 0 else np.cos
-        vlo, vhi = f(lo), f(hi)
-        rlo = np.minimum(vlo, vhi) - _TRIG_EPS
-        rhi = np.maximum(vlo, vhi) + _TRIG_EPS
-        top = math.pi / 2 - phase  # t where sin(t + phase) = 1
-        rhi = np.where(_contains_point(lo, hi, top), 1.0, rhi)
-        rlo = np.where(_contains_point(lo, hi, top + math.pi), -1.0, rlo)
-        wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (hi - lo >= 2 * math.pi)
+    f = np.sin if phase == 0 else np.cos
+    vlo, vhi = f(lo), f(hi)
+    rlo = np.minimum(vlo, vhi) - _TRIG_EPS
+    rhi = np.maximum(vlo, vhi) + _TRIG_EPS
+    top = math.pi / 2 - phase  # t where sin(t + phase) = 1
+    rhi = np.where(_contains_point(lo, hi, top), 1.0, rhi)
+    rlo = np.where(_contains_point(lo, hi, top + math.pi), -1.0, rlo)
+    wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (hi - lo >= 2 * math.pi)
     return np.where(wide, -1.0, np.maximum(rlo, -1.0)), np.where(wide, 1.0, np.minimum(rhi, 1.0))
 
 
@@ -162,9 +164,8 @@ def icos(a: Iv) -> Iv:
 
 
 def iexp(a: Iv) -> Iv:
-    with np.errstate(over="ignore", invalid="ignore"):
-        lo = np.exp(a[0]) * (1 - _EXP_REL)
-        hi = np.exp(a[1]) * (1 + _EXP_REL)
+    lo = np.exp(a[0]) * (1 - _EXP_REL)
+    hi = np.exp(a[1]) * (1 + _EXP_REL)
     return _clean(np.maximum(_dn(lo), 0.0), _up(hi))
 
 
@@ -263,6 +264,7 @@ def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: 
     hi = np.asarray(hi, dtype=float)
     z = np.zeros_like(lo)
     jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
-    for comp in chain:
-        jet = _apply(comp, jet, order)
+    with quiet():
+        for comp in chain:
+            jet = _apply(comp, jet, order)
     return jet

@@ -157,11 +157,12 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
 def _jet(chains: list[Chain], signs: tuple[int, ...], a: np.ndarray, b: np.ndarray, order: int = 2) -> iv.Jet:
     """Enclosure jet of sum_i signs[i] * chain_i, up to the ``order``-th derivative (higher ones None)."""
     total = None
-    for ch, s in zip(chains, signs):
-        j = iv.enclose(ch, a, b, order)
-        if s < 0:
-            j = tuple(iv.neg(x) if x is not None else None for x in j)
-        total = j if total is None else tuple(iv.add(t, x) if x is not None else None for t, x in zip(total, j))
+    with iv.quiet():
+        for ch, s in zip(chains, signs):
+            j = iv.enclose(ch, a, b, order)
+            if s < 0:
+                j = tuple(iv.neg(x) if x is not None else None for x in j)
+            total = j if total is None else tuple(iv.add(t, x) if x is not None else None for t, x in zip(total, j))
     return total
 
 
@@ -186,9 +187,10 @@ def _argument_evaluator(prefix: Chain, comp: dict[str, Any]) -> Evaluator:
     """The quantity whose roots are the breakpoints of ``comp``: u - b (abs) or c u + d (rat)."""
     def f(a, b, deriv=True):
         v, d1, _ = iv.enclose(prefix, a, b, 1 if deriv else 0)
-        if comp["kind"] == "abs":
-            return iv.shift(v, -comp["b"]), d1
-        return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1) if deriv else None
+        with iv.quiet():
+            if comp["kind"] == "abs":
+                return iv.shift(v, -comp["b"]), d1
+            return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1) if deriv else None
     return f
 
 
