@@ -126,6 +126,7 @@ def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, 
     queue: deque = deque()
     tasks = _tasks(specs, workers)
     seen: dict[int, set[str]] = {}
+    finished = False
     try:
         def top_up() -> None:
             while len(queue) < workers * IN_FLIGHT_PER_WORKER:
@@ -155,7 +156,12 @@ def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, 
                 yield j, settle_item(plan[p][0], draw, job_seen, **_coords(setting, spec, level, index))
                 if on_item is not None:
                     on_item()
+        finished = True
     finally:
         for *_, fut in queue:
             fut.cancel()
+        if not finished:
+            # an error, Ctrl-C or SIGTERM: stop the workers now rather than wait for their current tasks
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
