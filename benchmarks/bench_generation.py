@@ -250,21 +250,36 @@ def before_after(ref: str, names: list[str], n: int, seed: int) -> list[dict]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_CPU_SPENT: list[float] = [0.0]  # CPU seconds (user + system) of the last _cli command and its workers
+
+
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _cli(args: list[str], cache: Path) -> tuple[float, int, str]:
+    """(wall seconds, exit code, last stderr line); the CPU seconds of the command and of every worker it
+    waited for go to ``_CPU_SPENT[0]`` (on a shared machine the wall time depends on the load, CPU time less)."""
     from common import REPO_ROOT
 
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMEGACTL_CACHE_DIR=str(cache))
+    cpu0 = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "omegactl.cli", *args], cwd=str(REPO_ROOT), env=env,
                           capture_output=True, text=True)
-    return time.perf_counter() - start, proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1][:300]
+    wall = time.perf_counter() - start
+    _CPU_SPENT[0] = _children_cpu() - cpu0
+    return wall, proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1][:300]
 
 
 def _tree_bytes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.jsonl"))}
 
 
-def cli_targets(workers: int, n: int, seed: int = 1, serial: bool = True) -> dict:
+def cli_targets(workers: int, n: int, seed: int = 1, serial: bool = True, suite: bool = True) -> dict:
     """Wall times of the issue-18 commands, run as a user runs them (fresh processes, empty cache);
     ``serial`` also runs the generate commands with --workers 1 and compares the files."""
     tmp = Path(tempfile.mkdtemp(prefix="omegactl-target-"))
@@ -272,29 +287,37 @@ def cli_targets(workers: int, n: int, seed: int = 1, serial: bool = True) -> dic
     try:
         trees = {}
         for w in sorted({1, workers} if serial else {workers}):
-            total = 0.0
+            total = cpu = 0.0
             for split in ("train", "test_out"):
                 secs, rc, err = _cli(["generate", "--axis", "exploratory", "--split", split, "--n", str(n), "--seed",
                                       str(seed), "--workers", str(w), "-o", str(tmp / f"w{w}")], tmp / "cache-gen")
                 out["generate"][f"{split}_workers{w}_s"] = round(secs, 2)
+                out["generate"][f"{split}_workers{w}_cpu_s"] = round(_CPU_SPENT[0], 2)
                 if rc != 0:
                     out["generate"][f"{split}_workers{w}_error"] = err
                 total += secs
+                cpu += _CPU_SPENT[0]
             out["generate"][f"total_workers{w}_s"] = round(total, 2)
+            out["generate"][f"total_workers{w}_cpu_s"] = round(cpu, 2)
             trees[w] = _tree_bytes(tmp / f"w{w}")
-            print(f"generate exploratory train + test_out, --n {n}: {total:.1f}s with --workers {w}", flush=True)
+            print(f"generate exploratory train + test_out, --n {n}: {total:.1f}s wall, {cpu:.1f} CPU-s "
+                  f"with --workers {w}", flush=True)
         out["generate"]["problems"] = sum(1 for p in (tmp / f"w{workers}").rglob("*.jsonl") for _ in p.open())
         if serial and workers != 1:
             out["generate"]["byte_identical_across_workers"] = trees[1] == trees[workers]
         print(f"  {out['generate']['problems']} problems; files identical across worker counts: "
               f"{out['generate'].get('byte_identical_across_workers', 'not compared')}")
+        if not suite:
+            return out
         cache = tmp / "cache-eval"
         for label in ("empty_cache", "cached"):
             secs, rc, err = _cli(["eval", "--suite", "default", "--dry-run"], cache)
             out[f"eval_default_dry_run_{label}_s"] = round(secs, 2)
+            out[f"eval_default_dry_run_{label}_cpu_s"] = round(_CPU_SPENT[0], 2)
             if rc != 0:
                 out[f"eval_default_dry_run_{label}_error"] = err
-            print(f"eval --suite default --dry-run ({label.replace('_', ' ')}): {secs:.1f}s (exit {rc})", flush=True)
+            print(f"eval --suite default --dry-run ({label.replace('_', ' ')}): {secs:.1f}s wall, "
+                  f"{_CPU_SPENT[0]:.1f} CPU-s (exit {rc})", flush=True)
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -318,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", action="store_true",
                         help="time the issue-18 CLI commands (exploratory train+test_out, eval --dry-run)")
     parser.add_argument("--target-n", type=int, default=100, help="problems per level for --target (default 100)")
+    parser.add_argument("--target-no-eval", action="store_true", help="--target: skip the eval --dry-run timings")
     parser.add_argument("--target-no-serial", action="store_true",
                         help="--target: skip the --workers 1 generate runs (and their byte comparison)")
     parser.add_argument("--skip-passes", action="store_true", help="only --before / --target, no pass 1 and 2")
@@ -335,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         extra["before_after"] = {"ref": args.before, "n": args.n, "seed": args.seed,
                                  "rows": before_after(args.before, names or list(registry.settings()), args.n, args.seed)}
     if args.target:
-        extra["target"] = cli_targets(args.workers, args.target_n, serial=not args.target_no_serial)
+        extra["target"] = cli_targets(args.workers, args.target_n, serial=not args.target_no_serial,
+                                      suite=not args.target_no_eval)
     if args.skip_passes:
         path = write_result("bench_generation", extra, args.out)
         print(f"\nbench_generation: -> {path}")
