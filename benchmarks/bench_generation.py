@@ -9,6 +9,14 @@ bytes are identical to pass 1 (items are seeded per item, so the worker count mu
 setting; about 15 minutes on 2 cores) with the pool. The original OMEGA generator cannot be run here
 (it is not on PyPI and needs OpenCV, matplotlib and a 64-process pool), so its per-item work is printed
 from the reference notes as a labelled description, not as a measurement.
+``--before REF`` (a git revision, e.g. the commit before a speed change) times every chosen setting
+per split in that revision and in this tree, in alternating subprocesses with the same seed, and prints
+before/after rates, the speed-up and whether the bytes are identical.
+``--target`` times the CLI itself, as a user runs it: ``omegactl generate --axis exploratory --split train
+--n 100 --seed 1`` plus the same for ``--split test_out`` with ``--workers 1`` and with ``--workers``
+(the issue-18 target: under 60 s in total on 2 cores), compares the files of the two runs byte for byte,
+and times ``omegactl eval --suite default --dry-run`` with an empty suite cache and again with the cache
+filled (targets: under 120 s and under 15 s). ``--target-n`` scales the 100 down for a quick look.
 Writes benchmarks/results/bench_generation-<UTC time>.json and prints a one-line summary.
 """
 from __future__ import annotations
@@ -16,8 +24,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
@@ -180,6 +192,137 @@ def print_original_comparison() -> None:
           "worker; see the rates above.")
 
 
+# ---------------------------------------------------------------- before/after and the CLI targets
+
+_RATES_SNIPPET = """
+import hashlib, json, sys, time
+from generators import registry
+registry.load_all()
+out = {}
+name, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = registry.get_setting(name)
+for split in s.splits:
+    h, c, t = hashlib.sha256(), 0, time.perf_counter()
+    for r in s.records(split, n=n, seed=seed):
+        h.update((r.to_json() + "\\n").encode()); c += 1
+    out[split] = [c, time.perf_counter() - t, h.hexdigest()]
+print(json.dumps(out))
+"""
+
+
+def _rates_in(tree: Path, name: str, n: int, seed: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    proc = subprocess.run([sys.executable, "-c", _RATES_SNIPPET, name, str(n), str(seed)], cwd=str(tree), env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1][:300]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def before_after(ref: str, names: list[str], n: int, seed: int) -> list[dict]:
+    """Per (setting, split): problems/s in revision ``ref`` and in this tree, same seed, alternating."""
+    from common import REPO_ROOT
+
+    tmp = Path(tempfile.mkdtemp(prefix="omegactl-before-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO_ROOT), "archive", ref], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+        rows = []
+        print(f"\nbefore ({ref}) / after (this tree): {n} problems per level, seed {seed}, 1 process each")
+        print(f"{'setting/split':<60}{'before/s':>10}{'after/s':>10}{'x':>8}  bytes")
+        for name in names:
+            old, new = _rates_in(tmp, name, n, seed), _rates_in(REPO_ROOT, name, n, seed)
+            for split in new if "error" not in new else []:
+                c1, t1, h1 = new[split]
+                c0, t0, h0 = old.get(split, [0, 0.0, None]) if "error" not in old else (0, 0.0, None)
+                row = {"setting": name, "split": split, "problems": c1, "before_s": round(t0, 3),
+                       "after_s": round(t1, 3), "before_per_s": c0 / t0 if t0 else None,
+                       "after_per_s": c1 / t1 if t1 else None, "speedup": t0 / t1 if t0 and t1 else None,
+                       "same_bytes": h0 == h1}
+                rows.append(row)
+                print(f"{name + '/' + split:<60}{fmt_rate(row['before_per_s']):>10}{fmt_rate(row['after_per_s']):>10}"
+                      f"{(row['speedup'] or 0):>8.2f}  {'same' if row['same_bytes'] else 'DIFFERENT'}", flush=True)
+        tb, ta = sum(r["before_s"] for r in rows), sum(r["after_s"] for r in rows)
+        if ta:
+            print(f"{'total':<60}{'':>10}{'':>10}{tb / ta:>8.2f}  ({tb:.1f}s -> {ta:.1f}s)")
+        return rows
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+_CPU_SPENT: list[float] = [0.0]  # CPU seconds (user + system) of the last _cli command and its workers
+
+
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _cli(args: list[str], cache: Path) -> tuple[float, int, str]:
+    """(wall seconds, exit code, last stderr line); the CPU seconds of the command and of every worker it
+    waited for go to ``_CPU_SPENT[0]`` (on a shared machine the wall time depends on the load, CPU time less)."""
+    from common import REPO_ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMEGACTL_CACHE_DIR=str(cache))
+    cpu0 = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "omegactl.cli", *args], cwd=str(REPO_ROOT), env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    _CPU_SPENT[0] = _children_cpu() - cpu0
+    return wall, proc.returncode, (proc.stderr.strip().splitlines() or [""])[-1][:300]
+
+
+def _tree_bytes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.jsonl"))}
+
+
+def cli_targets(workers: int, n: int, seed: int = 1, serial: bool = True, suite: bool = True) -> dict:
+    """Wall times of the issue-18 commands, run as a user runs them (fresh processes, empty cache);
+    ``serial`` also runs the generate commands with --workers 1 and compares the files."""
+    tmp = Path(tempfile.mkdtemp(prefix="omegactl-target-"))
+    out: dict = {"n": n, "seed": seed, "generate": {}}
+    try:
+        trees = {}
+        for w in sorted({1, workers} if serial else {workers}):
+            total = cpu = 0.0
+            for split in ("train", "test_out"):
+                secs, rc, err = _cli(["generate", "--axis", "exploratory", "--split", split, "--n", str(n), "--seed",
+                                      str(seed), "--workers", str(w), "-o", str(tmp / f"w{w}")], tmp / "cache-gen")
+                out["generate"][f"{split}_workers{w}_s"] = round(secs, 2)
+                out["generate"][f"{split}_workers{w}_cpu_s"] = round(_CPU_SPENT[0], 2)
+                if rc != 0:
+                    out["generate"][f"{split}_workers{w}_error"] = err
+                total += secs
+                cpu += _CPU_SPENT[0]
+            out["generate"][f"total_workers{w}_s"] = round(total, 2)
+            out["generate"][f"total_workers{w}_cpu_s"] = round(cpu, 2)
+            trees[w] = _tree_bytes(tmp / f"w{w}")
+            print(f"generate exploratory train + test_out, --n {n}: {total:.1f}s wall, {cpu:.1f} CPU-s "
+                  f"with --workers {w}", flush=True)
+        out["generate"]["problems"] = sum(1 for p in (tmp / f"w{workers}").rglob("*.jsonl") for _ in p.open())
+        if serial and workers != 1:
+            out["generate"]["byte_identical_across_workers"] = trees[1] == trees[workers]
+        print(f"  {out['generate']['problems']} problems; files identical across worker counts: "
+              f"{out['generate'].get('byte_identical_across_workers', 'not compared')}")
+        if not suite:
+            return out
+        cache = tmp / "cache-eval"
+        for label in ("empty_cache", "cached"):
+            secs, rc, err = _cli(["eval", "--suite", "default", "--dry-run"], cache)
+            out[f"eval_default_dry_run_{label}_s"] = round(secs, 2)
+            out[f"eval_default_dry_run_{label}_cpu_s"] = round(_CPU_SPENT[0], 2)
+            if rc != 0:
+                out[f"eval_default_dry_run_{label}_error"] = err
+            print(f"eval --suite default --dry-run ({label.replace('_', ' ')}): {secs:.1f}s wall, "
+                  f"{_CPU_SPENT[0]:.1f} CPU-s (exit {rc})", flush=True)
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=3, help="problems per level of each split (default 3)")
@@ -193,6 +336,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracemalloc", action="store_true",
                         help="trace Python allocations per job in pass 1 (slower; per-job peak MiB)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
+    parser.add_argument("--before", default=None, metavar="REF",
+                        help="also time the chosen settings in git revision REF and print before/after rates")
+    parser.add_argument("--target", action="store_true",
+                        help="time the issue-18 CLI commands (exploratory train+test_out, eval --dry-run)")
+    parser.add_argument("--target-n", type=int, default=100, help="problems per level for --target (default 100)")
+    parser.add_argument("--target-no-eval", action="store_true", help="--target: skip the eval --dry-run timings")
+    parser.add_argument("--target-no-serial", action="store_true",
+                        help="--target: skip the --workers 1 generate runs (and their byte comparison)")
+    parser.add_argument("--skip-passes", action="store_true", help="only --before / --target, no pass 1 and 2")
     args = parser.parse_args(argv)
     if args.n < 1 or args.workers < 1:
         parser.error("--n and --workers must be positive")
@@ -202,6 +354,17 @@ def main(argv: list[str] | None = None) -> int:
     from generators import registry
 
     registry.load_all()  # imports are not charged to the first job
+    extra: dict = {"note": "wall times on a shared machine vary with its load; compare figures of one run"}
+    if args.before:
+        extra["before_after"] = {"ref": args.before, "n": args.n, "seed": args.seed,
+                                 "rows": before_after(args.before, names or list(registry.settings()), args.n, args.seed)}
+    if args.target:
+        extra["target"] = cli_targets(args.workers, args.target_n, serial=not args.target_no_serial,
+                                      suite=not args.target_no_eval)
+    if args.skip_passes:
+        path = write_result("bench_generation", extra, args.out)
+        print(f"\nbench_generation: -> {path}")
+        return 0
     print(f"pass 1: {len(jobs)} (setting, split) jobs, {args.n} problems per level, seed {args.seed}, 1 process")
     start = time.perf_counter()
     serial = [run_job(job, trace=args.tracemalloc) for job in jobs]
@@ -261,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         "pass2": parallel, "suite": suite, "per_setting": rows,
         "per_job": [asdict(r) for r in serial],
         "original_per_item_work": [{"family": f, "work": w} for f, w in ORIGINAL_PER_ITEM_WORK],
+        **extra,
     }
     path = write_result("bench_generation", payload, args.out)
     line = f"bench_generation: {serial_total} problems, {fmt_rate(serial_total / serial_wall)}/s on 1 process"

@@ -34,6 +34,7 @@ class Problem:
     question: str
     params: dict[str, Any] = field(default_factory=dict)
     answer_type: str | None = None  # overrides the family's default, e.g. an int-valued rational
+    draft_state: Any = field(default=None, repr=False, compare=False)  # what ``draft`` hands ``complete``; never written out
 
 
 class Family(ABC):
@@ -64,6 +65,20 @@ class Family(ABC):
     @abstractmethod
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         """Independently confirm ``answer`` by a different method than ``solve``."""
+
+    def draft(self, rng: random.Random, level: int) -> Problem:
+        """The drawn problem before any expensive work (see :meth:`complete`); by default all of ``generate``.
+
+        The framework drafts, checks the split bucket and duplicates on the draft's question or
+        ``dedupe_key``, and only then completes it, so a family whose ``generate`` certifies the instance can
+        split it in two and skip that work for draws the split would throw away. Together they must use
+        ``rng`` exactly as ``generate`` does.
+        """
+        return self.generate(rng, level)
+
+    def complete(self, problem: Problem) -> Problem:
+        """The expensive second half of ``generate`` on a draft (raise :class:`Reject` to re-draw)."""
+        return problem
 
     key_ignored_params: ClassVar[tuple[str, ...]] = ("level",)  # generation knobs, not part of the instance
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from generators.answers import ground_truth_string, is_valid_answer_type
@@ -42,6 +43,21 @@ def record_id(setting_key: str, question: str) -> str:
     return content_hash(setting_key + "\x1f" + question)[:24]
 
 
+@dataclass
+class ItemDraw:
+    """The first draw of one item, from attempt ``start`` on, that is not rejected, lies in its split's
+    bucket and was solved: ``record`` (or the ``error`` to raise if it is kept), and the tallies so far.
+    ``attempt`` is None when the attempts ran out (``error`` then says why)."""
+
+    attempt: int | None
+    record: ProblemRecord | None
+    seen_key: str | None
+    error: BaseException | None
+    rejected: int = 0
+    buckets_missed: int = 0
+    duplicates: int = 0
+
+
 def make_record(
     family: Family,
     *,
@@ -60,68 +76,126 @@ def make_record(
     Re-draws (bounded by ``family.max_attempts``) on :class:`Reject`, on an instance key outside ``bucket``
     and on an instance already in ``seen``; raises :class:`GenerationError` when the bound is hit.
     """
+    coords = dict(setting_key=setting_key, setting_name=setting_name, axis=axis, split=split, level=level,
+                  seed=seed, index=index, bucket=bucket)
+    return settle_item(family, draw_item(family, **coords), seen, **coords)
+
+
+def settle_item(family: Family, draw: ItemDraw, seen: set[str] | None, **coords: Any) -> ProblemRecord:
+    """Keep ``draw`` unless its problem is already in ``seen`` (then draw on from the next attempt).
+
+    ``draw_item`` does not look at ``seen``, so draws can be made ahead (in other processes) and settled
+    here in order: the item chosen is the same as one process drawing attempt after attempt.
+    """
+    while True:
+        if draw.attempt is None:
+            raise draw.error
+        if seen is not None and draw.seen_key in seen:
+            draw = draw_item(family, start=draw.attempt + 1, rejected=draw.rejected,
+                             buckets_missed=draw.buckets_missed, duplicates=draw.duplicates + 1, **coords)
+            continue
+        if draw.error is not None:
+            raise draw.error
+        if seen is not None:
+            seen.add(draw.seen_key)
+        return draw.record
+
+
+def draw_item(
+    family: Family,
+    *,
+    setting_key: str,
+    setting_name: str,
+    axis: str,
+    split: str,
+    level: int,
+    seed: int,
+    index: int,
+    bucket: int | None = None,
+    start: int = 0,
+    rejected: int = 0,
+    buckets_missed: int = 0,
+    duplicates: int = 0,
+) -> ItemDraw:
+    """The first usable draw of an item from attempt ``start`` (see :class:`ItemDraw`).
+
+    The family drafts the problem (cheap: parameters and question) and completes it (the expensive,
+    certified work) only when the question falls in the split's bucket, so out-of-bucket draws cost
+    nothing; a family without a separate draft step does all its work in ``draft``.
+    """
     from generators.family import Reject
 
     if level not in family.levels:
         raise GenerationError(
             f"{family.name}: level {level} is out of range (valid: {_fmt_levels(family.level_range)})"
         )
-    rejected = buckets_missed = duplicates = 0
-    for attempt in range(family.max_attempts):
+    for attempt in range(start, family.max_attempts):
         rng = item_rng(seed, family.name, split, level, index, attempt)
         try:
-            problem = family.generate(rng, level)
+            problem = family.draft(rng, level)
         except Reject:
             rejected += 1
             continue
-        question = problem.question
         key = family.dedupe_key(problem)
         if bucket is not None and key_bucket(key) != bucket:
             buckets_missed += 1
             continue
+        try:
+            problem = family.complete(problem)
+        except Reject:
+            rejected += 1
+            continue
+        question = problem.question
         rid = record_id(setting_key, question)
         entry = seen_key(family, key)
-        if seen is not None and entry in seen:
-            duplicates += 1
-            continue
-        answer = family.solve(problem.params)
-        if not family.check(problem.params, answer):
-            raise VerificationError(
-                f"{family.name} level {level} item {index} (seed {seed}): solve() and the independent "
-                f"check() disagree on answer {answer!r}; this is a bug in the family, nothing was written"
-            )
-        answer_type = problem.answer_type or family.answer_type
-        if not is_valid_answer_type(answer_type):
-            raise VerificationError(f"{family.name}: unknown answer type {answer_type!r}")
-        if answer_type != family.answer_type and answer_type not in family.extra_answer_types:
-            raise VerificationError(f"{family.name}: answer type {answer_type!r} is not declared (add it to extra_answer_types)")
-        if seen is not None:
-            seen.add(entry)
-        return ProblemRecord(
-            id=rid,
-            setting_key=setting_key,
-            setting_name=setting_name,
-            messages=[Message(role="user", content=question + family.prompt_suffix)],
-            ground_truth=ground_truth_string(answer, answer_type),
-            dataset=f"omegactl/{axis}",
-            axis=axis,
-            family=family.name,
-            split=split,
-            level=level,
-            seed=seed,
-            index=index,
-            answer_type=answer_type,
-            answer=answer,
-            params=problem.params,
-            generator_version=f"{family.name}@{family.version}",
-        )
+        tallies = dict(rejected=rejected, buckets_missed=buckets_missed, duplicates=duplicates)
+        try:
+            record = _solved_record(family, problem, rid, setting_key=setting_key, setting_name=setting_name,
+                                    axis=axis, split=split, level=level, seed=seed, index=index)
+        except Exception as exc:  # raised only if this draw is kept (a duplicate is skipped, as before)
+            return ItemDraw(attempt, None, entry, exc, **tallies)
+        return ItemDraw(attempt, record, entry, None, **tallies)
     reason = (
         f"{duplicates} duplicates" if duplicates >= max(rejected, buckets_missed) else f"{rejected} rejected draws"
     )
-    raise GenerationError(
+    error = GenerationError(
         f"{family.name} level {level} split {split}: no new problem for item {index} after "
         f"{family.max_attempts} draws ({reason}); the level space is too small for this many problems - "
         f"lower --n or add levels"
+    )
+    return ItemDraw(None, None, None, error, rejected, buckets_missed, duplicates)
+
+
+def _solved_record(family: Family, problem, rid: str, *, setting_key: str, setting_name: str, axis: str,
+                   split: str, level: int, seed: int, index: int) -> ProblemRecord:
+    answer = family.solve(problem.params)
+    if not family.check(problem.params, answer):
+        raise VerificationError(
+            f"{family.name} level {level} item {index} (seed {seed}): solve() and the independent "
+            f"check() disagree on answer {answer!r}; this is a bug in the family, nothing was written"
+        )
+    answer_type = problem.answer_type or family.answer_type
+    if not is_valid_answer_type(answer_type):
+        raise VerificationError(f"{family.name}: unknown answer type {answer_type!r}")
+    if answer_type != family.answer_type and answer_type not in family.extra_answer_types:
+        raise VerificationError(f"{family.name}: answer type {answer_type!r} is not declared (add it to extra_answer_types)")
+    return ProblemRecord(
+        id=rid,
+        setting_key=setting_key,
+        setting_name=setting_name,
+        messages=[Message(role="user", content=problem.question + family.prompt_suffix)],
+        ground_truth=ground_truth_string(answer, answer_type),
+        dataset=f"omegactl/{axis}",
+        axis=axis,
+        family=family.name,
+        split=split,
+        level=level,
+        seed=seed,
+        index=index,
+        answer_type=answer_type,
+        answer=answer,
+        params=problem.params,
+        generator_version=f"{family.name}@{family.version}",
     )
 
 

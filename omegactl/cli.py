@@ -84,6 +84,7 @@ def generate_cmd(
     all_queries: bool = typer.Option(False, "--all-queries", help="C-ARC: all 10 queries of each episode instead of one."),
     allow_identity: bool = typer.Option(False, "--allow-identity", help="C-ARC: keep pairs whose output equals the input."),
     ccw: bool = typer.Option(False, "--ccw", help="C-ARC: allow counter-clockwise rotations too."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: every CPU); the output bytes do not depend on it."),
 ) -> None:
     """Write seeded problem sets: train / test_in / test_out (or test) splits."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -107,7 +108,8 @@ def generate_cmd(
     )
     with progress:
         task = progress.add_task("gen", total=total)
-        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task))
+        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task),
+                          workers=workers)
     for path, count in written:
         console.print(f"wrote {count:>6} problems → {path}")
 
@@ -224,6 +226,7 @@ def eval_cmd(
     if dry_run:
         print_dry_run(console, cfg, run.run(dry_run=True), redact=redactor.redact_obj)
         return
+    run.preflight()  # a bad model spec or key fails at once, before any problem is built or read
     progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
     if progress_note is not None:
         done, expected, complete = progress_note
@@ -251,15 +254,23 @@ def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
     """(done, expected, complete) for an existing run folder of the same configuration and problems; None
     otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
     from omegactl.config import problem_set_hash
-    from omegactl.evaluate import resolve_problems
+    from omegactl.evaluate import problem_set_key, resolve_problems
     from omegactl.runfolder import sample_key
 
     if not run.folder.exists():
         return None
     manifest = run.folder.read_manifest()
-    records, _ = resolve_problems(cfg)
-    if (manifest.get("identity") != cfg.identity() | {"max_tokens": run.max_tokens}
-            or manifest.get("problem_set_hash") != problem_set_hash(r.to_json() for r in records)):
+    key = problem_set_key(cfg)
+    if key is not None and manifest.get("problem_set_key") == key:
+        try:  # the folder's own problems, as the run will read them (no suite is rebuilt)
+            records, pset = run._folder_problems(manifest)
+        except UserError:
+            return None  # the run itself refuses it, with its own message
+    else:
+        records, _ = resolve_problems(cfg)
+        pset = problem_set_hash(r.to_json() for r in records)
+    identity = run.redactor.redact_obj(cfg.identity() | {"max_tokens": run.max_tokens})
+    if manifest.get("identity") != identity or manifest.get("problem_set_hash") != pset:
         return None
     latest = run.folder.latest_slim()
     expected = len(records) * cfg.samples

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as _dt
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -51,24 +52,23 @@ def git_hash() -> str | None:
         return None
 
 
-def resolve_problems(cfg: EvalConfig) -> tuple[list[ProblemRecord], dict[str, Any]]:
-    """The problem records of this run and a description of where they came from."""
+def resolve_problems(cfg: EvalConfig, *, progress: bool = False) -> tuple[list[ProblemRecord], dict[str, Any]]:
+    """The problem records of this run and a description of where they came from.
+
+    A suite is read from the suite cache when it was built before (``omegactl.suite_cache``); ``progress``
+    shows a bar while a suite is built cold.
+    """
     from omegactl.problem_files import load_problem_source
-    from omegactl.suites import SUITE_SEED, build_suite, get_suite
+    from omegactl.suites import build_suite
 
     if cfg.suite and cfg.problems:
         raise UserError("give either --suite or --problems, not both")
     if cfg.problems:
         # kind "file" for omegactl records, "official" (with dataset) for public release files
         records, source = load_problem_source(str(cfg.problems))
-    elif not cfg.suite:
-        raise UserError("no problems to evaluate: give --suite (for a quick check: --suite smoke; "
-                        "see `omegactl ls suites`) or --problems FILE")
     else:
-        name = cfg.suite
-        get_suite(name)
-        seed = SUITE_SEED if cfg.problem_seed is None else cfg.problem_seed
-        records = build_suite(name, seed)
+        name, seed = suite_and_seed(cfg)
+        records = build_suite(name, seed, progress=progress)
         source = {"kind": "suite", "suite": name, "problem_seed": seed}
     if cfg.limit is not None:
         records = stratified_limit(records, cfg.limit, cfg.seed)
@@ -97,6 +97,34 @@ def stratified_limit(records: list[ProblemRecord], limit: int, seed: int) -> lis
                     keep.add(q.pop(0))
                     taken += 1
     return [r for i, r in enumerate(records) if i in keep]
+
+
+def suite_and_seed(cfg: EvalConfig) -> tuple[str, int]:
+    """The suite this run draws from and its seed; no --suite (and no --problems) is an error."""
+    from omegactl.suites import SUITE_SEED, get_suite
+
+    if not cfg.suite:
+        raise UserError("no problems to evaluate: give --suite (for a quick check: --suite smoke; "
+                        "see `omegactl ls suites`) or --problems FILE")
+    name = cfg.suite
+    get_suite(name)
+    return name, SUITE_SEED if cfg.problem_seed is None else cfg.problem_seed
+
+
+def problem_set_key(cfg: EvalConfig) -> str | None:
+    """A key that fixes this command's problem set without building it: the suite's cache key (suite
+    definition, problem seed, every generator version) plus --limit. None for --problems (a file is
+    cheap to read and may change under the same name)."""
+    import hashlib
+    import json
+
+    from omegactl.suite_cache import suite_key
+
+    if cfg.problems:
+        return None
+    name, seed = suite_and_seed(cfg)
+    text = json.dumps({"suite": suite_key(name, seed), "limit": cfg.limit}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def effective_max_tokens(cfg: EvalConfig) -> int:
@@ -149,13 +177,43 @@ class EvalRun:
         self.max_tokens = effective_max_tokens(cfg)
 
     # -- preparation
-    def prepare(self, *, lock: bool = False) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
-        """Problems, manifest and the samples still to do. ``lock``: first take the run folder's writer lock
-        (held in ``self.lock`` until ``release``), since resuming may repair the samples log."""
+    def preflight(self) -> None:
+        """Checks that need no problems and no model: the model spec, its arguments, and for API models
+        the base URL and the API key. Runs before any suite is built, so a typo fails in a second."""
+        from models import BackendError, coerce_model_args, parse_model_spec
+
         cfg = self.cfg
-        records, source = resolve_problems(cfg)
-        pset = problem_set_hash(r.to_json() for r in records)
+        try:
+            kind, name = parse_model_spec(cfg.model)
+            coerce_model_args(cfg.model_args)
+            if kind == "openai":
+                from models.openai_backend import OpenAIBackend
+
+                # builds the settings and resolves the key; no request is sent
+                OpenAIBackend.from_options(name, model_args=cfg.model_args, base_url=cfg.base_url,
+                                           api_key_env=cfg.api_key_env, concurrency=cfg.concurrency,
+                                           request_timeout_s=cfg.request_timeout, retry_budget_s=cfg.retry_budget,
+                                           max_retries=cfg.max_retries)
+            elif cfg.base_url:
+                raise BackendError("--base-url applies to openai: models only; for a server use openai:<name> --base-url URL")
+        except BackendError as exc:
+            raise UserError(self.redactor.redact(str(exc))) from None
+        if cfg.suite and cfg.problems:
+            raise UserError("give either --suite or --problems, not both")
+        if cfg.problems:
+            spec = str(cfg.problems)
+            if not spec.startswith("hf:") and not Path(spec).exists():
+                raise UserError(f"problem file {spec!r} does not exist")
+        else:
+            suite_and_seed(cfg)
+
+    def prepare(self, *, lock: bool = False, progress: bool = False) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
+        """Problems, manifest and the samples still to do. ``lock``: first take the run folder's writer lock
+        (held in ``self.lock`` until ``release``), since resuming may repair the samples log. A resumed run
+        reads its folder's problems.jsonl (checked against the manifest) instead of rebuilding its suite."""
+        cfg = self.cfg
         identity = self.redactor.redact_obj(cfg.identity() | {"max_tokens": self.max_tokens})
+        key = problem_set_key(cfg)
         if lock and self.folder is not None:
             self.lock = self.folder.lock("omegactl eval").acquire()
         if self.folder is not None and self.folder.exists():
@@ -166,21 +224,33 @@ class EvalRun:
                     f"{self.folder.path} holds a run with a different configuration: "
                     f"{describe_difference(old_identity, identity)}; use another --out or the same options"
                 )
+            if key is not None and manifest.get("problem_set_key") == key:
+                # the same suite, seed, generator versions and limit: the folder's own problems.jsonl is this
+                # command's problem set; read it (verified against the manifest) instead of rebuilding
+                records, pset = self._folder_problems(manifest)
+            else:
+                records, _ = resolve_problems(cfg, progress=progress)
+                pset = problem_set_hash(r.to_json() for r in records)
             if manifest.get("problem_set_hash") != pset:
                 raise UserError(
                     f"{self.folder.path} holds a run over a different problem set "
                     f"(run has {manifest.get('n_problems')} problems, hash {str(manifest.get('problem_set_hash'))[:12]}; "
                     f"this command has {len(records)}, hash {pset[:12]}); use another --out"
                 )
+            if key is not None:
+                manifest["problem_set_key"] = key
             repaired = self.folder.repair_samples()
             manifest["repaired_bytes"] = manifest.get("repaired_bytes", 0) + repaired
             manifest["resumed"] = manifest.get("resumed", 0) + 1
         else:
+            records, source = resolve_problems(cfg, progress=progress)
+            pset = problem_set_hash(r.to_json() for r in records)
             manifest = {
                 "omegactl_version": __version__,
                 "created": now_iso(),
                 "identity": identity,
                 "problem_set_hash": pset,
+                "problem_set_key": key,
                 "n_problems": len(records),
                 "source": source,
             }
@@ -227,31 +297,30 @@ class EvalRun:
         return manifest
 
     # -- running
-    def run(self, *, console=None, dry_run: bool = False, show_progress: bool = True) -> dict[str, Any]:
-        if dry_run:
-            records, manifest, todo = self.prepare()
-            return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens,
-                    "source": manifest.get("source")}
+    def _folder_problems(self, manifest: dict[str, Any]) -> tuple[list[ProblemRecord], str]:
+        """The run folder's problems.jsonl and the hash of its exact bytes; refused when it is missing or
+        does not match the manifest."""
+        import hashlib
+
+        path = self.folder.problems_path
         try:
-            return self._run_locked(console, show_progress)
-        finally:
-            self.release()
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"{self.folder.path} has no {path.name}; the run folder is incomplete, use another --out") from None
+        pset = hashlib.sha256(data).hexdigest()
+        if pset != manifest.get("problem_set_hash"):
+            raise UserError(
+                f"{path} does not match the run's manifest (hash {pset[:12]}, manifest "
+                f"{str(manifest.get('problem_set_hash'))[:12]}); the run folder was changed, use another --out"
+            )
+        return self.folder.read_problems(), pset
 
-    def release(self) -> None:
-        lock = getattr(self, "lock", None)
-        if lock is not None:
-            lock.release()
-            self.lock = None
+    def start_backend(self):
+        """Load (and, for local, start) the model backend; a failure is one line, exit 2."""
+        from models import BackendError, load_backend
 
-    def _run_locked(self, console, show_progress: bool) -> dict[str, Any]:
-        records, manifest, todo = self.prepare(lock=True)
-        from models import BackendDied, BackendError, load_backend
-
-        self.folder.create()
-        if not self.folder.problems_path.exists():
-            self.folder.write_problems(records)
         try:
-            backend = load_backend(
+            return load_backend(
                 self.cfg.model,
                 model_args=self.cfg.model_args,
                 base_url=self.cfg.base_url,
@@ -263,6 +332,43 @@ class EvalRun:
             )
         except BackendError as exc:
             raise UserError(self.redactor.redact(str(exc))) from None
+
+    def run(self, *, console=None, dry_run: bool = False, show_progress: bool = True) -> dict[str, Any]:
+        # cheap checks, then the backend, then the problems, and only then the run folder: a run that
+        # cannot start leaves nothing behind
+        self.preflight()
+        if dry_run:
+            records, manifest, todo = self.prepare(progress=show_progress)
+            return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens,
+                    "source": manifest.get("source")}
+        backend = self.start_backend()
+        try:
+            return self._run_locked(backend, console, show_progress)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        lock = getattr(self, "lock", None)
+        if lock is not None:
+            lock.release()
+            self.lock = None
+
+    def _run_locked(self, backend, console, show_progress: bool) -> dict[str, Any]:
+        from models import BackendDied, BackendError
+
+        new_run = not self.folder.exists()
+        new_dir = not self.folder.path.exists()
+        try:
+            records, manifest, todo = self.prepare(lock=True, progress=show_progress)
+            if new_run or not self.folder.problems_path.exists():
+                # a new run always writes its own problems (a stale file from elsewhere is replaced)
+                self.folder.write_problems(records)
+        except BaseException:
+            _close_backend(backend)
+            if new_dir:  # nothing was started: leave no folder behind
+                self.release()
+                shutil.rmtree(self.folder.path, ignore_errors=True)
+            raise
         manifest = self.base_manifest(manifest, records, backend.info())
         self.folder.write_manifest(manifest)
         stats = RunStats()
@@ -417,6 +523,14 @@ class EvalRun:
                 f"run failed: {self.error_rate:.1%} of samples errored after retries (limit "
                 f"{self.cfg.max_error_rate:.0%}): {breakdown}. Re-run the same command to retry them."
             )
+
+
+def _close_backend(backend) -> None:
+    """Stop a backend that was started for a run that then could not begin (best effort)."""
+    try:
+        asyncio.run(backend.aclose())
+    except Exception:
+        pass
 
 
 class _Progress:

@@ -1,4 +1,4 @@
-"""`omegactl generate`: resolve settings/splits/levels, generate records, write them all-or-nothing."""
+"""`omegactl generate`: resolve settings/splits/levels, generate records on all cores, write them all-or-nothing."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ from generators.registry import UnknownName
 from generators.settings import Setting, parse_levels
 from omegactl.atomic import ensure_writable_dir, open_mode_as_umask
 from omegactl.errors import UserError
+from omegactl.generate_pool import JobSpec, iter_records
 
 FORMATS = ("jsonl", "hf")
 
@@ -23,6 +24,10 @@ class GenJob:
     setting: Setting
     split: str
     levels: tuple[int, ...] | None  # None: the split's default levels
+    options: tuple[tuple[str, object], ...] = ()  # generator options applied to the setting (C-ARC)
+
+    def spec(self, n: int, seed: int) -> JobSpec:
+        return JobSpec(self.setting.name, self.split, n, seed, self.levels, self.options)
 
     def resolved_levels(self) -> tuple[int, ...]:
         return self.levels if self.levels is not None else self.setting.splits[self.split]
@@ -78,14 +83,16 @@ def plan(names: list[str], axis: str | None, split: str | None, levels: str | No
         except ValueError as exc:
             raise UserError(str(exc)) from None
     jobs: list[GenJob] = []
+    options = tuple(sorted((k, v) for k, v in (carc_options or {}).items() if v is not None))
     for setting in apply_carc_options(resolve_settings(names, axis), carc_options or {}):
+        opts = options if setting.axis == "carc" and hasattr(setting, "with_options") else ()
         splits = [split] if split else list(setting.splits)
         for sp in splits:
             try:
                 setting.validate(sp, lv)
             except GenerationError as exc:
                 raise UserError(str(exc)) from None
-            jobs.append(GenJob(setting, sp, lv))
+            jobs.append(GenJob(setting, sp, lv, opts))
     return jobs
 
 
@@ -104,10 +111,14 @@ def run(
     out: Path,
     fmt: str = "jsonl",
     on_item: Callable[[], None] | None = None,
+    workers: int | None = None,
 ) -> list[tuple[Path, int]]:
-    """Generate every job; files appear only when all jobs succeeded (temp files, then rename)."""
+    """Generate every job on ``workers`` processes (default: all CPUs; the bytes do not depend on it);
+    files appear only when all jobs succeeded (temp files, then rename)."""
     if fmt not in FORMATS:
         raise UserError(f"unknown --format {fmt!r} (valid: {', '.join(FORMATS)})")
+    if workers is not None and workers < 1:
+        raise UserError(f"--workers must be at least 1 (got {workers})")
     single, paths = output_paths(jobs, out)
     created: list[Path] = []  # folders this call makes; removed again (when empty) if it does not finish
     for p in dict.fromkeys(p.parent for p in paths):
@@ -127,12 +138,15 @@ def run(
         return handles[path]
 
     try:
-        for job, path in zip(jobs, paths * len(jobs) if single else paths):
-            fh = handle_for(path)
-            for rec in job.setting.records(job.split, n=n, seed=seed, levels=job.levels, on_item=on_item):
-                line = rec.to_json() if fmt == "jsonl" else json.dumps(rec.to_hf(), ensure_ascii=False)
-                fh.write(line + "\n")
-                counts[path] += 1
+        job_paths = paths * len(jobs) if single else paths
+        for path in job_paths:
+            handle_for(path)
+        specs = [job.spec(n, seed) for job in jobs]
+        for j, rec in iter_records(specs, workers=workers, on_item=on_item):
+            path = job_paths[j]
+            line = rec.to_json() if fmt == "jsonl" else json.dumps(rec.to_hf(), ensure_ascii=False)
+            handles[path].write(line + "\n")
+            counts[path] += 1
         for fh in handles.values():
             fh.flush()
             os.fsync(fh.fileno())

@@ -103,22 +103,59 @@ def get_suite(name: str) -> Suite:
     return SUITES[name]
 
 
-def build_suite(name: str, seed: int = SUITE_SEED) -> list[ProblemRecord]:
-    """Generate the suite's problems (deterministic in ``seed``)."""
-    from generators.family import GenerationError
+def build_suite(name: str, seed: int = SUITE_SEED, *, progress: bool = False, workers: int | None = None,
+                use_cache: bool = True) -> list[ProblemRecord]:
+    """The suite's problems (deterministic in ``seed``): read from the suite cache, or generated on
+    ``workers`` processes (default: all CPUs) and cached. ``progress`` shows a bar on stderr while building."""
+    from omegactl import suite_cache
 
     suite = get_suite(name)
-    records: list[ProblemRecord] = []
-    seen: set[str] = set()
+    specs = _job_specs(name, suite, seed)
+    key = suite_cache.suite_key(name, seed) if use_cache else None
+    if key is not None:
+        cached = suite_cache.load(name, key)
+        if cached is not None:
+            return cached
+    records = _generate(name, specs, progress=progress, workers=workers)
+    if key is not None:
+        suite_cache.store(name, key, records)
+    return records
+
+
+def _job_specs(name: str, suite: Suite, seed: int) -> list:
+    from omegactl.generate_pool import JobSpec
+
+    specs = []
     for entry in suite.resolve():
         try:
-            setting = registry.get_setting(entry.setting)
+            registry.get_setting(entry.setting)
         except UnknownName:
             raise UserError(f"suite {name!r} needs setting {entry.setting!r}, which is not registered in this install") from None
-        if entry.options:
-            setting = setting.with_options(**dict(entry.options))
+        specs.append(JobSpec(entry.setting, entry.split, entry.n, seed, entry.levels, tuple(entry.options)))
+    return specs
+
+
+def _generate(name: str, specs: list, *, progress: bool, workers: int | None) -> list[ProblemRecord]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from generators.family import GenerationError
+    from omegactl.generate_pool import item_count, iter_records
+
+    try:
+        total = sum(item_count(s) for s in specs)
+    except GenerationError as exc:
+        raise UserError(f"suite {name!r}: {exc}") from None
+    bar = Progress(
+        TextColumn(f"building suite {name} (once; cached)"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True, disable=not progress or total < 200,
+    )
+    records: list[ProblemRecord] = []
+    seen: set[str] = set()
+    with bar:
+        task = bar.add_task("suite", total=total)
         try:
-            for rec in setting.records(entry.split, n=entry.n, seed=seed, levels=entry.levels):
+            for _, rec in iter_records(specs, workers=workers, on_item=lambda: bar.advance(task)):
                 if rec.id not in seen:
                     seen.add(rec.id)
                     records.append(rec)

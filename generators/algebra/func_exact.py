@@ -14,6 +14,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import sympy as sp
+from sympy.polys.densearith import dup_add, dup_mul, dup_mul_ground, dup_sqr
+from sympy.polys.domains import ZZ
 
 from generators.algebra.func_model import TRANSCENDENTAL_KINDS, Chain
 from generators.algebra.func_roots import Bracket, Uncertain, analyze
@@ -26,31 +28,39 @@ def is_piecewise_rational(chains: list[Chain]) -> bool:
     return not any(c["kind"] in TRANSCENDENTAL_KINDS for ch in chains for c in ch)
 
 
-def _eval(p: sp.Poly, t: Fraction) -> Fraction:
+def _eval(p: sp.Poly | list, t: Fraction) -> Fraction:
     acc = Fraction(0)
-    for coef in p.all_coeffs():
+    for coef in (p if isinstance(p, list) else p.all_coeffs()):
         acc = acc * t + int(coef)
     return acc
 
 
+def _comb(a: int, p: list, b: int, q: list) -> list:
+    """a*p + b*q on dense integer coefficient lists (sympy's low-level ZZ arithmetic, no Poly overhead)."""
+    return dup_add(dup_mul_ground(p, ZZ(a), ZZ), dup_mul_ground(q, ZZ(b), ZZ), ZZ)
+
+
 def piece_fraction(chain: Chain, mid: Fraction) -> tuple[sp.Poly, sp.Poly]:
     """(P, Q) with f = P/Q on the piece containing the rational point ``mid``."""
-    p, q = sp.Poly(_X, _X, domain="ZZ"), sp.Poly(1, _X, domain="ZZ")
+    p, q = [ZZ(1), ZZ(0)], [ZZ(1)]
     for c in chain:
         k = c["kind"]
         if k == "lin":
-            p = c["a"] * p + c["b"] * q
+            p = _comb(c["a"], p, c["b"], q)
         elif k == "quad":
-            p, q = c["a"] * p**2 + c["b"] * p * q + c["c"] * q**2, q**2
+            q2 = dup_sqr(q, ZZ)
+            p = dup_add(_comb(c["a"], dup_sqr(p, ZZ), c["b"], dup_mul(p, q, ZZ)), dup_mul_ground(q2, ZZ(c["c"]), ZZ), ZZ)
+            q = q2
         elif k == "abs":
-            arg = _eval(p - c["b"] * q, mid) / _eval(q, mid)
+            shifted = _comb(1, p, -c["b"], q)
+            arg = _eval(shifted, mid) / _eval(q, mid)
             if arg == 0:
                 raise Uncertain("a piece midpoint sits on a corner")
             s = 1 if arg > 0 else -1
-            p = c["a"] * s * (p - c["b"] * q) + c["c"] * q
+            p = _comb(c["a"] * s, shifted, c["c"], q)
         else:
-            p, q = c["a"] * p + c["b"] * q, c["c"] * p + c["d"] * q
-    return p, q
+            p, q = _comb(c["a"], p, c["b"], q), _comb(c["c"], p, c["d"], q)
+    return sp.Poly.from_list(p, _X, domain="ZZ"), sp.Poly.from_list(q, _X, domain="ZZ")
 
 
 def exact_zero_count(chains: list[Chain], signs: tuple[int, ...], breaks: list[Bracket], lo: int, hi: int) -> int:

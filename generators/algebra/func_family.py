@@ -147,14 +147,22 @@ class FuncFamily(Family):
         return draw_chain(rng, max(1, knobs["components"] - fewer), knobs["p_transcendental"])
 
     def generate(self, rng: random.Random, level: int) -> Problem:
+        return self.complete(self.draft(rng, level))
+
+    def draft(self, rng: random.Random, level: int) -> Problem:
+        """Parameters and question only (``screen`` and ``solve`` never use ``rng``): the framework
+        completes a draft only when its question is kept by the split, so no certified work is wasted."""
         params = self.draw(rng, level)
         params["level"] = level
-        self.screen(params)
+        return Problem(question=self.question(params, rng), params=params)
+
+    def complete(self, problem: Problem) -> Problem:
+        self.screen(problem.params)
         try:
-            self.solve(params)
+            self.solve(problem.params)
         except Uncertain as exc:
             raise Reject(str(exc)) from exc
-        return Problem(question=self.question(params, rng), params=params)
+        return problem
 
     def solve(self, params: dict[str, Any]) -> Any:
         key = json.dumps(params, sort_keys=True)

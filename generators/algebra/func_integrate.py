@@ -3,20 +3,23 @@
 The interval is cut at every certified corner (and, for an area, every certified crossing of f and g),
 each cut refined to 60 digits inside its certified bracket. On each piece the integrand is smooth: when
 every component is linear, quadratic or |.| the piece is an exact integer polynomial (the sign of each
-|.| argument is fixed on the piece) and is integrated exactly by sympy; otherwise ``mpmath.quad`` runs at
-30+ digits on short panels and its error estimate must be below 1e-15, else the instance is uncertain.
+|.| argument is fixed on the piece) and is integrated exactly by sympy; otherwise the piece's integrand
+(every |.| replaced by its fixed sign, so it is holomorphic near the piece) is integrated in arb ball
+arithmetic (python-flint's ``acb.integral``, 128 bits): the result is a rigorous enclosure, and its
+radius must be below 1e-15 of the value, else the instance is uncertain.
 """
 from __future__ import annotations
 
 import mpmath
 import sympy as sp
+from flint import acb, arb, ctx
 
 from generators.algebra.func_model import Chain
 from generators.algebra.func_roots import Analysis, Uncertain, mp_jet, mp_value, refine
 
 POLY_KINDS = frozenset({"lin", "quad", "abs"})
-PANEL = mpmath.mpf("0.25")
 QUAD_TOL = mpmath.mpf("1e-15")
+ARB_PREC = 128  # bits of the ball arithmetic
 _X = sp.Symbol("x")
 
 
@@ -68,13 +71,88 @@ def integrate(chains: list[Chain], signs: tuple[int, ...], cuts: list[mpmath.mpf
 
 
 def _quad(chains: list[Chain], signs: tuple[int, ...], a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
-    n = int(mpmath.ceil((b - a) / PANEL))
-    edges = [a + (b - a) * i / n for i in range(n + 1)]
-    with mpmath.workdps(32):
-        val, err = mpmath.quad(lambda t: mp_value(chains, signs, t), edges, error=True, maxdegree=8)
-    if not err < QUAD_TOL * max(1, abs(val)):
-        raise Uncertain("quadrature error estimate too large")
-    return val
+    """Rigorous integral of h over the piece [a, b] (no corner inside it) in arb ball arithmetic."""
+    mid = (a + b) / 2
+    abs_signs = [_abs_signs(ch, mid) for ch in chains]
+    old = ctx.prec
+    ctx.prec = ARB_PREC
+    try:
+        pi = acb.pi()
+
+        def h(x, analytic):  # holomorphic near the piece: poles make the ball non-finite, arb subdivides
+            total = acb(0)
+            for ch, s, sg in zip(chains, signs, abs_signs):
+                total += s * _arb_chain(ch, sg, x, pi)
+            return total
+
+        res = acb.integral(h, acb(_arb(a)), acb(_arb(b)))
+        val, rad = res.real.mid(), res.real.rad()
+    finally:
+        ctx.prec = old
+    man, exp = val.man_exp()
+    value = mpmath.mpf((int(man), int(exp)))
+    rad_f = mpmath.mpf(float(rad.upper())) if rad.is_finite() else mpmath.inf
+    if not (res.imag.rad().is_finite() and rad_f < QUAD_TOL * max(1, abs(value))):
+        raise Uncertain("integral enclosure too wide")
+    return value
+
+
+def _arb(x: mpmath.mpf) -> arb:
+    """The exact binary value of an mpf as an arb (radius 0)."""
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return arb(0)
+    return arb(((-1) ** sign * man, exp))
+
+
+def _abs_signs(chain: Chain, t: mpmath.mpf) -> list[int]:
+    """The sign of each |.| argument of ``chain`` at ``t`` (fixed on a piece between corners)."""
+    out = []
+    v = t
+    for c in chain:
+        k = c["kind"]
+        if k == "abs":
+            out.append(1 if v - c["b"] > 0 else -1)
+        v = _mp_step(c, v)
+    return out
+
+
+def _mp_step(c: dict, v):
+    k = c["kind"]
+    if k == "lin":
+        return c["a"] * v + c["b"]
+    if k == "quad":
+        return (c["a"] * v + c["b"]) * v + c["c"]
+    if k == "abs":
+        return c["a"] * abs(v - c["b"]) + c["c"]
+    if k == "rat":
+        return (c["a"] * v + c["b"]) / (c["c"] * v + c["d"])
+    if k in ("sin", "cos"):
+        fn = mpmath.sin if k == "sin" else mpmath.cos
+        return c["a"] * fn(c["b"] * mpmath.pi * v + c["c"]) + c["d"]
+    return c["a"] * mpmath.exp(c["b"] * v) + c["c"]
+
+
+def _arb_chain(chain: Chain, abs_signs: list[int], x: acb, pi: acb) -> acb:
+    v = x
+    signs = iter(abs_signs)
+    for c in chain:
+        k = c["kind"]
+        if k == "lin":
+            v = c["a"] * v + c["b"]
+        elif k == "quad":
+            v = (c["a"] * v + c["b"]) * v + c["c"]
+        elif k == "abs":
+            v = c["a"] * next(signs) * (v - c["b"]) + c["c"]
+        elif k == "rat":
+            v = (c["a"] * v + c["b"]) / (c["c"] * v + c["d"])
+        elif k == "sin":
+            v = c["a"] * (c["b"] * pi * v + c["c"]).sin() + c["d"]
+        elif k == "cos":
+            v = c["a"] * (c["b"] * pi * v + c["c"]).cos() + c["d"]
+        else:
+            v = c["a"] * (c["b"] * v).exp() + c["c"]
+    return v
 
 
 def pole_free(res: Analysis) -> None:

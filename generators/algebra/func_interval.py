@@ -5,6 +5,10 @@ ulp outwards with ``nextafter`` after each operation; sin, cos and exp results a
 cover their library error). A cell whose enclosure cannot be bounded (a pole inside it, an overflow)
 gets the whole real line, so a caller never mistakes it for a proof. Used by the certified root
 isolation in ``func_roots``.
+
+Overflow and inf - inf are expected (they widen a bound to the real line); the operations do not set
+numpy's error state each (that costs more than the arithmetic on small arrays): ``enclose`` and the
+callers in ``func_roots`` run them under ``quiet()``.
 """
 from __future__ import annotations
 
@@ -22,6 +26,11 @@ _TRIG_EPS = 1e-13  # absolute widening of library sin/cos values
 _EXP_REL = 1e-14  # relative widening of library exp values
 
 Iv = tuple[np.ndarray, np.ndarray]
+
+
+def quiet():
+    """The numpy error state the operations run under: overflow, inf - inf and 1/0 are handled."""
+    return np.errstate(all="ignore")
 
 
 def _dn(a: np.ndarray) -> np.ndarray:
@@ -48,15 +57,25 @@ def _bounds(q: Fraction) -> tuple[float, float]:
     return math.nextafter(f, -math.inf), math.nextafter(f, math.inf)
 
 
-def const(q: Fraction | int) -> Iv:
-    """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
+_EXACT_INT = 2**53
+
+
+@lru_cache(maxsize=4096)
+def _const(q: Fraction | int) -> Iv:
     lo, hi = _bounds(Fraction(q))
     return np.float64(lo), np.float64(hi)
 
 
+def const(q: Fraction | int) -> Iv:
+    """An exact rational constant as a (possibly one-ulp wide) interval; scalars broadcast in every op."""
+    if type(q) is int and -_EXACT_INT <= q <= _EXACT_INT:
+        f = np.float64(q)  # exactly representable
+        return f, f
+    return _const(q)
+
+
 def add(a: Iv, b: Iv) -> Iv:
-    with np.errstate(invalid="ignore", over="ignore"):
-        return _clean(_dn(a[0] + b[0]), _up(a[1] + b[1]))
+    return _clean(_dn(a[0] + b[0]), _up(a[1] + b[1]))
 
 
 def neg(a: Iv) -> Iv:
@@ -68,18 +87,19 @@ def sub(a: Iv, b: Iv) -> Iv:
 
 
 def mul(a: Iv, b: Iv) -> Iv:
-    with np.errstate(invalid="ignore", over="ignore"):
-        p = np.stack([a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]])
-        bad = np.isnan(p).any(axis=0)
-        lo, hi = _dn(p.min(axis=0)), _up(p.max(axis=0))
-    return np.where(bad, -INF, lo), np.where(bad, INF, hi)
+    p1, p2, p3, p4 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
+    lo = _dn(np.minimum(np.minimum(p1, p2), np.minimum(p3, p4)))
+    hi = _up(np.maximum(np.maximum(p1, p2), np.maximum(p3, p4)))
+    bad = np.isnan(lo)  # minimum/maximum propagate a NaN of any product (0 * inf)
+    if bad.any():
+        return np.where(bad, -INF, lo), np.where(bad, INF, hi)
+    return lo, hi
 
 
 def scale(k: int, a: Iv) -> Iv:
     """Multiply by an exact integer."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
-        return _clean(_dn(lo), _up(hi))
+    lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
+    return _clean(_dn(lo), _up(hi))
 
 
 def shift(a: Iv, q: Fraction | int) -> Iv:
@@ -88,18 +108,16 @@ def shift(a: Iv, q: Fraction | int) -> Iv:
 
 def sqr(a: Iv) -> Iv:
     lo, hi = a
-    with np.errstate(invalid="ignore", over="ignore"):
-        l2, h2 = lo * lo, hi * hi
-        rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
-        rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
-        return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
+    l2, h2 = lo * lo, hi * hi
+    rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
+    rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
+    return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
 
 
 def recip(a: Iv) -> Iv:
     lo, hi = a
     straddle = (lo <= 0) & (hi >= 0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rlo, rhi = _dn(1.0 / hi), _up(1.0 / lo)
+    rlo, rhi = _dn(1.0 / hi), _up(1.0 / lo)
     return np.where(straddle, -INF, rlo), np.where(straddle, INF, rhi)
 
 
@@ -119,23 +137,21 @@ def hull_sym(a: Iv) -> Iv:
 def _contains_point(lo: np.ndarray, hi: np.ndarray, offset: float) -> np.ndarray:
     """Whether [lo, hi] may contain offset + 2*k*pi for an integer k (erring towards yes)."""
     two_pi = 2 * math.pi
-    with np.errstate(invalid="ignore", over="ignore"):
-        k_lo = np.ceil((lo - offset) / two_pi - 1e-9)
-        return (offset + k_lo * two_pi) <= hi + 1e-9 * (1 + np.abs(hi))
+    k_lo = np.ceil((lo - offset) / two_pi - 1e-9)
+    return (offset + k_lo * two_pi) <= hi + 1e-9 * (1 + np.abs(hi))
 
 
 def _trig(a: Iv, phase: float) -> Iv:
     """Enclosure of sin(t + phase) for t in a, phase in {0, pi/2} (sin or cos)."""
     lo, hi = a
-    with np.errstate(invalid="ignore", over="ignore"):
-        f = np.sin if phase == 0 else np.cos
-        vlo, vhi = f(lo), f(hi)
-        rlo = np.minimum(vlo, vhi) - _TRIG_EPS
-        rhi = np.maximum(vlo, vhi) + _TRIG_EPS
-        top = math.pi / 2 - phase  # t where sin(t + phase) = 1
-        rhi = np.where(_contains_point(lo, hi, top), 1.0, rhi)
-        rlo = np.where(_contains_point(lo, hi, top + math.pi), -1.0, rlo)
-        wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (hi - lo >= 2 * math.pi)
+    f = np.sin if phase == 0 else np.cos
+    vlo, vhi = f(lo), f(hi)
+    rlo = np.minimum(vlo, vhi) - _TRIG_EPS
+    rhi = np.maximum(vlo, vhi) + _TRIG_EPS
+    top = math.pi / 2 - phase  # t where sin(t + phase) = 1
+    rhi = np.where(_contains_point(lo, hi, top), 1.0, rhi)
+    rlo = np.where(_contains_point(lo, hi, top + math.pi), -1.0, rlo)
+    wide = ~np.isfinite(lo) | ~np.isfinite(hi) | (hi - lo >= 2 * math.pi)
     return np.where(wide, -1.0, np.maximum(rlo, -1.0)), np.where(wide, 1.0, np.minimum(rhi, 1.0))
 
 
@@ -148,9 +164,8 @@ def icos(a: Iv) -> Iv:
 
 
 def iexp(a: Iv) -> Iv:
-    with np.errstate(over="ignore", invalid="ignore"):
-        lo = np.exp(a[0]) * (1 - _EXP_REL)
-        hi = np.exp(a[1]) * (1 + _EXP_REL)
+    lo = np.exp(a[0]) * (1 - _EXP_REL)
+    hi = np.exp(a[1]) * (1 + _EXP_REL)
     return _clean(np.maximum(_dn(lo), 0.0), _up(hi))
 
 
@@ -167,28 +182,36 @@ def pi_times(k: int, a: Iv) -> Iv:
 Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
 
 
-def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
+def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
+    """One component applied to a jet; derivatives above ``order`` are not computed (left as None)."""
     v, d1, d2 = jet
     k = comp["kind"]
     if k == "lin":
         a = comp["a"]
-        return shift(scale(a, v), comp["b"]), scale(a, d1), scale(a, d2)
+        return (shift(scale(a, v), comp["b"]), scale(a, d1) if order >= 1 else None,
+                scale(a, d2) if order >= 2 else None)
     if k == "quad":
         a, b, c = comp["a"], comp["b"], comp["c"]
         s = Fraction(b, 2 * a)
         val = shift(scale(a, sqr(shift(v, s))), Fraction(c) - Fraction(b * b, 4 * a))  # a(u+s)^2 + t: tight
+        if order == 0:
+            return val, None, None
         g = shift(scale(2 * a, v), b)  # 2au + b
-        return val, mul(g, d1), add(scale(2 * a, sqr(d1)), mul(g, d2))
+        return val, mul(g, d1), add(scale(2 * a, sqr(d1)), mul(g, d2)) if order >= 2 else None
     if k == "abs":
         a, b, c = comp["a"], comp["b"], comp["c"]
         w = shift(v, -b)
         val = shift(scale(a, absval(w)), c)
+        if order == 0:
+            return val, None, None
         pos, negs = w[0] > 0, w[1] < 0
         known = pos | negs
         # d|w|/dx = sign(w) w'; across a possible corner only the hull of +-w' is known, and w'' is unbounded
         s1 = hull_sym(d1)
         r1 = (np.where(known, np.where(pos, d1[0], -d1[1]), s1[0]),
               np.where(known, np.where(pos, d1[1], -d1[0]), s1[1]))
+        if order == 1:
+            return val, scale(a, r1), None
         r2 = (np.where(known, np.where(pos, d2[0], -d2[1]), -INF), np.where(known, np.where(pos, d2[1], -d2[0]), INF))
         return val, scale(a, r1), scale(a, r2)
     if k == "rat":
@@ -196,35 +219,52 @@ def _apply(comp: dict[str, Any], jet: Jet) -> Jet:
         det = a * d - b * c
         r = recip(shift(scale(c, v), d))  # 1/(cu + d)
         val = add(const(Fraction(a, c)), mul(const(Fraction(b * c - a * d, c)), r))
+        if order == 0:
+            return val, None, None
         r2 = sqr(r)
         g1 = scale(det, r2)  # det/(cu+d)^2
+        if order == 1:
+            return val, mul(g1, d1), None
         g2 = scale(-2 * c * det, mul(r2, r))  # -2c det/(cu+d)^3
         return val, mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     if k in ("sin", "cos"):
         a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
         theta = shift(pi_times(b, v), c)
+        if order == 0:
+            return shift(scale(a, isin(theta) if k == "sin" else icos(theta)), d), None, None
         s, co = isin(theta), icos(theta)
         if k == "cos":
             s, co = co, neg(s)  # value uses cos; its derivative is -sin
         bpi = scale(b, _PI)
         g1 = mul(scale(a, bpi), co)  # a b pi cos
+        if order == 1:
+            return shift(scale(a, s), d), mul(g1, d1), None
         g2 = neg(mul(scale(a, sqr(bpi)), s))  # -a (b pi)^2 sin
         return shift(scale(a, s), d), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     if k == "exp":
         a, b, c = comp["a"], comp["b"], comp["c"]
         e = iexp(scale(b, v))
+        if order == 0:
+            return shift(scale(a, e), c), None, None
         g1 = scale(a * b, e)
+        if order == 1:
+            return shift(scale(a, e), c), mul(g1, d1), None
         g2 = scale(a * b * b, e)
         return shift(scale(a, e), c), mul(g1, d1), add(mul(g2, sqr(d1)), mul(g1, d2))
     raise ValueError(f"unknown component kind {k!r}")
 
 
-def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray) -> Jet:
-    """Enclosures of f, f', f'' over each cell [lo_i, hi_i] (a point when lo_i == hi_i)."""
+def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: int = 2) -> Jet:
+    """Enclosures of f, f', f'' over each cell [lo_i, hi_i] (a point when lo_i == hi_i).
+
+    ``order`` < 2 skips the higher derivatives (returned as None); the enclosures that are computed are
+    the same floats either way.
+    """
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
     z = np.zeros_like(lo)
-    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0), (z, z))
-    for comp in chain:
-        jet = _apply(comp, jet)
+    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
+    with quiet():
+        for comp in chain:
+            jet = _apply(comp, jet, order)
     return jet

@@ -50,7 +50,7 @@ class Bracket:
         return 0.5 * (self.lo + self.hi)
 
 
-Evaluator = Callable[[np.ndarray, np.ndarray], tuple[iv.Iv, iv.Iv]]
+Evaluator = Callable[..., tuple[iv.Iv, iv.Iv | None]]
 
 
 def _sign(enc: iv.Iv) -> np.ndarray:
@@ -78,9 +78,9 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
         if a.size > MAX_CELLS:
             raise Uncertain("root isolation needs too many cells")
         n = a.size
-        v, d = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))  # cells, then their end points
-        sa, sb = _sign((v[0][n:2 * n], v[1][n:2 * n])), _sign((v[0][2 * n:], v[1][2 * n:]))
-        v, d = (v[0][:n], v[1][:n]), (d[0][:n], d[1][:n])
+        v, d = evalf(a, b)  # the cells (with the derivative) ...
+        e, _ = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)  # ... and their end points
+        sa, sb = _sign((e[0][:n], e[1][:n])), _sign((e[0][n:], e[1][n:]))
         excl = (v[0] > 0) | (v[1] < 0)
         mono = ~excl & ((d[0] > 0) | (d[1] < 0))
         # a monotone cell ending in a proved exact zero at the domain end holds no other root
@@ -126,7 +126,7 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         n = a.size
         w = b - a
         tol = rel_width * np.maximum(1.0, np.abs(a))
-        va = evalf(np.concatenate([a, b]), np.concatenate([a, b]))[0]
+        va = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)[0]
         fa = 0.5 * (va[0][:n] + va[1][:n])
         fb = 0.5 * (va[0][n:] + va[1][n:])
         sa = _sign((va[0][:n], va[1][:n]))
@@ -137,7 +137,7 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         eps = np.maximum(0.01 * w, tol / 4)
         p = np.maximum(m - eps, a + 0.001 * w)
         q = np.minimum(m + eps, b - 0.001 * w)
-        vp = evalf(np.concatenate([p, q]), np.concatenate([p, q]))[0]
+        vp = evalf(np.concatenate([p, q]), np.concatenate([p, q]), False)[0]
         sp_ = _sign((vp[0][:n], vp[1][:n]))
         sq = _sign((vp[0][n:], vp[1][n:]))
         both = (sp_ == sa) & (sq == -sa) & (sa != 0)
@@ -154,38 +154,43 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
 
 # ---------------------------------------------------------------- evaluators
 
-def _jet(chains: list[Chain], signs: tuple[int, ...], a: np.ndarray, b: np.ndarray) -> iv.Jet:
-    """Enclosure jet of sum_i signs[i] * chain_i."""
+def _jet(chains: list[Chain], signs: tuple[int, ...], a: np.ndarray, b: np.ndarray, order: int = 2) -> iv.Jet:
+    """Enclosure jet of sum_i signs[i] * chain_i, up to the ``order``-th derivative (higher ones None)."""
     total = None
-    for ch, s in zip(chains, signs):
-        j = iv.enclose(ch, a, b)
-        if s < 0:
-            j = (iv.neg(j[0]), iv.neg(j[1]), iv.neg(j[2]))
-        total = j if total is None else (iv.add(total[0], j[0]), iv.add(total[1], j[1]), iv.add(total[2], j[2]))
+    with iv.quiet():
+        for ch, s in zip(chains, signs):
+            j = iv.enclose(ch, a, b, order)
+            if s < 0:
+                j = tuple(iv.neg(x) if x is not None else None for x in j)
+            total = j if total is None else tuple(iv.add(t, x) if x is not None else None for t, x in zip(total, j))
     return total
 
 
+# An evaluator ``f(a, b, deriv=True)`` returns (enclosure of the function, of its derivative) over the
+# cells [a_i, b_i]; with ``deriv=False`` only the first is computed (the second is None).
+
 def value_evaluator(chains: list[Chain], signs: tuple[int, ...]) -> Evaluator:
-    def f(a, b):
-        j = _jet(chains, signs, a, b)
+    def f(a, b, deriv=True):
+        j = _jet(chains, signs, a, b, 1 if deriv else 0)
         return j[0], j[1]
     return f
 
 
 def derivative_evaluator(chains: list[Chain], signs: tuple[int, ...]) -> Evaluator:
-    def f(a, b):
-        j = _jet(chains, signs, a, b)
+    def f(a, b, deriv=True):
+        j = _jet(chains, signs, a, b, 2 if deriv else 1)
         return j[1], j[2]
     return f
 
 
 def _argument_evaluator(prefix: Chain, comp: dict[str, Any]) -> Evaluator:
     """The quantity whose roots are the breakpoints of ``comp``: u - b (abs) or c u + d (rat)."""
-    def f(a, b):
-        v, d1, _ = iv.enclose(prefix, a, b)
-        if comp["kind"] == "abs":
-            return iv.shift(v, -comp["b"]), d1
-        return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1)
+    def f(a, b, deriv=True):
+        v, d1, _ = iv.enclose(prefix, a, b, 1 if deriv else 0)
+        with iv.quiet():
+            if comp["kind"] == "abs":
+                return iv.shift(v, -comp["b"]), d1
+            return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1) if deriv else None
     return f
 
 
@@ -230,13 +235,13 @@ def _exclude_in_corners(evalf: Evaluator, breaks: list[Bracket], why: str) -> No
     value enclosure stays valid across a corner). Inside a pole's bracket the function is unbounded."""
     corners = [br for br in breaks if br.kind == "corner"]
     if corners:
-        v, _ = evalf(np.array([br.lo for br in corners]), np.array([br.hi for br in corners]))
+        v, _ = evalf(np.array([br.lo for br in corners]), np.array([br.hi for br in corners]), False)
         if ((v[0] <= 0) & (v[1] >= 0)).any():
             raise Uncertain(why)
 
 
 def _point_has_zero(evalf: Evaluator, x: float) -> bool:
-    v, _ = evalf(np.array([x]), np.array([x]))
+    v, _ = evalf(np.array([x]), np.array([x]), False)
     return bool(v[0][0] <= 0 <= v[1][0])
 
 
@@ -245,7 +250,7 @@ def _vet_transcendental(prefix: Chain, comp: dict[str, Any], parts: list[tuple[f
     ulo, uhi = math.inf, -math.inf
     for p, q in parts:
         e = np.linspace(p, q, 513)
-        v = iv.enclose(prefix, e[:-1], e[1:])[0]
+        v = iv.enclose(prefix, e[:-1], e[1:], 0)[0]
         ulo, uhi = min(ulo, float(v[0].min())), max(uhi, float(v[1].max()))
     if not (math.isfinite(ulo) and math.isfinite(uhi)):
         raise Uncertain("unbounded argument of the transcendental component")
@@ -330,7 +335,7 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
         res.events = sorted(res.crits + breaks, key=lambda br: br.lo)
         cuts = [lo] + [x for e in res.events for x in (e.lo, e.hi)] + [hi]
         mids = np.array([0.5 * (cuts[2 * i] + cuts[2 * i + 1]) for i in range(len(cuts) // 2)])
-        s = _sign(df(mids, mids)[0])
+        s = _sign(df(mids, mids, False)[0])
         if (s == 0).any():
             raise Uncertain("derivative sign undecided between events")
         res.slopes = [int(v) for v in s]

@@ -6,8 +6,9 @@ Level ladder (construction length after pruning, counting every command except t
 L1 4-6, L2 7-9, L3 10-12, L4 13-15, L5 16-18. ``raw_commands`` is the size of the random program the
 measured quantity is cut out of.
 
-* generate: sample, prune, refuse decoration, validate invariance at 20 + 1 instantiations (mpmath,
-  40 digits, agreement 1e-20), render (``construct_pipeline``, ``construct_render``);
+* generate: sample, prune, refuse decoration, render (the draft); then validate invariance at 20 + 1
+  instantiations (mpmath, 40 digits, agreement 1e-20) only if the split keeps the question
+  (``construct_pipeline``, ``construct_render``);
 * solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
 * check: the independent complex-number evaluator at three other instantiations seeded from the
   params, which must agree to 1e-20 and round to the same 2-place string; plus the length band.
@@ -27,7 +28,8 @@ from generators.geometry.construct_pipeline import (
     INVARIANCE_REL,
     PLACES,
     ConstructionRejected,
-    build_construction,
+    certify_construction,
+    draft_construction,
     canonical_value,
     mp_context,
     program_key,
@@ -56,22 +58,35 @@ class _ConstructionFamily(Family):
     answer_type = f"decimal:{PLACES}"
     levels = LEVELS
     group = "basic"
+    version = "2"  # 2: validation seeded in the draft (validated only when the split keeps the question)
     test_items = 25  # items per level in the shared default test; 200 per level run under -m slow
     # instance key: the program and the measured quantity; the level's length band and the program's length
     # (derived from it) are not part of the problem
     key_ignored_params = ("level", "band", "length")
 
     def generate(self, rng: random.Random, level: int) -> Problem:
+        return self.complete(self.draft(rng, level))
+
+    def draft(self, rng: random.Random, level: int) -> Problem:
+        """Program, measure and question; the 40-digit validation waits for ``complete`` (only drafts the
+        split keeps are validated)."""
         knobs = self.levels[level]
         band = tuple(knobs["length"])
         try:
-            program, measure, _ = build_construction(rng, self.group, band, knobs["raw_commands"])
+            program, measure, validation_seed = draft_construction(rng, self.group, band, knobs["raw_commands"])
         except ConstructionRejected as exc:
             raise Reject(str(exc)) from exc
         question = render_question(program, measure, rng)
         params = {"program": program, "measure": measure, "band": list(band),
                   "length": construction_length(program)}
-        return Problem(question=question, params=params)
+        return Problem(question=question, params=params, draft_state=validation_seed)
+
+    def complete(self, problem: Problem) -> Problem:
+        try:
+            certify_construction(problem.params["program"], problem.params["measure"], problem.draft_state)
+        except ConstructionRejected as exc:
+            raise Reject(str(exc)) from exc
+        return problem
 
     def solve(self, params: dict[str, Any]) -> str:
         try:

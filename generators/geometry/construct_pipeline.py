@@ -5,6 +5,10 @@ Validation (mpmath, 40 digits): the pruned program is evaluated at its canonical
 ``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones; the quantity must be defined and
 non-degenerate at all of them and agree to ``INVARIANCE_REL``. The answer is then rejected when it is
 tiny, huge, equal to a number stated in the question, or within 1e-9 of a 2-place rounding boundary.
+
+The families split this in two (``draft_construction``, then ``certify_construction``): the draft picks
+the first relevant candidate and draws the seed of its validation instances, so the question exists
+before any high-precision work, and the framework validates only drafts whose question its split keeps.
 """
 from __future__ import annotations
 
@@ -92,6 +96,37 @@ def answer_problems(program, measure, value) -> str | None:
     if near_rounding_boundary(exact, PLACES):
         return "too close to a rounding boundary"
     return None
+
+
+def draft_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
+    """(program, measure, validation seed) of the first candidate in which every command matters; no
+    high-precision validation yet (``certify_construction``). Raises ConstructionRejected to re-draw."""
+    builder = build_raw_program(rng, family_group, raw_length)
+    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
+    if not measures:
+        raise ConstructionRejected("no invariant quantity in the length band")
+    reasons = []
+    for raw_measure in measures:
+        program, measure = prune_and_relabel(builder.cmds, raw_measure)
+        length = construction_length(program)
+        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
+            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
+        k = irrelevant_command(program, measure, rng)
+        if k is not None:
+            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
+            continue
+        return program, measure, rng.getrandbits(64)
+    raise ConstructionRejected("; ".join(reasons))
+
+
+def certify_construction(program, measure, validation_seed: int) -> str:
+    """The 2-place answer of a drafted construction after validation at its seeded instantiations;
+    raises ConstructionRejected when it is not invariant, degenerate or a poor answer."""
+    value = validated_value(program, measure, random.Random(validation_seed))
+    problem = answer_problems(program, measure, value)
+    if problem:
+        raise ConstructionRejected(problem)
+    return format_decimal(to_fraction(value), PLACES)
 
 
 def build_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):

@@ -1,0 +1,167 @@
+"""Generate (setting, split) jobs on all cores, byte-identical to one process.
+
+Items are seeded per item, so any process can draw any item; only the de-duplication within a split is
+sequential. Workers therefore draw items ahead (``generators.settings.draw_item``: the first attempt
+that is not rejected, lies in the split's bucket and is solved and checked), and this process settles
+them in order against the split's ``seen`` set (``settle_item``), re-drawing the rare duplicate itself.
+The records come out in exactly the order, and with exactly the bytes, that ``Setting.records`` gives in
+one process. Settings with their own ``records`` (C-ARC) run as one task per (setting, split).
+Workers are spawned (not forked), so they start clean of this process's threads and caches.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from generators.record import ProblemRecord
+from generators.settings import Setting
+
+CHUNK_MAX = 16  # items per task; small enough to balance slow families across workers
+IN_FLIGHT_PER_WORKER = 4  # tasks queued ahead per worker
+MIN_PARALLEL_ITEMS = 200  # below this, starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One (setting, split) job, described by names so that a worker can rebuild it."""
+
+    setting: str
+    split: str
+    n: int
+    seed: int
+    levels: tuple[int, ...] | None = None
+    options: tuple[tuple[str, object], ...] = ()  # generator options (C-ARC), applied with ``with_options``
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_SETTINGS: dict[tuple, Setting] = {}
+
+
+def resolve(spec: JobSpec) -> Setting:
+    """The job's setting object (memoised per process)."""
+    key = (spec.setting, spec.options)
+    if key not in _SETTINGS:
+        from generators import registry
+
+        setting = registry.get_setting(spec.setting)
+        if spec.options:
+            setting = setting.with_options(**dict(spec.options))
+        _SETTINGS[key] = setting
+    return _SETTINGS[key]
+
+
+def _generic(setting: Setting) -> bool:
+    return type(setting).records is Setting.records
+
+
+def _coords(setting: Setting, spec: JobSpec, level: int, index: int) -> dict:
+    return dict(setting_key=setting.name, setting_name=setting.title, axis=setting.axis, split=spec.split,
+                level=level, seed=spec.seed, index=index, bucket=setting.bucket_for(spec.split))
+
+
+def _draw_chunk(spec: JobSpec, items: list[tuple[int, int, int]]) -> list:
+    """Worker task: ``draw_item`` for each (plan entry, level, index)."""
+    from generators.settings import draw_item
+
+    setting = resolve(spec)
+    plan = setting.plan(spec.split, spec.levels, spec.n)
+    return [draw_item(plan[p][0], **_coords(setting, spec, level, index)) for p, level, index in items]
+
+
+def _whole_job(spec: JobSpec) -> list[ProblemRecord]:
+    """Worker task for a setting with its own ``records``."""
+    return list(resolve(spec).records(spec.split, n=spec.n, seed=spec.seed, levels=spec.levels))
+
+
+def item_count(spec: JobSpec) -> int:
+    return resolve(spec).count(spec.split, spec.levels, spec.n)
+
+
+def iter_records(specs: list[JobSpec], *, workers: int | None = None,
+                 on_item: Callable[[], None] | None = None) -> Iterator[tuple[int, ProblemRecord]]:
+    """(job index, record) for every job, in one process's order; ``workers`` processes (default: all CPUs)."""
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1 (got {workers})")
+    for spec in specs:
+        resolve(spec).validate(spec.split, spec.levels)
+    if workers == 1 or sum(item_count(s) for s in specs) < MIN_PARALLEL_ITEMS:
+        for j, spec in enumerate(specs):
+            for rec in resolve(spec).records(spec.split, n=spec.n, seed=spec.seed, levels=spec.levels, on_item=on_item):
+                yield j, rec
+        return
+    yield from _pooled(specs, workers, on_item)
+
+
+def _tasks(specs: list[JobSpec], workers: int):
+    """(job index, kind, payload) in output order: ``chunk`` (plan entry, level, index) lists or ``whole``."""
+    for j, spec in enumerate(specs):
+        setting = resolve(spec)
+        if not _generic(setting):
+            yield j, "whole", None
+            continue
+        items = [(p, level, index) for p, (_, level, count) in enumerate(setting.plan(spec.split, spec.levels, spec.n))
+                 for index in range(count)]
+        size = max(1, min(CHUNK_MAX, len(items) // (workers * 8) or 1))
+        for start in range(0, len(items), size):
+            yield j, "chunk", items[start : start + size]
+
+
+def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, ProblemRecord]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generators.settings import settle_item
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    queue: deque = deque()
+    tasks = _tasks(specs, workers)
+    seen: dict[int, set[str]] = {}
+    finished = False
+    try:
+        def top_up() -> None:
+            while len(queue) < workers * IN_FLIGHT_PER_WORKER:
+                task = next(tasks, None)
+                if task is None:
+                    return
+                j, kind, payload = task
+                fut = pool.submit(_whole_job, specs[j]) if kind == "whole" else pool.submit(_draw_chunk, specs[j], payload)
+                queue.append((j, kind, payload, fut))
+
+        top_up()
+        while queue:
+            j, kind, payload, fut = queue.popleft()
+            result = fut.result()
+            top_up()
+            if kind == "whole":
+                for rec in result:
+                    yield j, rec
+                    if on_item is not None:
+                        on_item()
+                continue
+            spec = specs[j]
+            setting = resolve(spec)
+            plan = setting.plan(spec.split, spec.levels, spec.n)
+            job_seen = seen.setdefault(j, set())
+            for (p, level, index), draw in zip(payload, result):
+                yield j, settle_item(plan[p][0], draw, job_seen, **_coords(setting, spec, level, index))
+                if on_item is not None:
+                    on_item()
+        finished = True
+    finally:
+        for *_, fut in queue:
+            fut.cancel()
+        if not finished:
+            # an error, Ctrl-C or SIGTERM: stop the workers now rather than wait for their current tasks
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,89 @@
+"""Suites are built once (cache hit == cold build, byte for byte) and on all cores (== one process)."""
+from __future__ import annotations
+
+import pytest
+
+from generators import registry
+from omegactl import generate_pool, suite_cache
+from omegactl.generate_pool import JobSpec, iter_records
+from omegactl.suites import build_suite
+
+from .evalkit import run_cli
+
+
+def _bytes(records) -> bytes:
+    return "".join(r.to_json() + "\n" for r in records).encode()
+
+
+def test_suite_cache_hit_is_byte_identical_to_a_cold_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMEGACTL_CACHE_DIR", str(tmp_path / "cache"))
+    cold = _bytes(build_suite("smoke", 11, workers=1))
+    files = sorted((tmp_path / "cache" / "suites").iterdir())
+    assert [f.suffix for f in files] == [".json", ".jsonl"]
+    data_file = files[1]
+    assert data_file.read_bytes() == cold
+
+    calls = []
+    monkeypatch.setattr(generate_pool, "iter_records", lambda *a, **k: calls.append(1) or iter(()))
+    hit = _bytes(build_suite("smoke", 11))
+    assert hit == cold and not calls  # read, not generated
+    monkeypatch.undo()
+    monkeypatch.setenv("OMEGACTL_CACHE_DIR", str(tmp_path / "cache"))
+
+    assert _bytes(build_suite("smoke", 11, use_cache=False)) == cold
+    # another seed is another key
+    assert suite_cache.suite_key("smoke", 11) != suite_cache.suite_key("smoke", 12)
+
+
+def test_a_damaged_cache_entry_is_ignored_and_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMEGACTL_CACHE_DIR", str(tmp_path / "cache"))
+    cold = _bytes(build_suite("smoke", 3, workers=1))
+    data_file = next((tmp_path / "cache" / "suites").glob("*.jsonl"))
+    data_file.write_bytes(cold.replace(b'"ground_truth":"', b'"ground_truth":"9', 1))
+    assert suite_cache.load("smoke", suite_cache.suite_key("smoke", 3)) is None  # hash mismatch
+    assert _bytes(build_suite("smoke", 3, workers=1)) == cold
+    assert data_file.read_bytes() == cold  # rewritten
+
+
+def test_cache_key_changes_with_any_generator_version(monkeypatch):
+    before = suite_cache.suite_key("smoke", 1)
+    fam = registry.get_family("arithmetic_gcd")
+    monkeypatch.setattr(type(fam), "version", fam.version + "-changed")
+    assert suite_cache.suite_key("smoke", 1) != before
+
+
+def test_pool_output_is_identical_to_one_process(monkeypatch):
+    # duplicates are frequent in probability_no_fixed_points (re-drawn in the parent); C-ARC runs whole jobs
+    specs = [
+        JobSpec("combinatory_probability_no_fixed_points", "train", 30, 1),
+        JobSpec("arithmetic_gcd", "test_out", 7, 1),
+        JobSpec("carc", "train", 2, 1, (1,), (("encoding", "digits"),)),
+        JobSpec("combinatory_probability_no_fixed_points", "test_out", 30, 1),
+    ]
+    monkeypatch.setattr(generate_pool, "MIN_PARALLEL_ITEMS", 0)
+    serial = [(j, r.to_json()) for j, r in iter_records(specs, workers=1)]
+    ticks = []
+    pooled = [(j, r.to_json()) for j, r in iter_records(specs, workers=2, on_item=lambda: ticks.append(1))]
+    assert pooled == serial
+    assert len(ticks) == len(serial)
+    # and one process equals Setting.records, the reference
+    s = registry.get_setting("combinatory_probability_no_fixed_points")
+    assert [r for j, r in serial if j == 0] == [r.to_json() for r in s.records("train", n=30, seed=1)]
+
+
+def test_generate_workers_flag_gives_identical_files(tmp_path, capsys):
+    outs = []
+    for w in ("1", "2"):
+        out = tmp_path / f"w{w}"
+        code, _, err = run_cli(["generate", "combinatory_probability_no_fixed_points", "arithmetic_gcd", "--n", "40",
+                                "--seed", "4", "--workers", w, "-o", str(out)], capsys)
+        assert code == 0, err
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.jsonl"))})
+    assert outs[0] == outs[1] and len(outs[0]) == 6
+
+
+@pytest.mark.parametrize("w", ["0", "-1"])
+def test_generate_rejects_a_bad_worker_count(tmp_path, capsys, w):
+    code, _, err = run_cli(["generate", "arithmetic_gcd", "--n", "2", "--workers", w, "-o", str(tmp_path / "o")], capsys)
+    assert code == 2 and "--workers" in err
+    assert not (tmp_path / "o").exists()
