@@ -114,7 +114,8 @@ def test_bad_flags_are_one_line_errors(capsys, args, needle):
     assert len(err.strip().splitlines()) == 1 and "╭" not in err and "--help" in err
 
 
-def test_log_samples_and_inspect_model_syntax_accepted(tmp_path, capsys):
+def test_log_samples_and_inspect_model_syntax_accepted(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-dry-run")  # --dry-run checks that a key exists, sends nothing
     path = tmp_path / "p.jsonl"
     write_problems(path, n=1)
     code, out, err = run_cli(["eval", "--model", "openai/gpt-4o-mini", "--log_samples", "--problems", str(path),
