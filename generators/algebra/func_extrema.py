@@ -47,7 +47,9 @@ class FuncExtrema(FuncFamily):
     name = "algebra_func_extrema"
     description = "Number of local extrema / minima / maxima of a composite function on (-10, 10)"
     answer_type = "int"
-    levels = ladder(min_count=2, max_count=40)
+    # issue 16: the most common count (2) was 34-36% of levels 3-5; it is kept half the time
+    levels = ladder(min_count=2, max_count=40, keep={2: 0.5})
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],
