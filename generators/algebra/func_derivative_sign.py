@@ -30,7 +30,7 @@ class FuncDerivativeSign(FuncFamily):
     description = "Number of maximal intervals in (lo, hi) inside (-10, 10) where f' > 0 (or < 0) for a composite function"
     answer_type = "int"
     # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
-    levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.5})
+    levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.5, 3: 0.6})
     version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
