@@ -32,10 +32,11 @@ class FuncZeros(FuncFamily):
     answer_type = "int"
     # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
     levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.25})
-    # deeper compositions over-produce 4 zeros (57% at level 5 before this)
+    # deeper compositions over-produce 4 zeros (57% at level 5 with only 1 and 2 thinned)
     for _lv, _four in ((3, 0.5), (4, 0.4), (5, 0.2)):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
+    levels[5]["keep"][8] = 0.4  # once 4 is thinned, level 5 over-produces 8 (38% at n=40)
     version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ digit-matrix implementation. Instances whose answer lies deeper than ``MAX_SCAN`
 both stay fast.
 
 Ladder (issue 16: the median search depth was 15, 34, 100, 64, 32 for levels 1-5): level L+1 has more
-digits and N must lie at least 1, 8, 30, 300, 2000 candidates from the range boundary (``depth``), so the
+digits and N must lie at least 1, 8, 30, 100, 400 candidates from the range boundary (``depth``), so the
 scan to N (``search_depth``, the test's proxy) is longer at every level; level 5 keeps every template
 (OMEGA's level 5 dropped the digit-change ones).
 """
@@ -124,8 +124,8 @@ class NumberTheoryQrSum(Family):
         1: {"digits": (2,), "m": (2, 19), "templates": _BASIC, "depth": (1, 90)},
         2: {"digits": (3,), "m": (3, 11), "templates": _BASIC, "depth": (8, 900)},
         3: {"digits": (4,), "m": (3, 13), "templates": _BASIC, "depth": (30, 9000)},
-        4: {"digits": (5,), "m": (3, 13), "templates": _BASIC + ("digit_divisible",), "depth": (300, MAX_SCAN)},
-        5: {"digits": (6, 7), "m": (3, 13), "templates": _BASIC + ("digit_divisible",), "depth": (2000, MAX_SCAN)},
+        4: {"digits": (5,), "m": (3, 13), "templates": _BASIC + ("digit_divisible",), "depth": (100, MAX_SCAN)},
+        5: {"digits": (6, 7), "m": (3, 19), "templates": _BASIC + ("digit_divisible",), "depth": (400, MAX_SCAN)},
     }
     version = "2"  # issue 16: a band of search depths per level
 
