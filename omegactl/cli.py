@@ -114,6 +114,40 @@ def generate_cmd(
         console.print(f"wrote {count:>6} problems → {path}")
 
 
+@app.command("stats")
+def stats_cmd(
+    names: list[str] = typer.Argument(None, help="Setting names (see `omegactl ls`)."),
+    axis: Optional[str] = typer.Option(None, "--axis", help="Every setting of this axis (or filter NAMES by it)."),
+    split: Optional[str] = typer.Option(None, "--split", help="One split; default: all of a setting's splits."),
+    levels: Optional[str] = typer.Option(None, "--levels", help="Override the split's levels: 2, 1-3 or 1,3,5."),
+    n: int = typer.Option(200, "--n", help="Problems per (setting, split, level)."),
+    seed: int = typer.Option(0, "--seed", help="Generation seed."),
+    problems: Optional[str] = typer.Option(None, "--problems", help="Audit this problem file or folder instead of generating."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Audit settings: per (setting, split, level) distinct answers, modal share (= majority-answer baseline), instance duplicates."""
+    from omegactl import answer_audit
+
+    if problems is not None:
+        from omegactl.problem_files import load_problem_source
+
+        records, _ = load_problem_source(problems)
+    else:
+        from omegactl import generate as gen
+        from generators.family import GenerationError
+
+        jobs = gen.plan(names or [], axis, split, levels, n)
+        try:
+            records = [r for job in jobs for r in job.setting.records(job.split, n=n, seed=seed, levels=job.levels)]
+        except GenerationError as exc:
+            raise UserError(str(exc)) from None
+    cells = answer_audit.audit(r for r in records if hasattr(r, "family"))
+    if as_json:
+        print(answer_audit.to_json(cells))
+    else:
+        console.print(answer_audit.table(cells))
+
+
 @app.command("show")
 def show_cmd(
     name: str = typer.Argument(..., help="Setting name."),

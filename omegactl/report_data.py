@@ -2,6 +2,8 @@
 
 Every export format (terminal, md, csv, json, html) renders these same frames, so they never disagree.
 Accuracies use the strict verdict unless a column says flex; unparsed and errored samples count as wrong.
+Each (setting, split, level) cell also carries its majority-answer baseline (the accuracy of always answering
+the cell's most common gold, from the run's problems) and whether the model beats it.
 """
 from __future__ import annotations
 
@@ -75,7 +77,8 @@ def load_run(path: Path, *, seed: int = 0, resamples: int = 10_000) -> RunReport
     label = manifest.get("model") or Path(path).name
     return RunReport(
         path=Path(path), label=str(label), manifest=manifest, samples=df,
-        axes=axes_table(df, seed=seed, resamples=resamples), settings=settings_table(df), levels=levels_table(df),
+        axes=axes_table(df, seed=seed, resamples=resamples), settings=settings_table(df),
+        levels=levels_table(df, cell_baselines(problems)),
         critical=critical_levels(df, seed=seed), carc=carc_table(df), partial=partial, failed=failed,
         source=manifest.get("source_label") or _source_label(manifest),
         extra={"expected_samples": expected, "status": status, "errors": manifest.get("errors") or {},
@@ -140,14 +143,29 @@ def settings_table(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def levels_table(df: pd.DataFrame) -> pd.DataFrame:
+def cell_baselines(problems) -> dict[tuple[str, str, int], float]:
+    """Majority-answer baseline per (setting, split, level): the share of the cell's most common gold."""
+    from omegactl.answer_audit import majority_baseline
+
+    golds: dict[tuple[str, str, int], list[str]] = {}
+    for p in problems:
+        golds.setdefault((p.setting_key, p.split, int(p.level)), []).append(p.ground_truth)
+    return {k: majority_baseline(v)[1] for k, v in golds.items()}
+
+
+def levels_table(df: pd.DataFrame, baselines: dict[tuple[str, str, int], float] | None = None) -> pd.DataFrame:
+    """One row per (setting, split, level); ``beats_baseline`` is False where the model's accuracy is not above
+    the majority-answer baseline (None when the baseline is unknown)."""
     rows = []
     for (axis, setting, split, level), g in df.groupby(["axis", "setting", "split", "level"], sort=True):
+        acc = _acc(g)
+        base = (baselines or {}).get((setting, split, int(level)))
         rows.append({"axis": axis, "setting": setting, "split": split, "level": int(level), "n": int(len(g)),
-                     "accuracy": _acc(g), "accuracy_flex": _acc(g, "correct_flex"), "ci": _ci(g),
-                     "unparsed": int(g["unparsed"].sum()), "errored": int(g["errored"].sum())})
+                     "accuracy": acc, "accuracy_flex": _acc(g, "correct_flex"), "ci": _ci(g),
+                     "unparsed": int(g["unparsed"].sum()), "errored": int(g["errored"].sum()),
+                     "baseline": base, "beats_baseline": None if base is None or acc is None else bool(acc > base)})
     return pd.DataFrame(rows, columns=["axis", "setting", "split", "level", "n", "accuracy", "accuracy_flex", "ci",
-                                       "unparsed", "errored"])
+                                       "unparsed", "errored", "baseline", "beats_baseline"])
 
 
 def level_curve(df: pd.DataFrame, setting: str) -> pd.DataFrame:

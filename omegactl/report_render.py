@@ -202,6 +202,22 @@ def critical_txt(crit: dict[str, Any]) -> str:
 
 
 CURVE_HEADERS = ["setting", "curve", "accuracy by level", "first < 50%", "critical level", "share as peak by level"]
+
+
+BASELINE_HEADERS = ["setting", "split", "lv", "n", "acc", "baseline"]
+
+
+def baseline_rows(rep: RunReport) -> list[list[str]]:
+    """Cells where the model does not beat the majority-answer baseline (always answering the modal gold)."""
+    lv = rep.levels
+    if "beats_baseline" not in lv.columns:
+        return []
+    flagged = lv[lv["beats_baseline"].map(lambda v: v is not None and not pd.isna(v) and not bool(v))]
+    return [[r["setting"], r["split"], str(r["level"]), str(r["n"]), pct(r["accuracy"]), pct(r["baseline"])]
+            for r in records(flagged)]
+
+
+BASELINE_TITLE = "Cells not above the majority-answer baseline (accuracy of always giving the cell's most common answer)"
 CARC_HEADERS = ["condition", "split side", "n", "exact", "95% CI", "colour acc", "shape acc", "parse failures", "errored"]
 
 
@@ -293,6 +309,8 @@ def render_markdown(reps: list[RunReport]) -> str:
             parts += [f"### {axis} settings", "", md_table(SETTING_HEADERS, setting_rows(rep, axis)), ""]
         if rep.critical:
             parts += ["### Level curves and critical level (exploratory)", "", md_table(CURVE_HEADERS, curve_rows(rep)), ""]
+        if baseline_rows(rep):
+            parts += [f"### {BASELINE_TITLE}", "", md_table(BASELINE_HEADERS, baseline_rows(rep)), ""]
         if len(rep.carc):
             parts += ["### Compositional-ARC", "", md_table(CARC_HEADERS, carc_rows(rep)), ""]
     for rep in reps[1:]:
@@ -325,6 +343,8 @@ def render_terminal(console: Console, reps: list[RunReport]) -> None:
             console.print(_rich_table(f"{axis} settings", SETTING_HEADERS, setting_rows(rep, axis)))
         if rep.critical:
             console.print(_rich_table("Level curves and critical level", CURVE_HEADERS, curve_rows(rep)))
+        if baseline_rows(rep):
+            console.print(_rich_table(BASELINE_TITLE, BASELINE_HEADERS, baseline_rows(rep)))
         if len(rep.carc):
             console.print(_rich_table("Compositional-ARC", CARC_HEADERS, carc_rows(rep)))
     for rep in reps[1:]:

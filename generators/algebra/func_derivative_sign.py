@@ -1,4 +1,4 @@
-"""algebra_func_derivative_sign: on how many maximal open intervals f' > 0 (or f' < 0) on (-10, 10).
+"""algebra_func_derivative_sign: on how many maximal open intervals f' > 0 (or f' < 0) on (lo, hi) inside (-10, 10).
 
 The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles; its
 connected components are counted. Solve: certified events (critical points, corners, poles) and a certified
@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 from generators.algebra import func_scan as scan
-from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_slopes
 from generators.registry import register_family
 
@@ -27,12 +27,16 @@ _WORDINGS = (
 @register_family
 class FuncDerivativeSign(FuncFamily):
     name = "algebra_func_derivative_sign"
-    description = "Number of maximal intervals in (-10, 10) where f' > 0 (or < 0) for a composite function"
+    description = "Number of maximal intervals in (lo, hi) inside (-10, 10) where f' > 0 (or < 0) for a composite function"
     answer_type = "int"
-    levels = ladder(min_count=2, max_count=40)
+    # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
+    levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.5, 3: 0.6})
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],
+        f = self.draw_chain(rng, level)
+        lo, hi = draw_interval(rng)
+        return {"f": f, "lo": lo, "hi": hi,
                 "ask": rng.choice(sorted(ASKS))}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:

@@ -47,7 +47,10 @@ class FuncExtrema(FuncFamily):
     name = "algebra_func_extrema"
     description = "Number of local extrema / minima / maxima of a composite function on (-10, 10)"
     answer_type = "int"
-    levels = ladder(min_count=2, max_count=40)
+    # issue 16: one count (3) was 34-45% of levels 3-5; the over-common counts are thinned
+    levels = ladder(min_count=2, max_count=40, keep={3: 0.35, 2: 0.7, 7: 0.6})
+    levels[1]["keep"] = {**levels[1]["keep"], 20: 0.6}  # level 1: 20 extrema (one sine) was 33-35%
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],

@@ -1,4 +1,4 @@
-"""algebra_func_intersection: how many times the graphs of two composite functions meet on [-10, 10].
+"""algebra_func_intersection: how many times the graphs of two composite functions meet on [lo, hi] inside [-10, 10].
 
 Solve: certified root isolation of f - g between the certified breakpoints of both functions; when both
 are piecewise rational the count is also taken exactly with sympy per piece and both must agree.
@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from generators.algebra import func_scan as scan
-from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
 from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
@@ -28,9 +28,15 @@ _WORDINGS = (
 @register_family
 class FuncIntersection(FuncFamily):
     name = "algebra_func_intersection"
-    description = "Number of intersections of two composite functions on [-10, 10]; depth grows with the level"
+    description = "Number of intersections of two composite functions on [lo, hi] inside [-10, 10]; depth grows with the level"
     answer_type = "int"
-    levels = ladder(min_count=2, max_count=40)
+    # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
+    levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.3})
+    # 4 intersections is over-common at some levels (33-38% at levels 2 and 5 before this)
+    for _lv, _four in ((2, 0.5), (5, 0.4)):
+        levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
+    del _lv, _four
+    version = "2"
 
     def instance_key(self, params: dict) -> str:
         """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
@@ -38,8 +44,10 @@ class FuncIntersection(FuncFamily):
         return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),
-                "lo": DOMAIN[0], "hi": DOMAIN[1]}
+        f = self.draw_chain(rng, level)
+        lo, hi = draw_interval(rng)
+        return {"f": f, "g": self.draw_chain(rng, level, fewer=1),
+                "lo": lo, "hi": hi}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), g=fx(params["g"], "g"), lo=params["lo"],

@@ -1,4 +1,4 @@
-"""algebra_func_zeros: how many zeros a composite function has on [-10, 10], certified.
+"""algebra_func_zeros: how many zeros a composite function has on an interval [lo, hi] inside [-10, 10], certified.
 
 Solve: certified breakpoints and zeros by interval root isolation (``func_roots``); for piecewise-rational
 functions the count is also taken exactly with sympy on every piece (``func_exact``) and both must agree.
@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 from generators.algebra import func_scan as scan
-from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
+from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
 from generators.registry import register_family
 
@@ -28,12 +28,21 @@ _WORDINGS = (
 @register_family
 class FuncZeros(FuncFamily):
     name = "algebra_func_zeros"
-    description = "Number of zeros of a composite function on [-10, 10]; composition depth grows with the level"
+    description = "Number of zeros of a composite function on [lo, hi] inside [-10, 10]; composition depth grows with the level"
     answer_type = "int"
-    levels = ladder(min_count=2, max_count=40)
+    # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
+    levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.25})
+    # deeper compositions over-produce 4 zeros (57% at level 5 with only 1 and 2 thinned)
+    for _lv, _four in ((3, 0.5), (4, 0.4), (5, 0.2)):
+        levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
+    del _lv, _four
+    levels[5]["keep"][8] = 0.4  # once 4 is thinned, level 5 over-produces 8 (38% at n=40)
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1]}
+        f = self.draw_chain(rng, level)
+        lo, hi = draw_interval(rng)
+        return {"f": f, "lo": lo, "hi": hi}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), lo=params["lo"], hi=params["hi"])

@@ -9,6 +9,9 @@ bounds on the coefficients and on the solution, both growing with the level.
 
 solve: Gauss–Jordan over Fractions on the stored (A, b). check: sympy re-reads the question's own text
 (definitions and equations) and ``linsolve`` must return a unique solution with the same value.
+
+Ladder: level L+1 has one more unknown (2..6) with larger coefficients and more named sub-steps, so
+elimination takes more steps (the test's proxy: the number of unknowns).
 """
 from __future__ import annotations
 

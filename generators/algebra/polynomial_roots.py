@@ -11,6 +11,13 @@ Levels follow OMEGA: degree 3..7 and an entropy (digit) budget spread over the r
 beyond the first is a real sub-step: a coefficient given by a named definition ("Let k = …" / "Suppose
 3*k - 4 = 11.") or the polynomial split over both sides of the equation (at most once).
 
+Answer form (issue 16): n + m does not identify a root, so a draw where another distinct root has the same
+n + m as the asked one (a wrong root would score) is re-drawn. At level 1 the small roots made n + m = -1
+a 24% guess, so level 1 keeps only a share of the draws with the over-common sums (``_KEEP``).
+
+Ladder: level L+1 has a higher degree (3..7) and a larger digit budget, so more roots to find and larger
+numerators and denominators; the test proxy is the mean of |n| + m over the roots (answer magnitude).
+
 solve: ``sympy.roots`` on the stored expanded coefficients. check: sympy re-reads the question's text
 (definitions, both sides), and the resulting polynomial must equal scale·∏(q·x − p) for the stored roots
 exactly, which proves the root multiset; the answer is then recomputed from those roots.
@@ -25,6 +32,7 @@ import sympy
 from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, primitive_polynomial
 from generators.registry import register_family
@@ -57,6 +65,13 @@ def poly_from_roots(roots: list[Fraction], scale: Fraction) -> list[Fraction]:
     for r in roots:
         coeffs = poly_mul(coeffs, [Fraction(r.denominator), Fraction(-r.numerator)])
     return coeffs
+
+
+def answer_collides(roots: list[Fraction]) -> bool:
+    """Whether another distinct root has the same n + m as the second-largest one."""
+    distinct = sorted(set(roots), reverse=True)
+    target = distinct[1].numerator + distinct[1].denominator
+    return any(r.numerator + r.denominator == target for i, r in enumerate(distinct) if i != 1)
 
 
 def second_largest_answer(roots: list[Fraction]) -> int:
@@ -94,12 +109,13 @@ class AlgebraPolynomialRoots(Family):
     description = "Second-largest distinct rational root of a polynomial, answered as n+m; degree and digits grow"
     answer_type = "int"
     levels = {
-        1: {"degree": 3, "entropy": (3, 5), "modules": (1, 1)},
+        1: {"degree": 3, "entropy": (3, 5), "modules": (1, 1), "keep": {1: 0.4, -1: 0.5, 3: 0.55}},
         2: {"degree": 4, "entropy": (5, 10), "modules": (2, 3)},
         3: {"degree": 5, "entropy": (9, 12), "modules": (2, 3)},
         4: {"degree": 6, "entropy": (12, 15), "modules": (2, 3)},
         5: {"degree": 7, "entropy": (15, 20), "modules": (2, 3)},
     }
+    version = "2"  # issue 16: n + m collisions re-drawn, level-1 answers balanced
     test_items = 80  # the lead's generic test; 200 per level run in tests/generators/test_algebra_exact.py (slow)
 
     def generate(self, rng: random.Random, level: int) -> Problem:
@@ -118,6 +134,9 @@ class AlgebraPolynomialRoots(Family):
                 roots.append(Fraction(rng.randint(-max_num, max_num)))
         if len(set(roots)) < 2:
             raise Reject("fewer than two distinct roots")
+        if answer_collides(roots):
+            raise Reject("another root has the same n + m")
+        thin(rng, second_largest_answer(roots), knobs.get("keep"))
         scale = Fraction(rng.choice((1, -1)) * rng.randint(1, 6), rng.choice((1, 1, 1, 2, 3, 4, 5)))
         poly = poly_from_roots(roots, scale)
         x = rng.choice(_VARIABLES)

@@ -1,4 +1,8 @@
-"""arithmetic_gcd: the greatest common divisor of two integers built around a chosen gcd."""
+"""arithmetic_gcd: the greatest common divisor of two integers built around a chosen gcd.
+
+Ladder: level L+1 has a larger digit budget, so the operands are longer and the Euclidean algorithm runs more
+steps (the test's proxy: digits of the larger operand).
+"""
 from __future__ import annotations
 
 import math

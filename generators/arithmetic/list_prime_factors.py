@@ -10,6 +10,9 @@ level is reachable without factoring random 25-digit numbers: the second-largest
 solve: ``sympy.factorint``. check: a trial-division certificate that needs no factoring: the answer q
 is prime and divides N, and after dividing out every integer 2..q what is left is a power of a single
 prime (deterministic Miller–Rabin), i.e. exactly one distinct prime above q divides N.
+
+Ladder: level L+1 has a larger digit budget and a larger least second prime, so N is longer and trial division
+runs further (the test's proxy: digits of N).
 """
 from __future__ import annotations
 

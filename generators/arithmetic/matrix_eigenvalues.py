@@ -9,6 +9,9 @@ eigenvalue by absolute value" returned |λ|, and we ask for it as such), Σ|λ|,
 λ, and the spread λmax − λmin.
 
 solve: mpmath (Householder + implicit QL, 30 digits). check: numpy/LAPACK ``eigvalsh`` in float64.
+
+Ladder: level L+1 has a larger matrix (n = 3, 4, 6, 7, 9, 10, 12) with larger entries, so the characteristic
+polynomial has a higher degree (the test's proxy: the number of entries).
 """
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ the reduced fraction because at the top levels the exact value has a denominator
 
 solve: Gauss–Jordan over Fractions. check: an integer-only fraction-free adjugate X with A·X = d·I
 (verified by multiplication), from which the statistic is recomputed.
+
+Ladder: level L+1 has a larger matrix (n = 3, 4, 6, 7, 9, 10, 12) with larger entries, so Gauss-Jordan
+elimination takes more steps (the test's proxy: the number of entries).
 """
 from __future__ import annotations
 

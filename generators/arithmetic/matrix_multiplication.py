@@ -5,6 +5,9 @@ entries of AB, the sum of their absolute values, one entry, or the trace (asked 
 otherwise another statistic is drawn, so no silent fallback changes the question). Exact integers.
 
 solve: triple loops over Python ints. check: sympy ``Matrix`` product.
+
+Ladder: level L+1 has larger dimensions and entries, so the product needs more multiplications (the test's
+proxy: rows x inner x columns).
 """
 from __future__ import annotations
 

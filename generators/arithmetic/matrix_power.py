@@ -6,6 +6,9 @@ entries of A^p, the sum of their absolute values, or one entry (OMEGA disabled t
 (entries reach about 1e15 at level 7, well within Python ints).
 
 solve: binary exponentiation with hand-written products. check: sympy ``Matrix ** p``.
+
+Ladder: level L+1 has a larger matrix and a higher power, so more and larger products (the test's proxy:
+entries x power).
 """
 from __future__ import annotations
 

@@ -1,13 +1,18 @@
 """arithmetic_matrix_rank: the exact rank over the rationals of an integer matrix built with low rank.
 
-The matrix is a product L·R of random integer factors (n×k and k×n, k drawn in 1..n−1, as in OMEGA),
-so its rank is usually k, but it can be smaller when the factors happen to be deficient. The answer is
+The matrix is a product L·R of random integer factors (n×k and k×n, k drawn in 1..n), so its rank is
+usually k, but it can be smaller when the factors happen to be deficient. OMEGA drew k in 1..n−1, so
+"not full rank" was always true and the rank took only n−1 values (issue 16: 36% guessable at level 1);
+k = n makes full rank as likely as any other rank. The answer is
 always the rank recomputed exactly from the matrix, never the construction's inner dimension (OMEGA weak
 point #8: the original assumed the target rank and mislabelled about 0.3% of its low-level items).
 
 solve: row reduction over Fractions (own code). check: sympy's ``DomainMatrix`` rank over QQ (its exact
 reduced-row-echelon code, much faster than ``Matrix.rank``), plus the bound rank ≤ k (a product of an
 n×k and a k×n matrix cannot exceed k).
+
+Ladder: level L+1 has a larger matrix (n = 4, 5, 6, 7, 9, 10, 12) with larger factor entries, so the
+elimination runs longer on bigger numbers; the test proxy is the mean rank (the number of pivots found).
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ class ArithmeticMatrixRank(Family):
     domain = "arithmetic"
     description = "Exact rank of a low-rank n×n integer matrix; n and the factor entries grow with the level"
     answer_type = "int"
+    version = "2"  # issue 16: full rank possible (inner dimension up to n)
     # max_abs_factor_entry bounds the entries of the two factors L and R (OMEGA's |v|)
     levels = {
         1: {"n": 4, "max_abs_factor_entry": 4},
@@ -48,7 +54,7 @@ class ArithmeticMatrixRank(Family):
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
         n, bound = knobs["n"], knobs["max_abs_factor_entry"]
-        inner = rng.randint(1, n - 1)
+        inner = rng.randint(1, n)
         m = mat_mul(random_matrix(rng, n, inner, bound), random_matrix(rng, inner, n, bound))
         question = rng.choice(_WORDINGS).format(n=n, m=format_matrix(m))
         # inner_dimension is an upper bound recorded for analysis; the answer is recomputed from the matrix

@@ -7,6 +7,9 @@ matrix_spectral). Quantities as in OMEGA: the largest singular value, the sum of
 and the gap σmax − σmin.
 
 solve: mpmath ``svd_r`` at 30 digits. check: numpy/LAPACK ``svd`` in float64.
+
+Ladder: level L+1 has a larger matrix (n = 4, 5, 6, 7, 9, 10, 12) with larger entries (the test's proxy: the
+number of entries).
 """
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ digits (numerator plus denominator) is re-drawn so answers stay in proportion to
 
 solve: exact Fraction evaluation of the stored tree. check: sympy parses the very text shown in the
 question (definitions first) and its exact Rational must equal the answer.
+
+Ladder: level L+1 has a larger entropy budget and more named sub-steps, so the expression is longer with more
+operations (the test's proxy: the length of the expression and its definitions).
 """
 from __future__ import annotations
 

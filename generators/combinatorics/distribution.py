@@ -6,6 +6,9 @@ params always describe the instance that was asked (OMEGA weak point #16: the or
 metadata). solve uses the box-by-box DP (labeled) or Burnside's lemma (unlabeled); check uses brute-force
 enumeration with canonical de-duplication when the instance is small and the independent letter-by-letter /
 canonical-form DPs otherwise.
+
+Ladder: level L+1 has more letters, letter types or boxes (see ``levels``), so the number of ways grows
+(median answer about 5, 12, 76, 155, 600, 2400); the test proxy is the median answer.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from generators.combinatorics.box_counting import (
     unlabeled_by_canonical_forms,
 )
 from generators.combinatorics.letter_multiset import random_composition, random_multiset, render_multiset
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
 from generators.registry import register_family
@@ -76,19 +80,22 @@ class CombinatoryDistribution(Family):
     description = "Ways to split a multiset of letters into labeled or unlabeled boxes of given sizes"
     answer_type = "int"
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
-    # OMEGA combi_config (letter types, boxes, letters): (2,2,4) (3,3,6) (4,4,8) (4,4,11) (4,4,12) (5,5,13); the
-    # letter totals were the lower ends of YAML ranges (the only part the original read), so each level draws the
-    # total from a range starting there (upper ends ours). Up to renaming letters and reordering boxes (the
-    # instance key) the original totals left 15 distinct level-1 problems and 50 at level 2; these ranges give
-    # every level more than 800, enough for 200 per split with no instance in two splits.
+    # OMEGA combi_config (letter types, boxes, letters): (2,2,4) (3,3,6) (4,4,8) (4,4,11) (4,4,12) (5,5,13).
+    # Issue 16: OMEGA's level 1 had only the answers 2 and 3 (84% "2"), and its level 5 was level 4 plus one
+    # letter; here level 1 uses 3 letter types in 2 boxes, level 2 one more letter, level 5 a fifth letter
+    # type. ``keep`` thins the answers a level over-produces (generators.balance). The letter totals of
+    # levels 1-3 are ranges so that, up to renaming letters and reordering boxes (the instance key), each
+    # level holds over 1,000 distinct problems (measured: 1,295 and 1,484 at levels 1-2 in 8,000 draws),
+    # enough for 200 per split with no instance in two splits.
     levels = {
-        1: {"types": 2, "boxes": 2, "letters": (4, 30)},
-        2: {"types": 3, "boxes": 3, "letters": (6, 14)},
-        3: {"types": 4, "boxes": 4, "letters": (8, 13)},
-        4: {"types": 4, "boxes": 4, "letters": (11, 14)},
-        5: {"types": 4, "boxes": 4, "letters": (12, 15)},
-        6: {"types": 5, "boxes": 5, "letters": (13, 15)},
+        1: {"types": 3, "boxes": 2, "letters": (6, 16), "keep": {3: 0.45, 5: 0.8}},
+        2: {"types": 3, "boxes": 3, "letters": (7, 14), "keep": {8: 0.7}},
+        3: {"types": 4, "boxes": 4, "letters": (8, 12)},
+        4: {"types": 4, "boxes": 4, "letters": (11, 11)},
+        5: {"types": 5, "boxes": 4, "letters": (12, 12)},
+        6: {"types": 5, "boxes": 5, "letters": (13, 13)},
     }
+    version = "3"
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
@@ -96,8 +103,10 @@ class CombinatoryDistribution(Family):
         letters = random_multiset(rng, knobs["types"], total)
         sizes = random_composition(rng, total, knobs["boxes"])
         params = {"letters": letters, "box_sizes": sizes, "labeled": rng.random() < 0.5}
-        if count_distributions(params) < 2:
+        count = count_distributions(params)
+        if count < 2:
             raise Reject("only one way to distribute")
+        thin(rng, count, knobs.get("keep"))
         return Problem(question=distribution_question(params, rng.randrange(len(_LABELED))), params=params)
 
     def instance_key(self, params: dict[str, Any]) -> str:

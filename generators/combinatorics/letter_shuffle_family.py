@@ -16,7 +16,7 @@ from generators.combinatorics.letter_multiset import canonical_letter_key, rando
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
 
-# OMEGA combi_config: word length 2,3,4,4,5; multiset size 4,6,8,10,11; letter types max(3, level). The sizes
+# OMEGA combi_config: word length 2,3,4,4,5 (here 2..6, see below); multiset size 4,6,8,10,11; letter types max(3, level). The sizes
 # were YAML ranges of which the original read only the lower end (OMEGA weak point #16); here the size is drawn
 # from a range starting there (upper ends ours). With a fixed size level 1 had a single possible answer. The
 # probability depends only on the letter counts, so problems are de-duplicated up to renaming letters
@@ -25,9 +25,12 @@ SHUFFLE_LEVELS: dict[int, dict[str, Any]] = {
     1: {"length": 2, "total": (4, 20), "types": (2, 7)},
     2: {"length": 3, "total": (6, 20), "types": (3, 7)},
     3: {"length": 4, "total": (8, 18), "types": (3, 6)},
-    4: {"length": 4, "total": (12, 20), "types": (4, 7)},
-    5: {"length": 5, "total": (12, 20), "types": (4, 7)},
+    4: {"length": 5, "total": (12, 20), "types": (4, 7)},
+    5: {"length": 6, "total": (14, 20), "types": (4, 7)},
 }
+# Issue 16: OMEGA's word lengths 2,3,4,4,5 made levels 3 and 4 the same task; here the length grows at every
+# level (2..6), so level L+1 has more positions to shuffle (L! permutations, the ladder test's proxy) and a
+# larger denominator.
 
 _SETUPS = (
     "Form a word by randomly choosing {length} letters from the multiset {multiset}: the letters are drawn one "
@@ -60,6 +63,7 @@ class LetterShuffleProbability(Family):
     domain = "combinatorics"
     answer_type = "int"
     levels = SHUFFLE_LEVELS
+    version = "2"  # issue 16: word length grows at every level (levels 4-5 are one letter longer)
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
     event_kind: ClassVar[str]
 

@@ -5,6 +5,9 @@ the answer is that value rounded half-up to 2 decimals with ``format_decimal``, 
 lies within 1e-9 of a rounding boundary, or which round to 0.00, are re-drawn. solve uses linearity of
 expectation; check enumerates every ordered draw, matches blocks with ``re.fullmatch`` and rounds with
 ``decimal`` (ROUND_HALF_UP) rather than ``format_decimal``.
+
+Ladder: level L+1 forms a longer word (length 2..6) from a larger multiset, so there are more placements to
+count (the test's proxy: the word length).
 """
 from __future__ import annotations
 

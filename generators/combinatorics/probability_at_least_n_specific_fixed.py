@@ -1,4 +1,8 @@
-"""combinatory_probability_at_least_n_specific_fixed: probability that at least n places of a letter keep it."""
+"""combinatory_probability_at_least_n_specific_fixed: probability that at least n places of a letter keep it.
+
+Ladder: level L+1 shuffles a longer word (length 2..6, ``SHUFFLE_LEVELS``), so more permutations to account
+for (the test's proxy: length!).
+"""
 from __future__ import annotations
 
 import random

@@ -1,4 +1,8 @@
-"""combinatory_probability_no_fixed_points: probability that a shuffled drawn word keeps no letter in place."""
+"""combinatory_probability_no_fixed_points: probability that a shuffled drawn word keeps no letter in place.
+
+Ladder: level L+1 shuffles a longer word (length 2..6, ``SHUFFLE_LEVELS``), so more permutations to account
+for (the test's proxy: length!).
+"""
 from __future__ import annotations
 
 from typing import Any

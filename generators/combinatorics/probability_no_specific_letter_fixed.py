@@ -1,4 +1,8 @@
-"""combinatory_probability_no_specific_letter_fixed: probability that a chosen letter keeps none of its places."""
+"""combinatory_probability_no_specific_letter_fixed: probability that a chosen letter keeps none of its places.
+
+Ladder: level L+1 shuffles a longer word (length 2..6, ``SHUFFLE_LEVELS``), so more permutations to account
+for (the test's proxy: length!).
+"""
 from __future__ import annotations
 
 import random

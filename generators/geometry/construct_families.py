@@ -12,6 +12,9 @@ measured quantity is cut out of.
 * solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
 * check: the independent complex-number evaluator at three other instantiations seeded from the
   params, which must agree to 1e-20 and round to the same 2-place string; plus the length band.
+
+Ladder: level L+1 has a longer construction program (4-6, 7-9, 10-12, 13-15, 16-18 steps), so more objects to
+construct before the measurement (the test's proxy: the program length).
 """
 from __future__ import annotations
 

@@ -9,8 +9,12 @@ solve: exact combinatorics on the vertex labels - perpendicular iff n is even an
 check: 60-digit mpmath coordinates - a dot product of the direction vectors below 1e-30 in size, and a
 segment intersection test by orientation signs.
 
-Levels follow OMEGA: 6-7, 8-9, 10-11, 12-13, 14-15 diagonals; n in [6, 15] with an odd n kept only 5% of
-the time (an odd polygon has no perpendicular diagonals), and n large enough to have that many diagonals.
+Levels follow OMEGA: 6-7, 8-9, 10-11, 12-13, 14-15 diagonals; n even in [6, 14] and large enough to have
+that many diagonals. OMEGA kept an odd n 5% of the time; an odd polygon has no perpendicular diagonals, so
+those items were a free "0" (issue 16) and are never drawn now.
+
+Ladder: level L+1 draws more diagonals (k), so there are more pairs to test (k(k-1)/2 grows); that is the
+test's proxy.
 """
 from __future__ import annotations
 
@@ -114,7 +118,8 @@ class GeometryPerpendicularIntersection(Family):
         4: {"diagonals": (12, 13), "polygon_n": (6, 15)},
         5: {"diagonals": (14, 15), "polygon_n": (6, 15)},
     }
-    odd_keep_probability = 0.05
+    odd_keep_probability = 0.0  # issue 16: odd polygons always answer 0
+    version = "2"
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
@@ -122,7 +127,7 @@ class GeometryPerpendicularIntersection(Family):
         sizes = [n for n in range(knobs["polygon_n"][0], knobs["polygon_n"][1] + 1) if _diagonal_count(n) >= k]
         n = rng.choice(sizes)
         if n % 2 == 1 and rng.random() >= self.odd_keep_probability:
-            raise Reject("odd polygon (kept only 5% of the time)")
+            raise Reject("odd polygon (no perpendicular diagonals: the answer would be a free 0)")
         chords = sample_diagonals(rng, n, k)
         question = rng.choice(_QUESTIONS).format(n=n, k=k, chords=format_chords(chords))
         return Problem(question=question, params={"n": n, "diagonals": chords_to_params(chords)})

@@ -16,6 +16,9 @@ check: label interleaving for crossings and Ceva's sine condition for concurrenc
 regions = 1 + k + sum over points of (m - 1) (``polygon_concurrency``).
 
 Levels: n in [6,8], [8,10], [10,12], [12,14], [14,16] with k = 3-4, 5-6, 7-8, 9-10, 11-12 diagonals.
+
+Ladder: level L+1 has a larger polygon and more diagonals, so more crossings and regions to trace (the test's
+proxy: diagonals x n).
 """
 from __future__ import annotations
 

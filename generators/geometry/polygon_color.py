@@ -14,12 +14,18 @@ it anyway.) solve: explicit loops over the colour lists. check: bitmask arithmet
 cyclic shift of the X-mask, a landing count is a popcount of the shifted mask AND the Y-mask, and the 8
 completions are the 3-bit integers spread onto the uncoloured positions.
 
-Levels: n in [6,7], [8,9], [10,11], [12,13], [14,15].
+Levels: n in [6,7], [8,9], [10,11], [12,13], [14,15]. Level L+1 has a larger polygon, so more rotations
+to try and more vertices to compare per rotation (n^2 comparisons, the test's proxy).
+
+Guessability (issue 16): OMEGA coloured each vertex by a coin, so "best" and "after" answers bunched on one
+or two values (38% "2" at level 1); the number of X vertices is now uniform in 1..n/2, and level 1 thins
+its two most common answers.
 """
 from __future__ import annotations
 
 import random
 
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
 from generators.registry import register_family
@@ -107,15 +113,18 @@ class GeometryPolygonColor(Family):
     domain = "geometry"
     description = "Red/blue vertex colourings of a regular polygon under rotation: landing counts and completions"
     answer_type = "int"
-    levels = {1: {"polygon_n": (6, 7)}, 2: {"polygon_n": (8, 9)}, 3: {"polygon_n": (10, 11)}, 4: {"polygon_n": (12, 13)},
+    # keep: thinning of the answers a level over-produces (issue 16; generators.balance)
+    version = "2"
+    levels = {1: {"polygon_n": (6, 7), "keep": {2: 0.5, 1: 0.7}}, 2: {"polygon_n": (8, 9)}, 3: {"polygon_n": (10, 11)}, 4: {"polygon_n": (12, 13)},
               5: {"polygon_n": (14, 15)}}
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         n = rng.randint(*self.levels[level]["polygon_n"])
         x = rng.choice(COLOURS)
         variant = rng.choices(("complete", "after", "best"), weights=(0.4, 0.2, 0.4))[0]
-        share = rng.uniform(0.25, 0.5)  # expected fraction of x vertices
-        colours = [x if rng.random() < share else _other(x) for _ in range(n)]
+        # the number of x vertices is uniform in 1..n/2 (a per-vertex coin made the answers bunch)
+        xs = set(rng.sample(range(n), rng.randint(1, n // 2)))
+        colours = [x if i in xs else _other(x) for i in range(n)]
         if variant == "complete":
             for i in rng.sample(range(n), 3):
                 colours[i] = UNCOLOURED
@@ -127,6 +136,7 @@ class GeometryPolygonColor(Family):
         if variant == "after":
             params["r"] = rng.randint(1, n - 1)
             fields["r"] = params["r"]
+        thin(rng, self.solve(params), self.levels[level].get("keep"))
         question = _SETUP.format(listing=listing, **fields) + _ASK[variant].format(**fields)
         return Problem(question=question, params=params)
 

@@ -12,14 +12,18 @@ check: repeated convex splitting of the polygon by each diagonal line (``polygon
 count of every face, and the total number of faces must equal Euler's count 1 + D + sum(m - 1) computed from
 label interleaving and Ceva concurrency tests (``polygon_concurrency``).
 
-Levels (OMEGA): k = 2, 3, 4, 5, 6 diagonals on n in [6, 11]; level 6: k in [7, 12] on n in [20, 24].
-r is drawn from 1..n-1 and s from the side counts that occur.
+Levels: k = 2, 3, 4, 5, 6 diagonals; level 6: k in [7, 12] on n in [20, 24]. OMEGA drew n in [6, 11] at
+levels 1-5 (the same 8.5-gon on average, issue 16); here n grows too: [6,7], [7,9], [8,10], [9,11], [10,12].
+Level L+1 therefore has more drawn chords (2k after the rotation) and more regions to classify (the test's
+proxy: the number of regions). r is drawn from 1..n-1 and s from the side counts that occur; "1 region"
+(s a rare side count) is thinned at levels 1-5 so it is not a good constant guess.
 """
 from __future__ import annotations
 
 import random
 from fractions import Fraction
 
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.geometry.polygon_arrangement import build_arrangement
 from generators.geometry.polygon_clipping import face_corner_counts
@@ -68,13 +72,14 @@ class GeometryPolygonRotation(Family):
     description = "Regions with s sides after superimposing a rotated copy of a diagonal drawing in a regular polygon"
     answer_type = "int"
     levels = {
-        1: {"diagonals": (2, 2), "polygon_n": (6, 11)},
-        2: {"diagonals": (3, 3), "polygon_n": (6, 11)},
-        3: {"diagonals": (4, 4), "polygon_n": (6, 11)},
-        4: {"diagonals": (5, 5), "polygon_n": (6, 11)},
-        5: {"diagonals": (6, 6), "polygon_n": (6, 11)},
+        1: {"diagonals": (2, 2), "polygon_n": (6, 7), "keep": {1: 0.6}},
+        2: {"diagonals": (3, 3), "polygon_n": (7, 9), "keep": {1: 0.6}},
+        3: {"diagonals": (4, 4), "polygon_n": (8, 10), "keep": {1: 0.6}},
+        4: {"diagonals": (5, 5), "polygon_n": (9, 11), "keep": {1: 0.6}},
+        5: {"diagonals": (6, 6), "polygon_n": (10, 12), "keep": {1: 0.6}},
         6: {"diagonals": (7, 12), "polygon_n": (20, 24)},
     }
+    version = "2"  # issue 16: n grows with the level; answer 1 thinned at levels 1-5
     test_items = 30  # levels 5-6 take 20-65 ms an item; the slow suite runs 200 per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:
@@ -87,6 +92,7 @@ class GeometryPolygonRotation(Family):
         if not hist:
             raise Reject("no regions")
         s = rng.choice(sorted(hist))
+        thin(rng, hist[s], knobs.get("keep"))
         question = rng.choice(_QUESTIONS).format(
             n=n, chords=format_chords(diagonals), r=r, angle=_angle_text(n, r), s=s,
             positions="position" if r == 1 else "positions",

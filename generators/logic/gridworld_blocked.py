@@ -10,6 +10,9 @@ initial number of blocked cells is drawn from [min(8, 1.5W), 1.5W]. Instances wi
 and while the count exceeds one million more cells are blocked (cells with 0 < paths-through < total,
 drawn with probability proportional to the number of paths through them, a few per round while the count
 is far above the cap, always keeping the count positive).
+
+Ladder: level L+1 has a larger grid (side 5-9, 10-19, 20-29, 30-39, 40-49), so the search space grows (the
+test's proxy: the number of cells).
 """
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ columns and rows; unreachable targets are re-drawn.
 solve: breadth-first search from the start.
 check: A* search with a consistent lower bound (each move changes |dx| + |dy| by at most a + b and each
 coordinate by at most max(a, b)), plus a parity test for leapers that keep the colour of a cell.
+
+Ladder: level L+1 has a larger grid (side 5-9, 10-19, 20-29, 30-39, 40-49), so the search space grows (the
+test's proxy: the number of cells).
 """
 from __future__ import annotations
 

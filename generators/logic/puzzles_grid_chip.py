@@ -20,12 +20,19 @@ for s <= 5, the row and column searches separately above, which is exact because
 product of the two independent sizes); ``count`` - a simulation that adds legal chips in scan order until
 none fits, counting the chips of the result, plus the same exhaustive colour search confirming that every
 consistent maximal placement has the same number of chips.
+
+Ladder: level L+1 has a larger grid (side 4..8), so there are more chips to read and 2^(2s) row/column
+colourings to reason about (the test's proxy: the answer, a count of cells, grows with s^2). The closed
+formulas are the same at every level; only the size grows (issue 16 notes this; not changed here).
+Guessability: the count variant draws uniform numbers of black rows and columns, and level 1 thins its
+over-common answer 8.
 """
 from __future__ import annotations
 
 import random
 from itertools import product
 
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
@@ -143,11 +150,14 @@ def _random_line_colours(rng: random.Random, side: int) -> tuple[list[str], list
     if rng.random() < 0.08:
         colour = rng.choice(COLOURS)
         return [colour] * side, [colour] * side
-    while True:
-        rows = [rng.choice(COLOURS) for _ in range(side)]
-        cols = [rng.choice(COLOURS) for _ in range(side)]
-        if set(rows) == set(cols) == set(COLOURS):
-            return rows, cols
+    # the number of black rows and of black columns are uniform in 1..side-1 (independent coins made the
+    # count bunch at side^2/2: 68% one answer at level 1, issue 16)
+    black_rows, black_cols = rng.randint(1, side - 1), rng.randint(1, side - 1)
+    rows = ["black"] * black_rows + ["white"] * (side - black_rows)
+    cols = ["black"] * black_cols + ["white"] * (side - black_cols)
+    rng.shuffle(rows)
+    rng.shuffle(cols)
+    return rows, cols
 
 
 @register_family
@@ -156,14 +166,18 @@ class LogicPuzzlesGridChip(Family):
     domain = "logic"
     description = "Black/white chips with one colour per row and column: maximum chips of a colour, or chips in a maximal placement"
     answer_type = "int"
-    levels = {1: {"side": 4}, 2: {"side": 5}, 3: {"side": 6}, 4: {"side": 7}, 5: {"side": 8}}
+    version = "2"  # issue 16: balanced line colours in the count variant
+    levels = {1: {"side": 4, "keep": {8: 0.5}}, 2: {"side": 5}, 3: {"side": 6}, 4: {"side": 7}, 5: {"side": 8}}
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         side = self.levels[level]["side"]
         rules = _RULES.format(s=side)
         if rng.random() < 0.5:
-            return self._generate_max(rng, side, rules)
-        return self._generate_count(rng, side, rules)
+            problem = self._generate_max(rng, side, rules)
+        else:
+            problem = self._generate_count(rng, side, rules)
+        thin(rng, self.solve(problem.params), self.levels[level].get("keep"))
+        return problem
 
     def _generate_max(self, rng: random.Random, side: int, rules: str) -> Problem:
         rows = [rng.choice(COLOURS) for _ in range(side)]

@@ -6,8 +6,14 @@ propagation solver found, until the solver proves the solution unique; then ever
 redundant. The question asks either for the house number of one item, or for one attribute of one person
 from a numbered list of options (the answer is the option's number). Both answers are integers.
 
-Level ladder (houses x categories): L1 2-3 x 2-3, L2 3-4 x 3, L3 4 x 4, L4 5 x 4-5, L5 6 x 5-6. (OMEGA
+Level ladder (houses x categories): L1 4 x 2, L2 4 x 3, L3 4 x 4, L4 5 x 4-5, L5 6 x 5-6. (OMEGA
 took puzzles from the ZebraLogic dataset with cumulative size caps 2..6; here the size bands are disjoint.)
+Level L+1 has a larger grid, so the candidate assignments (n!)^m, the test's proxy, grow with the level.
+
+Guessability (issue 16): the answer is a house or option number in 1..n, so level 1 has 4 houses (with 2 or
+3 houses a constant guess scored 40-50%); and an item is never asked about when a single clue gives its
+answer away (its house stated, or it "is" the asked attribute's owner, or, with two houses, placed by one
+"not"/left-of clue) - that was 7.5% of the items at every level.
 
 solve: the propagation-and-backtracking solver (``zebra_solver``).
 check: for puzzles with at most 1,000 candidate assignments, enumeration of every assignment; above that,
@@ -55,6 +61,49 @@ def _answer(params: dict, pos: Solution) -> int:
     return params["options"].index(value) + 1
 
 
+_RELATIONS = {
+    "at": None,
+    "not_at": None,
+    "same": lambda hx, hy: hx == hy,
+    "not_same": lambda hx, hy: hx != hy,
+    "left_of": lambda hx, hy: hx + 1 == hy,
+    "before": lambda hx, hy: hx < hy,
+    "next_to": lambda hx, hy: abs(hx - hy) == 1,
+    "one_between": lambda hx, hy: abs(hx - hy) == 2,
+}
+
+
+def reveals_house(clue: dict, item: list[int], n: int) -> bool:
+    """Whether ``clue`` alone pins down the house of ``item`` (a giveaway when that is asked)."""
+    if clue["x"] == item and clue["type"] in ("at", "not_at"):
+        allowed = [h for h in range(n) if (h == clue["house"]) == (clue["type"] == "at")]
+        return len(allowed) == 1
+    if clue["type"] in ("at", "not_at") or item not in (clue["x"], clue["y"]):
+        return False
+    rel = _RELATIONS[clue["type"]]
+    same_category = clue["x"][0] == clue["y"][0]
+    pairs = [(hx, hy) for hx in range(n) for hy in range(n) if rel(hx, hy) and not (same_category and hx == hy)]
+    houses = {hx if clue["x"] == item else hy for hx, hy in pairs}
+    return len(houses) == 1
+
+
+def reveals_option(clue: dict, item: list[int], category: int, n: int) -> bool:
+    """Whether ``clue`` alone pins down which value of ``category`` shares ``item``'s house.
+
+    Only a clue relating ``item`` to a value of ``category`` says anything about it: "same" states the
+    answer, and any clue forcing two different houses leaves one value when there are two houses.
+    """
+    if clue["type"] in ("at", "not_at") or item not in (clue["x"], clue["y"]):
+        return False
+    other = clue["y"] if clue["x"] == item else clue["x"]
+    if other[0] != category:
+        return False
+    rel = _RELATIONS[clue["type"]]
+    can_share = rel(0, 0)
+    must_share = not any(rel(hx, hy) for hx in range(n) for hy in range(n) if hx != hy)
+    return must_share or (not can_share and n == 2)
+
+
 @register_family
 class LogicZebralogic(Family):
     name = "logic_zebralogic"
@@ -62,12 +111,13 @@ class LogicZebralogic(Family):
     description = "Generated zebra (Einstein) puzzles with a unique solution; the house/attribute grid grows with the level"
     answer_type = "int"
     levels = {
-        1: {"houses": (2, 3), "categories": (2, 3)},
-        2: {"houses": (3, 4), "categories": (3, 3)},
+        1: {"houses": (4, 4), "categories": (2, 2)},
+        2: {"houses": (4, 4), "categories": (3, 3)},
         3: {"houses": (4, 4), "categories": (4, 4)},
         4: {"houses": (5, 5), "categories": (4, 5)},
         5: {"houses": (6, 6), "categories": (5, 6)},
     }
+    version = "2"  # issue 16: 4 houses from level 1; no item whose answer one clue states
     test_items = 30  # levels 4-5 take 35-80 ms an item; the slow suite runs 200 per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:
@@ -80,18 +130,21 @@ class LogicZebralogic(Family):
         clues = self._unique_clue_set(rng, pos, n, m)
         text = ZebraText(keys, values)
 
-        stated = {tuple(c["x"]) for c in clues if c["type"] == "at"}
-        items = [[c, v] for c in range(m) for v in range(n) if (c, v) not in stated]
-        if not items:
-            raise Reject("every item is placed by a clue")
-        item = rng.choice(items)
+        ask_option = m > 1 and rng.random() < 0.5
+        if ask_option:
+            choices = [([c, v], cat) for c in range(m) for v in range(n) for cat in range(m)
+                       if cat != c and not any(reveals_option(clue, [c, v], cat, n) for clue in clues)]
+        else:
+            choices = [([c, v], None) for c in range(m) for v in range(n)
+                       if not any(reveals_house(clue, [c, v], n) for clue in clues)]
+        if not choices:
+            raise Reject("every question is answered by a single clue")
+        item, category = rng.choice(choices)
         params = {"houses": n, "categories": keys, "values": values, "clues": clues, "item": item}
         intro = _INTRO.format(
             n=n, table=text.table(), clues="\n".join(f"{i + 1}. {text.clue(c)}" for i, c in enumerate(clues))
         )
-        others = [c for c in range(m) if c != item[0]]
-        if others and rng.random() < 0.5:
-            category = rng.choice(others)
+        if ask_option:
             options = list(range(n))
             rng.shuffle(options)
             label = CATEGORIES[keys[category]][0].lower()

@@ -20,13 +20,16 @@ solve finds roots by Hensel-style lifting; check rescans every residue with nump
 admissible prime has a root (scanning mod q first, then mod q^a), and re-derives the answer from the scan. Levels
 are disjoint bands of the answer with parameter regimes (OMEGA: k, a <= 5, |c| <= 2, p < 40, rising from level 4;
 here wider ranges, |c| <= 12 then 20, p < 50 then 100, so each level holds thousands of distinct problems) and
-every modulus at most 10^6 so the scans stay exhaustive.
+every modulus at most 10^6 so the scans stay exhaustive. The answer bands make the ladder climb: level L+1's
+answers are ten times larger, so the least root or prime is found after a search ten times longer (the test
+proxy is the answer itself). Level 1 thins the answers 2 and 3 (it was a 33% constant guess).
 """
 from __future__ import annotations
 
 import random
 from typing import Any
 
+from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.numbertheory.prime_power_roots import (
     candidate_primes,
@@ -181,10 +184,11 @@ class NumberTheoryLteQr(Family):
     domain = "number_theory"
     description = "Least primes p with p^a | n^k + c and the roots of such congruences modulo prime powers"
     answer_type = "int"
+    version = "2"  # issue 16: level 1 thins the answer 2 (was a 33% guess)
     test_items = 40  # items per level in the default generic test run (200 under -m slow)
     # band: the answer's range (disjoint, rising); regime: parameter ranges (OMEGA: small below level 4)
     levels = {
-        1: {"band": (2, 10), "regime": "small",
+        1: {"band": (2, 10), "regime": "small", "keep": {2: 0.25, 3: 0.35},
             "templates": ("least_prime_root", "least_root", "count_roots", "count_plus_least_root")},
         2: {"band": (11, 100), "regime": "small",
             "templates": PRIME_TEMPLATES + ("least_root", "count_plus_least_root")},
@@ -211,6 +215,7 @@ class NumberTheoryLteQr(Family):
                 continue
             answer = compute_answer(params)
             if answer is not None and low <= answer <= high:
+                thin(rng, answer, self.levels[level].get("keep"))
                 return Problem(question=_question(params), params=params)
         raise Reject(f"{template}: no answer in [{low}, {high}] after {INNER_TRIES} draws")
 

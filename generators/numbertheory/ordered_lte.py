@@ -13,6 +13,9 @@ tuples, Moebius inversion for the coprime condition). check counts the same inst
 integer / tuple when the range allows it, otherwise by a different algorithm (a scan for the least solution plus
 a brute-force prefix for one variable; a value-by-value distribution walk for tuples).
 Levels are bands of the true count N (disjoint, rising) with template mixes that can reach them.
+
+Ladder: level L+1's answers lie in a higher disjoint band (2-20, 21-200, 201-2000, 2001-50000, above 50000),
+so the search for the least solution runs longer (the test's proxy: the answer).
 """
 from __future__ import annotations
 

@@ -13,6 +13,11 @@ exhaustive). check re-tests N by editing its decimal string and confirms that ex
 between the range boundary and N have the property: string edits when that gap is short, otherwise the
 digit-matrix implementation. Instances whose answer lies deeper than ``MAX_SCAN`` candidates are re-drawn so
 both stay fast.
+
+Ladder (issue 16: the median search depth was 15, 34, 100, 64, 32 for levels 1-5): level L+1 has more
+digits and N must lie at least 1, 8, 30, 100, 400 candidates from the range boundary (``depth``), so the
+scan to N (``search_depth``, the test's proxy) is longer at every level; level 5 keeps every template
+(OMEGA's level 5 dropped the digit-change ones).
 """
 from __future__ import annotations
 
@@ -85,6 +90,12 @@ def find_kth(params: dict[str, Any], limit: int | None = None) -> int | None:
     return None
 
 
+def search_depth(params: dict[str, Any], n: int) -> int:
+    """How many candidates a scan from the range boundary tests before reaching N (N included)."""
+    lo, hi = digit_range(params["d"])
+    return (hi - n if params["largest"] else n - lo) + 1
+
+
 def quotient_plus_remainder(n: int, s: int) -> int:
     q, r = divmod(n, 10**s)
     return q + r
@@ -110,12 +121,13 @@ class NumberTheoryQrSum(Family):
     # OMEGA: d = {1,2}, 3, 4, 5, {6,7}; d = 1 is degenerate for every template (one digit: changing it to t
     # gives t whatever N is, no adjacent pairs, N / 10^0 has R = 0), so level 1 uses d = 2
     levels = {
-        1: {"digits": (2,), "m": (2, 19), "templates": _BASIC},
-        2: {"digits": (3,), "m": (3, 11), "templates": _BASIC},
-        3: {"digits": (4,), "m": (3, 13), "templates": _BASIC},
-        4: {"digits": (5,), "m": (3, 13), "templates": _BASIC + ("digit_divisible",)},
-        5: {"digits": (6, 7), "m": (3, 13), "templates": _SEQUENCE + ("digit_divisible",)},
+        1: {"digits": (2,), "m": (2, 19), "templates": _BASIC, "depth": (1, 90)},
+        2: {"digits": (3,), "m": (3, 11), "templates": _BASIC, "depth": (8, 900)},
+        3: {"digits": (4,), "m": (3, 13), "templates": _BASIC, "depth": (30, 9000)},
+        4: {"digits": (5,), "m": (3, 13), "templates": _BASIC + ("digit_divisible",), "depth": (100, MAX_SCAN)},
+        5: {"digits": (6, 7), "m": (3, 19), "templates": _BASIC + ("digit_divisible",), "depth": (400, MAX_SCAN)},
     }
+    version = "2"  # issue 16: a band of search depths per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]
@@ -127,7 +139,8 @@ class NumberTheoryQrSum(Family):
                       "m": rng.randint(*knobs["m"]), "s": rng.randint(1, d - 1)}
             if template in ("one_digit_change", "two_digit_change"):
                 params["t"] = rng.randint(1, 9)
-            if find_kth(params, MAX_SCAN) is not None:
+            n = find_kth(params, MAX_SCAN)
+            if n is not None and knobs["depth"][0] <= search_depth(params, n) <= knobs["depth"][1]:
                 return Problem(question=_question(params), params=params)
         raise Reject(f"{template}: no k-th hit within {MAX_SCAN} candidates in {INNER_TRIES} draws")
 

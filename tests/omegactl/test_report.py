@@ -133,3 +133,24 @@ def test_all_wrong_run_still_has_honest_intervals(tmp_path, capsys):
     ax = report_json(capsys, tmp_path / "r")["axes"][0]
     assert ax["id_accuracy"] == 0.0 and ax["ci_id"][0] == 0.0 and ax["ci_id"][1] > 0.1
     assert ax["ci_delta"][0] < 0 < ax["ci_delta"][1]
+
+
+def test_majority_baseline_per_cell_and_flag(tmp_path, capsys):
+    """Issue 16: each cell shows the majority-answer baseline; a model that does not beat it is flagged."""
+    from collections import Counter
+
+    probs = problems_for(SETTINGS, n=15)
+    write_run(tmp_path / "r", probs, lambda p: 0.0 if p.level == 1 else 1.0)
+    obj = report_json(capsys, tmp_path / "r")
+    for r in obj["levels"]:
+        golds = [p.ground_truth for p in probs if (p.setting_key, p.split, p.level) == (r["setting"], r["split"], r["level"])]
+        assert r["baseline"] == pytest.approx(Counter(golds).most_common(1)[0][1] / len(golds))
+        assert r["beats_baseline"] is (r["accuracy"] > r["baseline"])
+    flagged = {(r["setting"], r["split"], r["level"]) for r in obj["levels"] if r["beats_baseline"] is False}
+    assert flagged and all(lv == 1 for _, _, lv in flagged)
+    code, out, err = run_cli(["report", str(tmp_path / "r"), "--format", "md"], capsys)
+    assert code == 0, err
+    section = out.split("majority-answer baseline")[1]
+    assert all(f"| {s} | {sp} | {lv} |" in section for s, sp, lv in flagged)
+    table_rows = [ln for ln in section.split("###")[0].splitlines() if ln.startswith("| ") and "baseline" not in ln]
+    assert len(table_rows) == len(flagged)  # only the flagged cells are listed
