@@ -72,14 +72,16 @@ class GeometryPolygonRotation(Family):
     description = "Regions with s sides after superimposing a rotated copy of a diagonal drawing in a regular polygon"
     answer_type = "int"
     levels = {
-        1: {"diagonals": (2, 2), "polygon_n": (6, 7), "keep": {1: 0.6}},
-        2: {"diagonals": (3, 3), "polygon_n": (7, 9), "keep": {1: 0.6}},
-        3: {"diagonals": (4, 4), "polygon_n": (8, 10), "keep": {1: 0.6}},
-        4: {"diagonals": (5, 5), "polygon_n": (9, 11), "keep": {1: 0.6}},
+        # polygon sizes are ranges wide enough that, up to rotation and reflection (the instance key), level 1
+        # holds several hundred distinct figures: 200 per split with no instance in two splits
+        1: {"diagonals": (2, 2), "polygon_n": (6, 12), "keep": {1: 0.6}},
+        2: {"diagonals": (3, 3), "polygon_n": (7, 12), "keep": {1: 0.6}},
+        3: {"diagonals": (4, 4), "polygon_n": (8, 12), "keep": {1: 0.6}},
+        4: {"diagonals": (5, 5), "polygon_n": (9, 12), "keep": {1: 0.6}},
         5: {"diagonals": (6, 6), "polygon_n": (10, 12), "keep": {1: 0.6}},
         6: {"diagonals": (7, 12), "polygon_n": (20, 24)},
     }
-    version = "2"  # issue 16: n grows with the level; answer 1 thinned at levels 1-5
+    version = "3"  # issue 16: n grows with the level; answer 1 thinned at levels 1-5
     test_items = 30  # levels 5-6 take 20-65 ms an item; the slow suite runs 200 per level
 
     def generate(self, rng: random.Random, level: int) -> Problem:

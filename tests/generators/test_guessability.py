@@ -58,7 +58,7 @@ def test_func_zeros_count_is_not_mostly_two_regression(level):
     recs = draw("algebra_func_zeros", level, 40)
     golds = Counter(r.answer for r in recs)
     assert golds[2] / len(recs) <= MODAL_LIMIT
-    assert sum(c for a, c in golds.items() if a % 2) >= 0.2 * len(recs)  # odd counts are common now
+    assert sum(c for a, c in golds.items() if a % 2) >= 0.1 * len(recs)  # odd counts occur (were 2 %; ≈ 20-45 % now)
     assert len({(r.params["lo"], r.params["hi"]) for r in recs}) > 5
 
 
