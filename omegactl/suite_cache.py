@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 
 from generators.record import RECORD_SCHEMA_VERSION, ProblemRecord
+from omegactl.atomic import atomic_open
+from omegactl.errors import UserError
 
 CACHE_FORMAT = 1
 ENV_VAR = "OMEGACTL_CACHE_DIR"
@@ -93,8 +95,6 @@ def load(name: str, key: str) -> list[ProblemRecord] | None:
 
 def store(name: str, key: str, records: list[ProblemRecord]) -> bool:
     """Write the records (atomically; never raises for an unwritable cache). False when not cached."""
-    import tempfile
-
     lines = [r.to_json() for r in records]
     # only bytes that read back to themselves are cached: a hit must equal a cold build exactly
     if any(ProblemRecord.model_validate_json(line).to_json() != line for line in lines):
@@ -105,19 +105,8 @@ def store(name: str, key: str, records: list[ProblemRecord]) -> bool:
     try:
         data_path.parent.mkdir(parents=True, exist_ok=True)
         for path, payload in ((data_path, data), (meta_path, json.dumps(meta, indent=2).encode("utf-8"))):
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(payload)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except FileNotFoundError:
-                    pass
-                raise
-    except OSError:
+            with atomic_open(path, "wb") as fh:
+                fh.write(payload)
+    except (OSError, UserError):
         return False
     return True
