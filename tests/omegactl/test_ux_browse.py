@@ -120,7 +120,7 @@ def test_tidy_csv_tables_with_integer_counts(tmp_path, capsys):
     code, out, _ = run_cli(["report", str(tmp_path / "a"), "--format", "csv", "--table", "levels"], capsys)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and list(rows[0]) == ["run", "axis", "setting", "split", "level", "n", "accuracy", "accuracy_flex",
-                                          "ci_low", "ci_high", "unparsed", "errored"]
+                                          "ci_low", "ci_high", "unparsed", "errored", "baseline", "beats_baseline"]
     assert all(r["n"] == "6" and r["level"].isdigit() for r in rows)
     code, out, _ = run_cli(["report", str(tmp_path / "a"), "--format", "csv", "--table", "axes"], capsys)
     row = next(csv.DictReader(io.StringIO(out)))
