@@ -89,6 +89,8 @@ def _quad(chains: list[Chain], signs: tuple[int, ...], a: mpmath.mpf, b: mpmath.
         val, rad = res.real.mid(), res.real.rad()
     finally:
         ctx.prec = old
+    if not (val.is_finite() and rad.is_finite()):  # arb could not enclose it (e.g. a pole): no certified value
+        raise Uncertain("integral enclosure not finite")
     man, exp = val.man_exp()
     value = mpmath.mpf((int(man), int(exp)))
     rad_f = mpmath.mpf(float(rad.upper())) if rad.is_finite() else mpmath.inf
