@@ -261,23 +261,26 @@ def eval_cmd(
         print_dry_run(console, cfg, run.run(dry_run=True), redact=redactor.redact_obj)
         return
     run.preflight()  # a bad model spec or key fails at once, before any problem is built or read
-    progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
-    if progress_note is not None:
-        done, expected, complete = progress_note
-        if complete:
-            err_console.print(f"run is already complete: {expected}/{expected} samples in {run.folder.path}; "
-                              "nothing to do", highlight=False, markup=False)
-            print_run_summary(console, run.folder.read_results(), run.folder.path)
-            return
-        err_console.print(f"resuming: {done}/{expected} already done; {expected - done} to run",
-                          highlight=False, markup=False)
     try:
+        if run.folder.exists():  # an existing run: one writer at a time, refused before anything is said
+            run.hold_lock()
+        progress_note = _resume_state(run, cfg)  # say what a re-run will do before loading any model
+        if progress_note is not None:
+            done, expected, complete = progress_note
+            if complete:
+                err_console.print(f"run is already complete: {expected}/{expected} samples in {run.folder.path}; "
+                                  "nothing to do", highlight=False, markup=False)
+                print_run_summary(console, run.folder.read_results(), run.folder.path)
+                return
+            err_console.print(f"resuming: {done}/{expected} already done; {expected - done} to run",
+                              highlight=False, markup=False)
         results = run.run(console=err_console, show_progress=True)
     except (KeyboardInterrupt, Terminated) as exc:
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         err_console.print(Text(f"{how}; re-run the same command to resume {run.folder.path}", style="yellow"))
         raise typer.Exit(exc.code if isinstance(exc, Terminated) else 130)
     finally:
+        run.release()
         if api_key:  # the key was handed to the backend through the environment; do not leave it there
             os.environ.pop("OMEGACTL_API_KEY", None)
     print_run_summary(console, results, run.folder.path)

@@ -214,8 +214,8 @@ class EvalRun:
         cfg = self.cfg
         identity = self.redactor.redact_obj(cfg.identity() | {"max_tokens": self.max_tokens})
         key = problem_set_key(cfg)
-        if lock and self.folder is not None:
-            self.lock = self.folder.lock("omegactl eval").acquire()
+        if lock:
+            self.hold_lock()
         if self.folder is not None and self.folder.exists():
             manifest = self.folder.read_manifest()
             old_identity = manifest.get("identity", {})
@@ -346,6 +346,12 @@ class EvalRun:
             return self._run_locked(backend, console, show_progress)
         finally:
             self.release()
+
+    def hold_lock(self) -> None:
+        """Take the run folder's writer lock now (kept until ``release``); a second process is refused here,
+        before it says anything about the folder. Does nothing without a folder or when already held."""
+        if self.folder is not None and getattr(self, "lock", None) is None:
+            self.lock = self.folder.lock("omegactl eval").acquire()
 
     def release(self) -> None:
         lock = getattr(self, "lock", None)
