@@ -1,7 +1,7 @@
 """The Family contract: one problem template with a level ladder, a solver and an independent checker.
 
 A family module subclasses :class:`Family`, fills in the class attributes and the three methods, and
-decorates the class with ``@register_family`` (from ``generators.registry``). Nothing else changes when a
+decorates the class with ``@register_family`` (from ``generators.registration``). Nothing else changes when a
 family is added: ``omegactl ls``, ``generate``, ``eval`` and ``report`` pick it up from the registry.
 """
 from __future__ import annotations

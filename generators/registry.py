@@ -1,7 +1,8 @@
-"""Name → family and name → setting registries, filled by ``@register_family`` / ``register_setting``.
+"""Name → family and name → setting lookups (``get_family``, ``get_setting``, ``families``, ``settings``).
 
 All family modules under the domain packages are imported on first use, so adding a family is one new
-module with one decorator.
+module with one decorator (``generators.registration.register_family``, which fills these tables). This
+module imports no other generators module at load time, so ``settings`` may look families up here.
 """
 from __future__ import annotations
 
@@ -37,24 +38,18 @@ class UnknownName(KeyError):
         return str(self.args[0])
 
 
-def register_family(cls):
-    """Class decorator: register a Family subclass (and, for exploratory families, its setting)."""
-    from generators.settings import ExploratorySetting
-
-    inst = cls()
-    if inst.name in _FAMILIES:
-        raise ValueError(f"family {inst.name!r} registered twice")
-    _FAMILIES[inst.name] = inst
-    if inst.axis == "exploratory":
-        register_setting(ExploratorySetting(inst))
-    return cls
+def add_family(family: "Family") -> None:
+    """Store a family instance under its name (``generators.registration.register_family`` calls this)."""
+    if family.name in _FAMILIES:
+        raise ValueError(f"family {family.name!r} registered twice")
+    _FAMILIES[family.name] = family
 
 
-def register_setting(setting: "Setting") -> "Setting":
+def add_setting(setting: "Setting") -> None:
+    """Store a setting under its name (``generators.registration.register_setting`` calls this)."""
     if setting.name in _SETTINGS:
         raise ValueError(f"setting {setting.name!r} registered twice")
     _SETTINGS[setting.name] = setting
-    return setting
 
 
 def load_all() -> None:

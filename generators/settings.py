@@ -20,6 +20,7 @@ from typing import Any
 from generators.answers import ground_truth_string, is_valid_answer_type
 from generators.family import Family, GenerationError, VerificationError
 from generators.record import Message, ProblemRecord, content_hash
+from generators.registry import get_family
 from generators.seeding import item_rng
 
 # Exploratory splits partition instance-key space by hash, so they can never overlap.
@@ -355,8 +356,6 @@ class ComposedSetting(Setting):
         self.test_family_name = test_family
 
     def _fam(self, name: str) -> Family:
-        from generators.registry import get_family
-
         return get_family(name)
 
     @property

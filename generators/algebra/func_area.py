@@ -22,7 +22,7 @@ from generators.algebra.func_roots import analyze
 from generators.answers import format_decimal
 from generators.family import Reject
 from generators.instance_key import canonical_json, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 MIN_AREA = 0.05
 _WORDINGS = (

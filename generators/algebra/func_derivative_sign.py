@@ -13,7 +13,7 @@ from typing import Any
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_slopes
-from generators.registry import register_family
+from generators.registration import register_family
 
 ASKS = {"increasing": (1, "f'(x) > 0"), "decreasing": (-1, "f'(x) < 0")}
 _WORDINGS = (

@@ -15,7 +15,7 @@ from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_slopes
 from generators.algebra.func_roots import Analysis
-from generators.registry import register_family
+from generators.registration import register_family
 
 ASKS = {"extrema": "local extrema (local minima and local maxima together)", "minima": "local minima",
         "maxima": "local maxima"}

@@ -23,7 +23,7 @@ from generators.algebra.func_exact import certified_slopes
 from generators.algebra.func_roots import mp_jet, refine
 from generators.answers import format_decimal
 from generators.family import Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 ASKS = {
     "leftmost_min": "the leftmost local minimum", "leftmost_max": "the leftmost local maximum",

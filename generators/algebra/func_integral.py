@@ -20,7 +20,7 @@ from generators.algebra.func_integrate import cut_points, integrate, pole_free
 from generators.algebra.func_roots import analyze
 from generators.answers import format_decimal
 from generators.family import Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "Let {f}. Evaluate $\\int_{{{a}}}^{{{b}}} f(x)\\,dx$ and round the result to 2 decimal places.",

@@ -13,7 +13,7 @@ from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
 from generators.instance_key import canonical_json, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "Let {f} and {g}. At how many distinct values of $x$ in the closed interval $[{lo}, {hi}]$ do the graphs "

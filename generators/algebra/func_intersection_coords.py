@@ -19,7 +19,7 @@ from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, Fu
 from generators.algebra.func_roots import analyze, mp_value, refine
 from generators.answers import format_decimal
 from generators.instance_key import canonical_json, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 ASKS = {
     "leftmost": "the $x$-coordinate of the leftmost intersection point",

@@ -26,7 +26,7 @@ from generators.arithmetic.expression_tree import VARIABLE_NAMES
 from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, primitive_row
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "{defs}Solve the system of equations {eqs} for {vars}. What is {ask}? Give an integer.",

@@ -35,7 +35,7 @@ from generators.algebra.named_constants import define_constant, sentence, value_
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, primitive_polynomial
-from generators.registry import register_family
+from generators.registration import register_family
 
 _VARIABLES = ("x", "y", "z", "t", "w", "u", "v")
 # n and m are taken by the answer form, so constants never use them

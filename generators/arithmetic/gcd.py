@@ -10,7 +10,7 @@ import random
 
 from generators.family import Family, Problem
 from generators.instance_key import params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "What is the greatest common divisor of {p} and {q}?",

@@ -26,7 +26,7 @@ from sympy.parsing.sympy_parser import parse_expr
 from generators.arithmetic.expression_tree import render
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "What is the second-largest prime factor of {n}? (Count each distinct prime once.)",

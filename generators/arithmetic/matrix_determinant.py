@@ -30,7 +30,7 @@ from generators.arithmetic.matrix_common import (
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, transpose
-from generators.registry import register_family
+from generators.registration import register_family
 
 _MODULUS = 1000
 _ZERO_KEEP = 0.01  # keep-probability of a draw whose determinant is 0 mod 1000

@@ -25,7 +25,7 @@ from generators.arithmetic.matrix_spectral import (
     np_symmetric_eigenvalues,
 )
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 QUANTITIES = {
     "max_abs": "the largest absolute value of an eigenvalue of A",

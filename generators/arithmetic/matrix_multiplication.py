@@ -18,7 +18,7 @@ import sympy
 from generators.arithmetic.matrix_common import format_matrix, mat_mul, matrix_statistic, random_matrix, statistic_phrase
 from generators.family import Family, Problem
 from generators.instance_key import params_key, transpose
-from generators.registry import register_family
+from generators.registration import register_family
 
 STATISTICS = ("sum", "abs_sum", "trace", "entry")
 

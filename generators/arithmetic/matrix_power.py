@@ -25,7 +25,7 @@ from generators.arithmetic.matrix_common import (
     statistic_phrase,
 )
 from generators.family import Family, Problem
-from generators.registry import register_family
+from generators.registration import register_family
 
 STATISTICS = ("sum", "abs_sum", "entry")
 _ALL_KINDS = ("plain", "symmetric", "upper_triangular")

@@ -24,7 +24,7 @@ from sympy.polys.matrices import DomainMatrix
 from generators.arithmetic.matrix_common import format_matrix, fraction_rank, mat_mul, random_matrix
 from generators.family import Family, Problem
 from generators.instance_key import params_key, transpose
-from generators.registry import register_family
+from generators.registration import register_family
 
 _WORDINGS = (
     "What is the rank of the {n}x{n} matrix {m}?",

@@ -24,7 +24,7 @@ from generators.arithmetic.matrix_spectral import (
 )
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, transpose
-from generators.registry import register_family
+from generators.registration import register_family
 
 QUANTITIES = {
     "largest": "the largest singular value of A",

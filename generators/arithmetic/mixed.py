@@ -33,7 +33,7 @@ from generators.arithmetic.expression_tree import (
 )
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, sorted_tree
-from generators.registry import register_family
+from generators.registration import register_family
 
 _FORM = "Give the answer as an integer or as a fraction p/q in lowest terms."
 _WORDINGS = (

@@ -46,7 +46,7 @@ from generators.carc.split import held_out_triplets, split_triplets
 from generators.family import Family, GenerationError, Problem, Reject, VerificationError
 from generators.instance_key import params_key
 from generators.record import Message, ProblemRecord
-from generators.registry import register_family, register_setting
+from generators.registration import register_family, register_setting
 from generators.seeding import item_rng
 from generators.settings import Setting, key_bucket, record_id, seen_key
 

@@ -27,7 +27,7 @@ from generators.combinatorics.letter_multiset import random_composition, random_
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 BRUTE_FORCE_LIMIT = 2000  # position assignments the check may walk outright
 

@@ -26,7 +26,7 @@ from generators.combinatorics.pattern_expectation import (
 )
 from generators.family import Family, Problem, Reject
 from generators.combinatorics.letter_multiset import canonical_letter_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 PLACES = 2
 

@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from generators.combinatorics.letter_shuffle_family import LetterShuffleProbability
-from generators.registry import register_family
+from generators.registration import register_family
 
 
 @register_family

@@ -30,7 +30,7 @@ from generators.algebra.func_model import render_chain
 from generators.compositional import piecewise_chain as pw
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 CIRCLE_KINDS = ("center_radius", "center_point", "diameter", "three_points", "tangent_line", "midpoint_through")
 COORD = 6  # coordinates drawn in [-COORD, COORD]

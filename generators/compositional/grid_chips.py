@@ -30,7 +30,7 @@ from generators.combinatorics.letter_multiset import canonical_letter_key, rende
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
 from generators.logic.puzzles_grid_chip import COLOURS, max_chips_by_search, max_chips_formula
-from generators.registry import register_family
+from generators.registration import register_family
 
 RESERVED_LETTERS = frozenset("mn")
 GRID_FAMILY = "logic_puzzles_grid_chip"

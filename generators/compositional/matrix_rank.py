@@ -30,7 +30,7 @@ from generators.arithmetic.matrix_common import format_matrix
 from generators.combinatorics.letter_multiset import canonical_letter_key, render_multiset
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 RESERVED_LETTERS = frozenset("mn")  # the answer form names m and n
 MATRIX_FAMILY = "arithmetic_matrix_rank"

@@ -35,7 +35,7 @@ from generators.geometry.polygon_clipping import face_corner_counts
 from generators.geometry.polygon_common import chords_from_params, format_chords
 from generators.geometry.polygon_concurrency import region_count
 from generators.geometry.polygon_rotation import superimposed_diagonals
-from generators.registry import register_family
+from generators.registration import register_family
 
 PLACES = 2
 MIN_EXPECTATION = Fraction(1, 20)

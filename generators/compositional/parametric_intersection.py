@@ -39,7 +39,7 @@ from generators.compositional import piecewise_chain as pw
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
 from generators.instance_key import letters_renamed, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 WINDOW = (Fraction(-10), Fraction(10))
 RESERVED_LETTERS = frozenset("kmnx")

@@ -28,7 +28,7 @@ from generators.arithmetic.gcd import binary_gcd
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_json, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 X = sympy.Symbol("x")
 

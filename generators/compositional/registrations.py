@@ -6,7 +6,7 @@ generators for these test sets were never published). Design notes: docs/setting
 """
 from __future__ import annotations
 
-from generators.registry import register_setting
+from generators.registration import register_setting
 from generators.settings import ComposedSetting
 
 LETTER_SHUFFLE = "combinatory_probability_no_specific_letter_fixed"

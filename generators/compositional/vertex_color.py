@@ -23,7 +23,7 @@ from typing import Any
 
 from generators.compositional.bag_draws import falling
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 EVENTS = ("blue_onto_red", "invariant")
 

@@ -39,7 +39,7 @@ from generators.geometry.construct_pipeline import (
 )
 from generators.geometry.construct_program import OPS, construction_length
 from generators.geometry.construct_render import render_question
-from generators.registry import register_family
+from generators.registration import register_family
 from generators.seeding import derive_seed
 
 LEVELS = {

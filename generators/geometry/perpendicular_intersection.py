@@ -37,7 +37,7 @@ from generators.geometry.polygon_common import (
     vertex_point,
 )
 from generators.instance_key import canonical_chords, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 _TOL = mpmath.mpf(10) ** -30
 

@@ -34,7 +34,7 @@ from generators.geometry.polygon_common import (
 )
 from generators.geometry.polygon_concurrency import point_multiplicities, region_count
 from generators.instance_key import canonical_chords, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 DIAMETER_PROBABILITY = 0.4
 

@@ -28,7 +28,7 @@ import random
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 COLOURS = ("red", "blue")
 UNCOLOURED = "uncoloured"

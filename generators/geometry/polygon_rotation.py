@@ -37,7 +37,7 @@ from generators.geometry.polygon_common import (
 )
 from generators.geometry.polygon_concurrency import region_count
 from generators.instance_key import canonical_chords, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 _QUESTIONS = (
     "A regular {n}-gon has its vertices labelled 1 to {n} counter-clockwise, and the diagonals {chords} are "

@@ -29,7 +29,7 @@ from generators.logic.grid_common import (
     format_cells,
     sample_cells,
 )
-from generators.registry import register_family
+from generators.registration import register_family
 
 ANSWER_CAP = 10**6
 DFS_MAX_CELLS = 100  # depth-first enumeration in check only on grids this small

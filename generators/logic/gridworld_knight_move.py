@@ -22,7 +22,7 @@ from collections import deque
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
 from generators.logic.grid_common import Cell, coordinate_convention, in_grid
-from generators.registry import register_family
+from generators.registration import register_family
 
 # a < b, a != b, {a, b} != {2, 4}, a + b <= 7, 1 <= a, b <= 6 (the OMEGA leaper set)
 LEAPERS = ((1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 3), (2, 5), (3, 4))

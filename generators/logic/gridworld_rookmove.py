@@ -30,7 +30,7 @@ from generators.logic.grid_common import (
     format_cells,
     sample_cells,
 )
-from generators.registry import register_family
+from generators.registration import register_family
 
 INF = float("inf")
 

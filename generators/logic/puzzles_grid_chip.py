@@ -35,7 +35,7 @@ from itertools import product
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_json, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 COLOURS = ("black", "white")
 JOINT_SEARCH_MAX_SIDE = 5

@@ -39,7 +39,7 @@ from generators.logic.zebra_clues import (
 )
 from generators.logic.zebra_cnf import count_models_dpll, enumerate_all
 from generators.logic.zebra_solver import SearchLimit, solve_by_propagation
-from generators.registry import register_family
+from generators.registration import register_family
 
 ENUMERATION_MAX = 1000  # candidate assignments (n!)^m up to which check enumerates them all
 MAX_NODES = 20_000  # propagation-solver nodes per uniqueness test during generation

@@ -38,7 +38,7 @@ from generators.numbertheory.prime_power_roots import (
     roots_by_lifting,
     roots_by_scan,
 )
-from generators.registry import register_family
+from generators.registration import register_family
 
 MAX_MODULUS = 10**6  # every prime power searched or scanned stays at most this
 INNER_TRIES = 30  # draws within one template before the whole item is re-drawn

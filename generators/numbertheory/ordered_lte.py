@@ -40,7 +40,7 @@ from generators.numbertheory.congruence_counting import (
     least_power_multiplier_by_scan,
     powmod_array,
 )
-from generators.registry import register_family
+from generators.registration import register_family
 
 BRUTE_LIMIT = 1_000_000  # integers / tuples a check may enumerate outright
 PREFIX_LIMIT = 100_000  # length of the brute-forced prefix when the full range is too long

@@ -28,7 +28,7 @@ import numpy as np
 
 from generators.family import Family, Problem, Reject
 from generators.numbertheory.digit_properties import holds_by_text, mask_by_digit_matrix, mask_by_place_values
-from generators.registry import register_family
+from generators.registration import register_family
 
 MAX_SCAN = 50_000  # candidates a generated instance may need before its k-th hit
 TEXT_GAP = 1_000  # gaps up to this length are re-checked integer by integer with string edits

@@ -31,7 +31,7 @@ import mpmath
 
 from generators.answers import format_decimal, near_rounding_boundary
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 PLACES = 2
 MIN_STEPS = 10**9

@@ -30,7 +30,7 @@ import mpmath
 import sympy
 
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 X = sympy.Symbol("x")
 MARGIN = mpmath.mpf("1e-8")

@@ -37,7 +37,7 @@ from generators.combinatorics.shuffle_events import probability_by_permutations
 from generators.compositional.bag_draws import falling
 from generators.family import Family, Problem, Reject
 from generators.instance_key import letter_counts_key, params_key
-from generators.registry import register_family
+from generators.registration import register_family
 
 BRUTE_FORCE_MAX_LENGTH = 6
 VARIANTS = ("none", "exactly", "expected", "derangement")

@@ -27,7 +27,7 @@ from typing import Any
 from generators.compositional import piecewise_chain as pw
 from generators.compositional import poly_exact as pe
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 _NESTED_Q = (
     "Let $f(x) = {f}$. How many points of intersection does the graph of $y = f(x)$ have with the horizontal line "

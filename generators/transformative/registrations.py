@@ -6,7 +6,7 @@ generators were never published). Design notes: docs/settings.md.
 """
 from __future__ import annotations
 
-from generators.registry import register_setting
+from generators.registration import register_setting
 from generators.settings import ComposedSetting
 
 TRANSFORMATIVE_SETTINGS = (

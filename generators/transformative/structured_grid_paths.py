@@ -29,7 +29,7 @@ from typing import Any
 
 from generators.family import Family, Problem, Reject
 from generators.logic.grid_common import coordinate_convention
-from generators.registry import register_family
+from generators.registration import register_family
 
 VARIANTS = ("diagonal", "band")
 MIN_TABLE_CELLS = 10**9  # the trained table would need at least this many entries

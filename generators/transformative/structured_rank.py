@@ -34,7 +34,7 @@ import sympy
 from generators.arithmetic.matrix_common import fraction_rank
 from generators.compositional.matrix_rank import bareiss_rank
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 MIN_N = 2000  # elimination on A: > n^3 / 3 > 2.6e9 operations at every level
 _QUESTIONS = (

@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 
 from generators.family import Family, Problem, Reject
-from generators.registry import register_family
+from generators.registration import register_family
 
 QUAD_DIGITS = 30
 MATCH_DIGITS = 20
