@@ -119,7 +119,7 @@ def plan_jobs(names: list[str] | None, n: int, seed: int) -> list[Job]:
 
 
 def suite_jobs(suite_name: str, seed: int | None) -> list[Job]:
-    from omegactl.suites import SUITE_SEED, get_suite
+    from omegactl.eval.suites import SUITE_SEED, get_suite
 
     suite = get_suite(suite_name)
     use_seed = SUITE_SEED if seed is None else seed

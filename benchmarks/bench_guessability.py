@@ -27,7 +27,7 @@ MEDIAN_LIMIT = 0.15
 def measure_family(name: str, n: int, seed: int) -> dict:
     from generators import registry
     from generators.settings import make_record
-    from omegactl.answer_audit import majority_baseline
+    from omegactl.report.answer_audit import majority_baseline
 
     family = registry.get_family(name)
     out = {"family": name, "levels": {}, "seconds": 0.0}

@@ -288,8 +288,8 @@ def memory_sites(server: OracleServer, problems: Path, work: Path, top: int = 12
     import tracemalloc
     from collections import Counter
 
-    import omegactl.evaluate as evaluate
-    from omegactl.config import EvalConfig
+    import omegactl.eval.run as evaluate
+    from omegactl.eval.config import EvalConfig
 
     taken: dict = {}
     original = evaluate.aggregate

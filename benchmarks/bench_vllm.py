@@ -63,7 +63,7 @@ def build_problem_file(n: int, path: Path) -> list:
 
 def vllm_alone(backend, records, max_tokens: int) -> tuple[float, int]:
     """(seconds, completion tokens) for one LLM.chat call over all prompts."""
-    from omegactl.evaluate import build_messages, request_seed
+    from omegactl.eval.run import build_messages, request_seed
 
     vllm = backend._vllm
     conversations = [build_messages(r, None) for r in records]
@@ -93,8 +93,8 @@ def omegactl_eval(backend, problems: Path, out: Path, model: str, max_tokens: in
     import json
 
     import models
-    from omegactl.config import EvalConfig
-    from omegactl.evaluate import EvalRun
+    from omegactl.eval.config import EvalConfig
+    from omegactl.eval.run import EvalRun
 
     shutil.rmtree(out, ignore_errors=True)
     cfg = EvalConfig(model=f"vllm:{model}", problems=str(problems), out=str(out), max_tokens=max_tokens,
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from models import load_backend
-    from omegactl.config import parse_kv
+    from omegactl.eval.config import parse_kv
 
     work = Path(tempfile.mkdtemp(prefix="bench_vllm-"))
     try:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from omegactl import __version__
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 app = typer.Typer(
     name="omegactl",
@@ -44,10 +44,10 @@ def ls_cmd(
 ) -> None:
     """List every registered setting (axis, levels, splits, answer type, description) or the eval suites."""
     from generators import registry
-    from omegactl.display import settings_table
+    from omegactl.common.display import settings_table
 
     if what == "suites":
-        from omegactl.suites import SUITES, suites_table
+        from omegactl.eval.suites import SUITES, suites_table
 
         if as_json:
             print(json.dumps({k: v.describe() for k, v in SUITES.items()}, indent=2))
@@ -89,7 +89,7 @@ def generate_cmd(
     """Write seeded problem sets: train / test_in / test_out (or test) splits."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from omegactl import generate as gen
+    from omegactl.generate import datasets as gen
 
     if fresh_seed:
         if fmt != "jsonl":
@@ -126,14 +126,14 @@ def stats_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Audit settings: per (setting, split, level) distinct answers, modal share (= majority-answer baseline), instance duplicates."""
-    from omegactl import answer_audit
+    from omegactl.report import answer_audit
 
     if problems is not None:
-        from omegactl.problem_files import load_problem_source
+        from omegactl.interop.problem_files import load_problem_source
 
         records, _ = load_problem_source(problems)
     else:
-        from omegactl import generate as gen
+        from omegactl.generate import datasets as gen
         from generators.family import GenerationError
 
         jobs = gen.plan(names or [], axis, split, levels, n)
@@ -161,7 +161,7 @@ def show_cmd(
     from generators import registry
     from generators.family import GenerationError
     from generators.registry import UnknownName
-    from omegactl.display import print_problems
+    from omegactl.common.display import print_problems
 
     if n <= 0:
         raise UserError(f"--n must be positive (got {n})")
@@ -224,11 +224,11 @@ def eval_cmd(
 
     from rich.text import Text
 
-    from omegactl.config import build_config, load_config_file, parse_kv
-    from omegactl.errors import Terminated
-    from omegactl.evaluate import EvalRun
-    from omegactl.redact import Redactor
-    from omegactl.summary import print_dry_run, print_run_summary
+    from omegactl.eval.config import build_config, load_config_file, parse_kv
+    from omegactl.common.errors import Terminated
+    from omegactl.eval.run import EvalRun
+    from omegactl.eval.redact import Redactor
+    from omegactl.report.summary import print_dry_run, print_run_summary
 
     given = {}
     for name in ("model", "base_url", "api_key_env", "suite", "problems", "problem_seed", "limit", "samples",
@@ -290,9 +290,9 @@ def eval_cmd(
 def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
     """(done, expected, complete) for an existing run folder of the same configuration and problems; None
     otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
-    from omegactl.config import problem_set_hash
-    from omegactl.evaluate import problem_set_key, resolve_problems
-    from omegactl.runfolder import sample_key
+    from omegactl.eval.config import problem_set_hash
+    from omegactl.eval.run import problem_set_key, resolve_problems
+    from omegactl.runs.folder import sample_key
 
     if not run.folder.exists():
         return None
@@ -320,11 +320,11 @@ def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
 @app.command("score")
 def score_cmd(run: Path = typer.Argument(..., help="Run folder.")) -> None:
     """Re-score a run's stored responses with the current verifiers (no inference)."""
-    from omegactl.score import rescore
-    from omegactl.summary import print_run_summary
+    from omegactl.eval.score import rescore
+    from omegactl.report.summary import print_run_summary
 
     res = rescore(run)
-    from omegactl.escape import terminal_markup
+    from omegactl.common.escape import terminal_markup
 
     console.print(terminal_markup(f"re-scored {res['samples']} samples (verifier {res['from']} → {res['to']}); "
                                   f"{res['changed']} verdicts changed"))
@@ -341,7 +341,7 @@ def report_cmd(
     table: Optional[str] = typer.Option(None, "--table", help="CSV: which tidy table (axes, settings (default), levels, critical_level, carc, compare_axes, differences), or all with -o FOLDER."),
 ) -> None:
     """Degradation report: per-axis ID→OOD tables, level curves, critical level, C-ARC metrics."""
-    from omegactl.report import build_reports, render
+    from omegactl.report.write import build_reports, render
 
     formats = ("terminal", "md", "csv", "json", "html")
     if fmt not in formats:
@@ -366,7 +366,7 @@ def samples_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of panels."),
 ) -> None:
     """Browse logged samples: prompt, response, extracted answer, gold and verdict."""
-    from omegactl.samples_browser import print_samples, select_samples
+    from omegactl.report.samples_browser import print_samples, select_samples
 
     if n < 0:
         raise UserError(f"--n must be 0 (all) or positive (got {n})")
@@ -390,7 +390,7 @@ def gate_cmd(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the verdict as JSON here."),
 ) -> None:
     """Paired, clustered non-inferiority gate: exit 0 pass · 1 regression · 2 cannot judge."""
-    from omegactl.gate import GateConfig, print_result, run_gate, write_json
+    from omegactl.gate.decide import GateConfig, print_result, run_gate, write_json
 
     cfg = GateConfig.load(config, {"tolerance": tolerance, "alpha": alpha, "seed": seed})
     res = run_gate(baseline, candidate, cfg)
@@ -409,8 +409,8 @@ def export_cmd(
     split: Optional[list[str]] = typer.Option(None, "--split", help="Only these splits (repeatable), e.g. --split train."),
 ) -> None:
     """Write problems in the shapes RL trainers read (verl, TRL) or the public HF shape; see docs/interop.md."""
-    from omegactl.export import export
-    from omegactl.problem_files import load_problem_source
+    from omegactl.interop.export import export
+    from omegactl.interop.problem_files import load_problem_source
 
     records, _ = load_problem_source(data)
     for path, count in export(records, fmt, out, splits=split or None):
@@ -428,8 +428,8 @@ def overlap_cmd(
     """Instance, exact and near-duplicate problems of A found in B (contamination check); exits 0 on valid files.
 
     Instances are compared by canonical key when both files are omegactl records, else by numbers + answer."""
-    from omegactl.overlap import find_instance_overlap, find_overlap, print_result, to_json
-    from omegactl.problem_files import load_problem_source
+    from omegactl.interop.overlap import find_instance_overlap, find_overlap, print_result, to_json
+    from omegactl.interop.problem_files import load_problem_source
 
     if not 0.0 < threshold <= 1.0:
         raise UserError(f"--threshold must be in (0, 1] (got {threshold})")
@@ -447,8 +447,8 @@ def _print_error(message: str) -> None:
     """One line on stderr; the message is plain text (brackets in it are not markup)."""
     from rich.text import Text
 
-    from omegactl.escape import terminal
-    from omegactl.redact import redact_text
+    from omegactl.common.escape import terminal
+    from omegactl.eval.redact import redact_text
 
     line = terminal(redact_text(message))
     err_console.print(Text.assemble(("error: ", "bold red"), line), highlight=False, soft_wrap=True)
@@ -456,7 +456,7 @@ def _print_error(message: str) -> None:
 
 def _exit_on_sigterm(signum, frame) -> None:
     """SIGTERM unwinds like Ctrl-C: temp files are removed and run folders stay consistent."""
-    from omegactl.errors import Terminated
+    from omegactl.common.errors import Terminated
 
     raise Terminated(signum)
 

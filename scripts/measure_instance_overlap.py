@@ -8,7 +8,7 @@ Two steps, so that records written by an older checkout can be measured with the
 ``generate`` writes OUT_DIR/<setting>.<split>.jsonl for every split of each setting (only the generator
 library is imported, so it runs against any checkout on PYTHONPATH). ``measure`` prints, per setting, the
 number of distinct instances of each split, the instances shared by each pair of splits and the records
-that repeat an earlier instance of their split, all by ``omegactl.overlap.instance_key_of``.
+that repeat an earlier instance of their split, all by ``omegactl.interop.overlap.instance_key_of``.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def generate(out: Path, names: list[str], n: int, seed: int, levels: tuple[int, 
 
 def measure(out: Path) -> list[dict]:
     from generators.record import ProblemRecord
-    from omegactl.overlap import instance_key_of
+    from omegactl.interop.overlap import instance_key_of
 
     files: dict[str, dict[str, list[ProblemRecord]]] = defaultdict(dict)
     for path in sorted(out.glob("*.jsonl")):

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 
 def ensure_writable_dir(path: Path) -> None:

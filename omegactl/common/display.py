@@ -10,7 +10,7 @@ from rich.text import Text
 
 from generators.record import ProblemRecord
 from generators.settings import Setting
-from omegactl.tables import FitTable
+from omegactl.common.tables import FitTable
 
 
 def settings_table(settings: list[Setting]) -> FitTable:

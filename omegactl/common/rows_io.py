@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from omegactl.atomic import atomic_open
-from omegactl.errors import UserError
+from omegactl.common.atomic import atomic_open
+from omegactl.common.errors import UserError
 
 ROW_SUFFIXES = (".jsonl", ".jsonl.gz", ".json.gz", ".parquet")
 PARQUET_HINT = "reading and writing parquet needs pyarrow: pip install pyarrow (or the omegactl[parquet] extra)"

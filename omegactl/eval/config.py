@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 # fields that define what a run measures: resuming with any of them changed is refused (the base URL is
 # transport, not identity: a resumed run may reach the same model on another host or port)

@@ -22,12 +22,12 @@ from typing import Any
 from generators.record import ProblemRecord
 from generators.seeding import derive_seed
 from omegactl import __version__
-from omegactl.aggregate import aggregate
-from omegactl.config import EvalConfig, describe_difference, problem_set_hash
-from omegactl.errors import RunFailed, Terminated, UserError
-from omegactl.redact import Redactor
-from omegactl.runfolder import RunFolder, sample_key
-from omegactl.sample_sink import RunStats, SampleSink
+from omegactl.runs.aggregate import aggregate
+from omegactl.eval.config import EvalConfig, describe_difference, problem_set_hash
+from omegactl.common.errors import RunFailed, Terminated, UserError
+from omegactl.eval.redact import Redactor
+from omegactl.runs.folder import RunFolder, sample_key
+from omegactl.eval.sample_sink import RunStats, SampleSink
 
 DEFAULT_MAX_TOKENS = 2048
 OFFLINE_CHUNK = 2048  # requests per vLLM batch call
@@ -55,11 +55,11 @@ def git_hash() -> str | None:
 def resolve_problems(cfg: EvalConfig, *, progress: bool = False) -> tuple[list[ProblemRecord], dict[str, Any]]:
     """The problem records of this run and a description of where they came from.
 
-    A suite is read from the suite cache when it was built before (``omegactl.suite_cache``); ``progress``
+    A suite is read from the suite cache when it was built before (``omegactl.eval.suite_cache``); ``progress``
     shows a bar while a suite is built cold.
     """
-    from omegactl.problem_files import load_problem_source
-    from omegactl.suites import build_suite
+    from omegactl.interop.problem_files import load_problem_source
+    from omegactl.eval.suites import build_suite
 
     if cfg.suite and cfg.problems:
         raise UserError("give either --suite or --problems, not both")
@@ -101,7 +101,7 @@ def stratified_limit(records: list[ProblemRecord], limit: int, seed: int) -> lis
 
 def suite_and_seed(cfg: EvalConfig) -> tuple[str, int]:
     """The suite this run draws from and its seed; no --suite (and no --problems) is an error."""
-    from omegactl.suites import SUITE_SEED, get_suite
+    from omegactl.eval.suites import SUITE_SEED, get_suite
 
     if not cfg.suite:
         raise UserError("no problems to evaluate: give --suite (for a quick check: --suite smoke; "
@@ -118,7 +118,7 @@ def problem_set_key(cfg: EvalConfig) -> str | None:
     import hashlib
     import json
 
-    from omegactl.suite_cache import suite_key
+    from omegactl.eval.suite_cache import suite_key
 
     if cfg.problems:
         return None
@@ -131,11 +131,11 @@ def effective_max_tokens(cfg: EvalConfig) -> int:
     if cfg.max_tokens is not None:
         return cfg.max_tokens
     if cfg.suite and not cfg.problems:
-        from omegactl.suites import get_suite
+        from omegactl.eval.suites import get_suite
 
         return get_suite(cfg.suite).max_tokens
     if not cfg.problems:
-        from omegactl.suites import get_suite
+        from omegactl.eval.suites import get_suite
 
         return get_suite("smoke").max_tokens
     return DEFAULT_MAX_TOKENS

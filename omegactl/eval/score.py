@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from omegactl.aggregate import aggregate
-from omegactl.atomic import write_lines
-from omegactl.errors import UserError
-from omegactl.evaluate import now_iso
-from omegactl.runfolder import RunFolder
+from omegactl.runs.aggregate import aggregate
+from omegactl.common.atomic import write_lines
+from omegactl.common.errors import UserError
+from omegactl.eval.run import now_iso
+from omegactl.runs.folder import RunFolder
 
 
 def rescore(run: Path, *, workers: int | None = None) -> dict[str, Any]:

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from generators.record import RECORD_SCHEMA_VERSION, ProblemRecord
-from omegactl.atomic import atomic_open
-from omegactl.errors import UserError
+from omegactl.common.atomic import atomic_open
+from omegactl.common.errors import UserError
 
 CACHE_FORMAT = 1
 ENV_VAR = "OMEGACTL_CACHE_DIR"
@@ -50,7 +50,7 @@ def generator_versions() -> list[str]:
 def suite_key(name: str, seed: int) -> str:
     """The cache key of suite ``name`` drawn with ``seed`` (hex sha256)."""
     from omegactl import __version__
-    from omegactl.suites import get_suite
+    from omegactl.eval.suites import get_suite
 
     text = json.dumps(
         {

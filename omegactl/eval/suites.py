@@ -14,7 +14,7 @@ from rich.table import Table
 from generators import registry
 from generators.record import ProblemRecord
 from generators.registry import UnknownName
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 SUITE_SEED = 20250601
 
@@ -107,7 +107,7 @@ def build_suite(name: str, seed: int = SUITE_SEED, *, progress: bool = False, wo
                 use_cache: bool = True) -> list[ProblemRecord]:
     """The suite's problems (deterministic in ``seed``): read from the suite cache, or generated on
     ``workers`` processes (default: all CPUs) and cached. ``progress`` shows a bar on stderr while building."""
-    from omegactl import suite_cache
+    from omegactl.eval import suite_cache
 
     suite = get_suite(name)
     specs = _job_specs(name, suite, seed)
@@ -123,7 +123,7 @@ def build_suite(name: str, seed: int = SUITE_SEED, *, progress: bool = False, wo
 
 
 def _job_specs(name: str, suite: Suite, seed: int) -> list:
-    from omegactl.generate_pool import JobSpec
+    from omegactl.generate.pool import JobSpec
 
     specs = []
     for entry in suite.resolve():
@@ -140,7 +140,7 @@ def _generate(name: str, specs: list, *, progress: bool, workers: int | None) ->
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from generators.family import GenerationError
-    from omegactl.generate_pool import item_count, iter_records
+    from omegactl.generate.pool import item_count, iter_records
 
     try:
         total = sum(item_count(s) for s in specs)

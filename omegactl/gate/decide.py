@@ -5,7 +5,7 @@ tampered runs). Primary metrics, declared up front: ID and OOD accuracy per axis
 tested one-sided for non-inferiority (FAIL iff the test rejects Δ ≥ −tolerance, i.e. the upper confidence
 bound of Δ is below −tolerance) with Holm's correction. Error and parse-failure rates are gated
 separately; per-cell drops are warnings under Benjamini–Hochberg. Verdicts are never taken from the run
-folder: every sample is re-verified from its stored response (omegactl.verdicts).
+folder: every sample is re-verified from its stored response (omegactl.runs.verdicts).
 
 The decision rule (the same for 1, 2, 3 or 30 settings; no switch): an exact paired sign-flip test over
 items (gate_stats.SignFlip), the item being a problem with its samples averaged. Why the item and not the
@@ -43,11 +43,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from omegactl.aggregate import samples_frame
-from omegactl.errors import UserError
-from omegactl.gate_stats import METHOD, PairedTest, SignFlip, benjamini_hochberg, holm, holm_reject, paired_test
-from omegactl.runfolder import RunFolder
-from omegactl.verdicts import read_samples, recompute
+from omegactl.runs.aggregate import samples_frame
+from omegactl.common.errors import UserError
+from omegactl.gate.stats import METHOD, PairedTest, SignFlip, benjamini_hochberg, holm, holm_reject, paired_test
+from omegactl.runs.folder import RunFolder
+from omegactl.runs.verdicts import read_samples, recompute
 
 AXES = ("exploratory", "compositional", "transformative", "carc")
 
@@ -120,7 +120,7 @@ class LoadedRun:
 
 
 def load(path: Path, role: str) -> LoadedRun:
-    """A complete run folder with every verdict recomputed from its stored response (omegactl.verdicts)."""
+    """A complete run folder with every verdict recomputed from its stored response (omegactl.runs.verdicts)."""
     folder = RunFolder(Path(path))
     if not Path(path).is_dir() or not folder.exists():
         raise CannotJudge(f"{role} {path} is not a run folder (no manifest.json)")
@@ -297,7 +297,7 @@ def decided_by(t: PairedTest) -> str:
 
 
 def markdown(res: GateResult, base: Path, cand: Path) -> str:
-    from omegactl.escape import md
+    from omegactl.common.escape import md
 
     icon = {"PASS": "✅", "WARN": "⚠️", "FAIL": "❌"}
     lines = [f"## omegactl gate: {icon[res.verdict]} {res.verdict}", "",
@@ -343,7 +343,7 @@ def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> N
     many clusters decided it, WARN explanations, cell warnings and notes."""
     from rich.table import Table
 
-    from omegactl.escape import terminal_markup as escape  # rich markup and control characters
+    from omegactl.common.escape import terminal_markup as escape  # rich markup and control characters
 
     style = {"PASS": "bold green", "WARN": "bold yellow", "FAIL": "bold red"}
     rows = res.primary + res.format_tests
@@ -380,7 +380,7 @@ def print_result(console, res: GateResult, baseline: Path, candidate: Path) -> N
 
 
 def write_json(path: Path, res: GateResult) -> None:
-    from omegactl.atomic import write_json as wj
+    from omegactl.common.atomic import write_json as wj
 
     wj(path, res.to_json())
 

@@ -12,9 +12,9 @@ from generators import registry
 from generators.family import GenerationError
 from generators.registry import UnknownName
 from generators.settings import Setting, parse_levels
-from omegactl.atomic import ensure_writable_dir, open_mode_as_umask
-from omegactl.errors import UserError
-from omegactl.generate_pool import JobSpec, iter_records
+from omegactl.common.atomic import ensure_writable_dir, open_mode_as_umask
+from omegactl.common.errors import UserError
+from omegactl.generate.pool import JobSpec, iter_records
 
 FORMATS = ("jsonl", "hf")
 

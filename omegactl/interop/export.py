@@ -12,7 +12,7 @@ One output file per split under the output folder (``OUT/train.parquet``, ``OUT/
 * ``hf``: the six public OMEGA fields, as JSONL (and parquet when pyarrow is present).
 
 ``record_from_verl`` / ``record_from_trl`` rebuild what the verifier needs from an exported row; the reward
-adapters in ``omegactl.rl_reward`` use them, and the round-trip tests check them.
+adapters in ``omegactl.interop.rl_reward`` use them, and the round-trip tests check them.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from generators.record import SPLITS, ProblemRecord
-from omegactl.atomic import ensure_writable_dir
-from omegactl.errors import UserError
-from omegactl.rows_io import have_parquet, write_jsonl, write_parquet
+from omegactl.common.atomic import ensure_writable_dir
+from omegactl.common.errors import UserError
+from omegactl.common.rows_io import have_parquet, write_jsonl, write_parquet
 
 FORMATS = ("verl", "trl", "hf")
 

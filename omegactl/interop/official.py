@@ -24,10 +24,10 @@ from typing import Any
 
 from generators.record import AXES, ProblemRecord
 from generators.settings import record_id
-from omegactl.errors import UserError
-from omegactl.official_answers import infer_answer
-from omegactl.official_carc import episode_records, is_carc_episode
-from omegactl.rows_io import iter_rows
+from omegactl.common.errors import UserError
+from omegactl.interop.official_answers import infer_answer
+from omegactl.interop.official_carc import episode_records, is_carc_episode
+from omegactl.common.rows_io import iter_rows
 
 HF_FIELDS = ("id", "setting_key", "setting_name", "messages", "ground_truth", "dataset")
 RELEASES = {  # path marker -> (dataset name, axis or None when the setting key decides)

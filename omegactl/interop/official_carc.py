@@ -16,7 +16,7 @@ from generators.carc.prompt import build_prompt
 from generators.carc.setting import TITLE
 from generators.record import Message, ProblemRecord
 from generators.settings import record_id
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 SYSTEMATICITY_KINDS = (["shape"] * 2 + ["colour"] * 2 + ["neighbour"] * 2 + ["shape+colour"] * 2
                        + ["shape+neighbour"] * 2 + ["colour+neighbour"] * 2)

@@ -327,7 +327,7 @@ def print_result(console, result: OverlapResult, a_path: str, b_path: str, *, ex
     """Rich tables: the summary, the per-setting counts, and the first examples."""
     from rich.table import Table
 
-    from omegactl.escape import terminal, terminal_markup as tm
+    from omegactl.common.escape import terminal, terminal_markup as tm
 
     if instance is not None:
         print_instance(console, instance, examples=examples)
@@ -364,7 +364,7 @@ def print_instance(console, inst: InstanceOverlap, *, examples: int = 10) -> Non
     """The instance-duplicate summary (by canonical key or by signature) and its first examples."""
     from rich.table import Table
 
-    from omegactl.escape import terminal_markup as tm
+    from omegactl.common.escape import terminal_markup as tm
 
     how = ("canonical instance key (omegactl records)" if inst.mode == "key"
            else "signature: numbers + answer (foreign file)")

@@ -2,7 +2,7 @@
 
 Besides omegactl's own JSONL records, the public release files are accepted (OMEGA Hugging Face rows in
 parquet or JSONL, C-ARC ``jsonl.gz`` episodes, or ``hf:REPO[/CONFIG]:SPLIT`` from the Hub); the row kind is
-sniffed per file and converted by ``omegactl.official``. ``load_problem_source`` also says where the
+sniffed per file and converted by ``omegactl.interop.official``. ``load_problem_source`` also says where the
 problems came from, for the run manifest's ``source``.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from generators.record import RECORD_SCHEMA_VERSION, ProblemRecord
-from omegactl.errors import UserError
-from omegactl.rows_io import row_format
+from omegactl.common.errors import UserError
+from omegactl.common.rows_io import row_format
 
 
 def _schema_error(path: Path, lineno: int, exc: ValidationError) -> UserError:
@@ -34,7 +34,7 @@ def load_problem_source(spec: str | Path) -> tuple[list[ProblemRecord], dict[str
     ``source`` is ``{"kind": "file", "path"}`` for omegactl records and ``{"kind": "official", "path",
     "dataset", "format"}`` for release files (a folder may not mix the two).
     """
-    from omegactl import official
+    from omegactl.interop import official
 
     if isinstance(spec, str) and spec.startswith("hf:"):
         loaded = official.read_hub(spec)
@@ -87,7 +87,7 @@ def _load_stream(path: Path, spec: str | Path) -> tuple[list[ProblemRecord], dic
     import shutil
     import tempfile
 
-    from omegactl.rows_io import MAX_FILE_ENV, max_file_bytes
+    from omegactl.common.rows_io import MAX_FILE_ENV, max_file_bytes
 
     limit = max_file_bytes()
     with tempfile.TemporaryDirectory(prefix="omegactl-stdin-") as tmp:
@@ -132,8 +132,8 @@ def _source(spec: str, releases: list, renamed: int) -> dict[str, Any]:
 
 def _is_release_file(path: Path) -> bool:
     """Parquet files are always release rows; JSONL files are sniffed from their first row."""
-    from omegactl.official import sniff
-    from omegactl.rows_io import iter_rows
+    from omegactl.interop.official import sniff
+    from omegactl.common.rows_io import iter_rows
 
     if row_format(path) == "parquet":
         return True
@@ -143,7 +143,7 @@ def _is_release_file(path: Path) -> bool:
 
 
 def _load_jsonl(path: Path) -> list[ProblemRecord]:
-    from omegactl.rows_io import iter_rows
+    from omegactl.common.rows_io import iter_rows
 
     records: list[ProblemRecord] = []
     for lineno, obj in iter_rows(path):

@@ -41,7 +41,7 @@ def compute_score(data_source: str, solution_str: str, ground_truth: str, extra_
     if info.get("answer_type"):
         record = _record(info.get("answer"), info["answer_type"], info.get("params"))
     else:
-        from omegactl.official_answers import infer_answer
+        from omegactl.interop.official_answers import infer_answer
 
         answer_type, answer = infer_answer(str(ground_truth), grids="arc" in str(data_source).lower())
         record = {"answer": answer, "answer_type": answer_type, "params": {}}

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from omegactl.aggregate import samples_frame
-from omegactl.runfolder import RunFolder
-from omegactl.stats import (ClusterSums, cluster_bootstrap_axis, critical_level_distribution, gap_metrics,
+from omegactl.runs.aggregate import samples_frame
+from omegactl.runs.folder import RunFolder
+from omegactl.report.stats import (ClusterSums, cluster_bootstrap_axis, critical_level_distribution, gap_metrics,
                             newcombe_diff, union, wilson)
 
 AXIS_ORDER = ["exploratory", "compositional", "transformative", "carc"]
@@ -145,7 +145,7 @@ def settings_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def cell_baselines(problems) -> dict[tuple[str, str, int], float]:
     """Majority-answer baseline per (setting, split, level): the share of the cell's most common gold."""
-    from omegactl.answer_audit import majority_baseline
+    from omegactl.report.answer_audit import majority_baseline
 
     golds: dict[tuple[str, str, int], list[str]] = {}
     for p in problems:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 
-from omegactl.report_data import RunReport, level_curve
-from omegactl.report_render import (
+from omegactl.report.data import RunReport, level_curve
+from omegactl.report.render import (
     AXIS_HEADERS, CARC_HEADERS, CURVE_HEADERS, DIFF_HEADERS, SETTING_HEADERS, axis_rows, carc_rows, clean, curve_rows,
     banner, compare_table, diff_rows, run_legend, header_line, setting_rows, settings_line,
 )
@@ -123,9 +123,9 @@ def axis_svg(rep: RunReport, width: int = 460, height: int = 220) -> str:
 
 def failures_html(rep: RunReport, per_setting: int = 3, max_chars: int = 1500) -> str:
     """Example failures per setting (prompt, response, extracted, gold), all model text escaped."""
-    from omegactl.samples_browser import clip, select_samples
+    from omegactl.report.samples_browser import clip, select_samples
 
-    from omegactl.errors import UserError
+    from omegactl.common.errors import UserError
 
     try:
         views = select_samples(rep.path, wrong=True, n=None, per_setting=per_setting)

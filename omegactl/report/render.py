@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from omegactl.tables import FitTable
+from omegactl.common.tables import FitTable
 
-from omegactl.escape import csv_cell, md, terminal, terminal_markup
-from omegactl.report_data import RunReport, compare_axes, differences, level_curve
+from omegactl.common.escape import csv_cell, md, terminal, terminal_markup
+from omegactl.report.data import RunReport, compare_axes, differences, level_curve
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -129,7 +129,7 @@ def tidy_table(reps: list[RunReport], name: str) -> pd.DataFrame:
 
 def render_csv(reps: list[RunReport], table: str = "settings") -> str:
     if table not in CSV_TABLES:
-        from omegactl.errors import UserError
+        from omegactl.common.errors import UserError
 
         raise UserError(f"unknown --table {table!r} (valid: {', '.join(CSV_TABLES)})")
     return tidy_table(reps, table).map(csv_cell).to_csv(index=False)

@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from generators.record import ID_SPLITS, ProblemRecord
-from omegactl.errors import UserError
-from omegactl.runfolder import RunFolder
+from omegactl.common.errors import UserError
+from omegactl.runs.folder import RunFolder
 
 
 @dataclass
@@ -104,7 +104,7 @@ def clip(text: str | None, limit: int) -> str:
 def sample_panel(v: SampleView, max_chars: int) -> Panel:
     p = v.problem
     ok = v.verdict == "correct"
-    from omegactl.escape import terminal, terminal_block as tb  # no escape sequences from files or models
+    from omegactl.common.escape import terminal, terminal_block as tb  # no escape sequences from files or models
 
     title = Text(terminal(f"{p.setting_key} · {p.split} ({v.side}) · level {p.level} · {p.id[:12]} #{v.sample_index}"))
     verdict = Text.assemble(("verdict: ", "bold"), (("✓ " if ok else "✗ ") + v.verdict, "green" if ok else "red"))

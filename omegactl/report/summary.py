@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from omegactl.escape import terminal, terminal_block, terminal_markup
+from omegactl.common.escape import terminal, terminal_block, terminal_markup
 
 
 def _pct(x: float | None) -> str:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from omegactl.atomic import atomic_open
-from omegactl.errors import UserError
-from omegactl.report_data import RunReport, load_run
+from omegactl.common.atomic import atomic_open
+from omegactl.common.errors import UserError
+from omegactl.report.data import RunReport, load_run
 
 
 def build_reports(runs: list[Path], *, seed: int = 0, resamples: int = 10_000) -> list[RunReport]:
@@ -25,7 +25,7 @@ def build_reports(runs: list[Path], *, seed: int = 0, resamples: int = 10_000) -
 
 def render_csv_tables(reps: list[RunReport], folder: Path, console: Console) -> None:
     """``--table all``: one tidy CSV per table in ``folder`` (tables with no rows are skipped)."""
-    from omegactl import report_render as rr
+    from omegactl.report import render as rr
 
     for name in rr.CSV_TABLES:
         df = rr.tidy_table(reps, name)
@@ -37,7 +37,7 @@ def render_csv_tables(reps: list[RunReport], folder: Path, console: Console) -> 
 
 
 def render(reps: list[RunReport], fmt: str, output: Path | None, console: Console, *, table: str | None = None) -> None:
-    from omegactl import report_render as rr
+    from omegactl.report import render as rr
 
     if fmt == "terminal":
         if output is None:
@@ -47,7 +47,7 @@ def render(reps: list[RunReport], fmt: str, output: Path | None, console: Consol
             rr.render_terminal(Console(file=fh, width=160, color_system=None), reps)
         return
     if fmt == "html":
-        from omegactl.report_html import render_html
+        from omegactl.report.html import render_html
 
         text = render_html(reps)
     elif fmt == "md":

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generators.record import ProblemRecord
-from omegactl.atomic import ensure_writable_dir, write_json, write_lines
-from omegactl.errors import UserError
+from omegactl.common.atomic import ensure_writable_dir, write_json, write_lines
+from omegactl.common.errors import UserError
 
 MANIFEST = "manifest.json"
 PROBLEMS = "problems.jsonl"
@@ -72,7 +72,7 @@ class RunFolder:
         write_lines(self.problems_path, (r.to_json() for r in records))
 
     def read_problems(self) -> list[ProblemRecord]:
-        from omegactl.problem_files import load_problem_file
+        from omegactl.interop.problem_files import load_problem_file
 
         if not self.problems_path.exists():
             raise UserError(f"{self.path} has no {PROBLEMS}; the run folder is incomplete")
@@ -141,7 +141,7 @@ class RunFolder:
 
     def lock(self, action: str) -> "RunLock":
         """The folder's exclusive writer lock (created with the folder); use as a context manager."""
-        from omegactl.runlock import RunLock
+        from omegactl.runs.lock import RunLock
 
         self.create()
         return RunLock(self.path, action)

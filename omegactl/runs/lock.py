@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from omegactl.errors import UserError
+from omegactl.common.errors import UserError
 
 LOCK_NAME = ".omegactl.lock"
 

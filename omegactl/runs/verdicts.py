@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omegactl.errors import UserError
-from omegactl.rows_io import iter_rows
+from omegactl.common.errors import UserError
+from omegactl.common.rows_io import iter_rows
 
 SHOW_LINES = 8  # line numbers named in one message before "and N more"
 

@@ -70,7 +70,7 @@ def test_a_wrong_key_stops_the_run_after_three_401s(tmp_path, capsys, monkeypatc
 
 
 def test_url_userinfo_is_sent_as_the_bearer_key_and_never_stored_in_samples(tmp_path, capsys):
-    # (redacting the URL in manifest.json's command and config is omegactl.redact's job, tested there)
+    # (redacting the URL in manifest.json's command and config is omegactl.eval.redact's job, tested there)
     records = make_problems(per_level=1)
     path = write_problem_file(tmp_path / "p.jsonl", records)
     with FakeServer(oracle_policy(records), api_key=SECRET) as server:  # accepts only "Bearer <SECRET>"

@@ -7,7 +7,7 @@ import json
 from types import SimpleNamespace
 
 from models.base import GenerationResult
-from omegactl.sample_sink import RunStats, SampleSink, encode_line
+from omegactl.eval.sample_sink import RunStats, SampleSink, encode_line
 from verifiers import Verdict
 from verifiers.verdict import ModeVerdict
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy import stats as st
 
-from omegactl.gate_stats import clustered_se, items_needed, paired_test
+from omegactl.gate.stats import clustered_se, items_needed, paired_test
 
 SETTING_COUNTS = (1, 2, 3, 5, 15, 30)
 
@@ -114,7 +114,7 @@ def run(*, seed: int = 20261206, aa_reps: int = 800, drop60_reps: int = 150, pow
 def check_warn(t) -> None:
     """A WARN's "items needed" must agree with the bound it reports: more items than it has, and at that
     many items the same Δ̂ and spread would put the bound below −tolerance."""
-    from omegactl.gate_stats import spread_from_bound
+    from omegactl.gate.stats import spread_from_bound
 
     assert t.n_needed is not None and t.n_needed > t.n, (t.n_needed, t.n, t.delta, t.ucb)
     sigma = spread_from_bound(t.delta, t.ucb, t.n, t.alpha)

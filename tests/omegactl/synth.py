@@ -7,8 +7,8 @@ from pathlib import Path
 
 from generators import registry
 from generators.record import ProblemRecord
-from omegactl.config import problem_set_hash
-from omegactl.runfolder import RunFolder
+from omegactl.eval.config import problem_set_hash
+from omegactl.runs.folder import RunFolder
 
 
 def problems_for(settings: dict[str, dict[str, tuple[int, ...]]], n: int, seed: int = 3) -> list[ProblemRecord]:

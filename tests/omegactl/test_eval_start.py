@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-import omegactl.suites
+import omegactl.eval.suites
 from generators.record import ProblemRecord
 from models.fake_server import FakeServer
 
@@ -29,7 +29,7 @@ def _no_build(*args, **kwargs):
 def test_bad_model_spec_or_key_fails_before_building_and_writes_nothing(tmp_path, capsys, monkeypatch, args, needle):
     monkeypatch.delenv("OMEGACTL_TEST_UNSET_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setattr(omegactl.suites, "build_suite", _no_build)
+    monkeypatch.setattr(omegactl.eval.suites, "build_suite", _no_build)
     out = tmp_path / "run"
     for extra in ([], ["--dry-run"]):
         code, _, err = run_cli(["eval", *args, "--suite", "default", "--out", str(out), *extra], capsys)
@@ -46,7 +46,7 @@ def test_backend_start_failure_leaves_no_run_folder(tmp_path, capsys, monkeypatc
         raise BackendError("local server exited with signal SIGSEGV before it was ready")
 
     monkeypatch.setattr(models, "load_backend", failing_start)
-    monkeypatch.setattr(omegactl.suites, "build_suite", _no_build)
+    monkeypatch.setattr(omegactl.eval.suites, "build_suite", _no_build)
     out = tmp_path / "run"
     code, _, err = run_cli(["eval", "--model", "local", "--suite", "default", "--out", str(out)], capsys)
     assert code == 2 and "SIGSEGV" in err
@@ -72,7 +72,7 @@ def _smoke_args(server, out, *extra):
 
 
 def test_resume_reads_the_folder_problems_and_refuses_another_problem_set(tmp_path, capsys, monkeypatch):
-    records = omegactl.suites.build_suite("smoke")
+    records = omegactl.eval.suites.build_suite("smoke")
     out = tmp_path / "run"
     with FakeServer(oracle(records)) as server:
         code, _, err = run_cli(_smoke_args(server, out), capsys)
@@ -82,7 +82,7 @@ def test_resume_reads_the_folder_problems_and_refuses_another_problem_set(tmp_pa
         n_samples = len(samples(out))
 
         # resuming neither builds nor reads the suite: the folder's problems.jsonl is the problem set
-        monkeypatch.setattr(omegactl.suites, "build_suite", _no_build)
+        monkeypatch.setattr(omegactl.eval.suites, "build_suite", _no_build)
         code, _, err = run_cli(_smoke_args(server, out), capsys)
         assert code == 0, err
         assert len(samples(out)) == n_samples  # nothing re-sent

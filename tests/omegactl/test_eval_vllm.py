@@ -24,7 +24,7 @@ def fake_vllm(monkeypatch):
 
 
 def test_vllm_eval_batches_in_chunks_and_passes_model_args(tmp_path, capsys, fake_vllm, monkeypatch):
-    import omegactl.evaluate as ev
+    import omegactl.eval.run as ev
 
     monkeypatch.setattr(ev, "OFFLINE_CHUNK", 5)
     path = tmp_path / "p.jsonl"

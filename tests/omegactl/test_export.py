@@ -11,11 +11,11 @@ from fractions import Fraction
 import pytest
 
 from generators import registry
-from omegactl.errors import UserError
-from omegactl.export import export, record_from_trl, record_from_verl
-from omegactl.official import read_official
-from omegactl.rl_reward import completion_text, compute_score, trl_reward
-from omegactl.rows_io import read_rows, write_jsonl
+from omegactl.common.errors import UserError
+from omegactl.interop.export import export, record_from_trl, record_from_verl
+from omegactl.interop.official import read_official
+from omegactl.interop.rl_reward import completion_text, compute_score, trl_reward
+from omegactl.common.rows_io import read_rows, write_jsonl
 from verifiers import equivalent
 
 from .evalkit import run_cli
@@ -135,7 +135,7 @@ def test_export_refusals(tmp_path, records, monkeypatch):
         export(records, "trl", tmp_path, splits=["test_in"])
     with pytest.raises(UserError, match="unknown split"):
         export(records, "trl", tmp_path, splits=["dev"])
-    monkeypatch.setattr("omegactl.export.have_parquet", lambda: False)
+    monkeypatch.setattr("omegactl.interop.export.have_parquet", lambda: False)
     with pytest.raises(UserError, match="verl reads parquet"):
         export(records, "verl", tmp_path)
     written = export(records, "trl", tmp_path / "t")

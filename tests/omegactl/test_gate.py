@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from omegactl.cli import main
-from omegactl.gate_stats import benjamini_hochberg, holm_reject, items_needed, paired_test
+from omegactl.gate.stats import benjamini_hochberg, holm_reject, items_needed, paired_test
 
 from .synth import problems_for, write_run
 
@@ -162,7 +162,7 @@ def test_same_items_give_the_same_decision_at_any_number_of_settings():
 
 
 def test_sign_flip_p_value_is_exact_on_a_small_case_and_monotone():
-    from omegactl.gate_stats import SignFlip
+    from omegactl.gate.stats import SignFlip
 
     flip = SignFlip(np.array([-1.0] * 5 + [0.0] * 20), resamples=20000, seed=1)
     assert abs(flip.p_value(0.0) - 1 / 32) < 0.006  # all five discordant pairs against: 2^-5
@@ -185,7 +185,7 @@ def test_verdict_and_bound_always_agree():
 
 
 def test_holm_levels_agree_with_holm_rejections():
-    from omegactl.gate_stats import holm
+    from omegactl.gate.stats import holm
 
     for p in ([0.01, 0.04, 0.03], [0.001, 0.02, 0.04], [0.03, 0.02, 0.2, 0.001], [0.5, 0.01]):
         levels, reject = holm(p, 0.05), holm_reject(p, 0.05)

@@ -1,12 +1,12 @@
-"""Reading samples for the gate (omegactl.verdicts): field types, duplicates, recomputed verdicts."""
+"""Reading samples for the gate (omegactl.runs.verdicts): field types, duplicates, recomputed verdicts."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from omegactl.errors import UserError
-from omegactl.verdicts import field_problem, read_samples, recompute
+from omegactl.common.errors import UserError
+from omegactl.runs.verdicts import field_problem, read_samples, recompute
 from verifiers import VERIFIER_VERSION
 
 from .synth import problems_for, write_run

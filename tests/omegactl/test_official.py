@@ -12,11 +12,11 @@ import pytest
 from generators import registry
 from generators.record import BOXED_SUFFIX
 from models.fake_server import FakeServer, last_user_text
-from omegactl import official
-from omegactl.errors import UserError
-from omegactl.official_answers import infer_answer
-from omegactl.official_carc import episode_records
-from omegactl.problem_files import load_problem_source
+from omegactl.interop import official
+from omegactl.common.errors import UserError
+from omegactl.interop.official_answers import infer_answer
+from omegactl.interop.official_carc import episode_records
+from omegactl.interop.problem_files import load_problem_source
 
 from .evalkit import run_cli, samples
 
@@ -222,7 +222,7 @@ def test_mixed_folders_and_missing_backends_fail_clearly(tmp_path, monkeypatch):
         load_problem_source(str(tmp_path / "mix"))
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "test_out.parquet").write_bytes(b"PAR1 not really")
-    monkeypatch.setattr("omegactl.rows_io.have_parquet", lambda: False)
+    monkeypatch.setattr("omegactl.common.rows_io.have_parquet", lambda: False)
     with pytest.raises(UserError, match="pip install pyarrow"):
         load_problem_source(str(tmp_path / "p" / "test_out.parquet"))
     monkeypatch.setitem(sys.modules, "datasets", None)  # `datasets` not installed: no Hub access attempted
@@ -293,7 +293,7 @@ def build_release_files(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_every_release_schema_evaluates_end_to_end_against_the_fake_server(tmp_path, capsys):
-    from omegactl.report_data import load_run
+    from omegactl.report.data import load_run
 
     files = build_release_files(tmp_path)
     expected_files = {"omega_jsonl", "omega_500", "carc"} | ({"omega_parquet"} if "omega_parquet" in files else set())

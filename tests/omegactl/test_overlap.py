@@ -9,7 +9,7 @@ import random
 import pytest
 
 from generators.record import BOXED_SUFFIX, Message, ProblemRecord
-from omegactl.overlap import find_overlap, jaccard, normalize, numbers, shingles
+from omegactl.interop.overlap import find_overlap, jaccard, normalize, numbers, shingles
 
 from .evalkit import run_cli
 
@@ -144,7 +144,7 @@ def _reworded(r: ProblemRecord, question: str, **params) -> ProblemRecord:
 
 
 def test_instance_overlap_by_key_sees_through_wording_and_operand_order():
-    from omegactl.overlap import duplicates_within, find_instance_overlap
+    from omegactl.interop.overlap import duplicates_within, find_instance_overlap
 
     train, test_in = _gcd_records("train", 20), _gcd_records("test_in", 20)
     clean = find_instance_overlap(test_in, train)
@@ -167,7 +167,7 @@ def _foreign(i: int, question: str, answer: str) -> ProblemRecord:
 
 
 def test_instance_overlap_by_signature_for_foreign_files():
-    from omegactl.overlap import find_instance_overlap, signature_of
+    from omegactl.interop.overlap import find_instance_overlap, signature_of
 
     train = _gcd_records("train", 20)
     r = train[5]

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 
 from generators.record import ProblemRecord
-from omegactl.answer_audit import audit, majority_baseline
+from omegactl.report.answer_audit import audit, majority_baseline
 
 from .evalkit import run_cli
 

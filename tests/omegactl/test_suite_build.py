@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from generators import registry
-from omegactl import generate_pool, suite_cache
-from omegactl.generate_pool import JobSpec, iter_records
-from omegactl.suites import build_suite
+from omegactl.generate import pool as generate_pool
+from omegactl.eval import suite_cache
+from omegactl.generate.pool import JobSpec, iter_records
+from omegactl.eval.suites import build_suite
 
 from .evalkit import run_cli
 

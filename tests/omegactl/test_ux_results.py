@@ -8,7 +8,7 @@ import pytest
 
 from generators import registry
 from models.fake_server import FakeServer
-from omegactl.evaluate import stratified_limit
+from omegactl.eval.run import stratified_limit
 
 from .evalkit import oracle, run_cli, write_problems
 from .synth import problems_for, write_run
@@ -146,7 +146,7 @@ def test_resume_says_how_much_is_done_and_finished_run_says_complete(tmp_path, c
 
 
 def test_interrupted_generate_leaves_no_empty_folders(tmp_path, monkeypatch):
-    from omegactl import generate as gen
+    from omegactl.generate import datasets as gen
 
     jobs = gen.plan(["arithmetic_gcd"], None, "test_out", None, 3)
     calls = {"n": 0}
@@ -185,7 +185,7 @@ def test_eval_summary_of_a_failed_run_has_the_banner(tmp_path):
 
     from rich.console import Console
 
-    from omegactl.summary import print_run_summary
+    from omegactl.report.summary import print_run_summary
 
     buf = io.StringIO()
     results = {"model": "m", "status": "failed", "n_samples": 23, "n_expected_samples": 23,

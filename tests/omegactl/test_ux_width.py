@@ -7,8 +7,8 @@ import pytest
 from rich.console import Console
 
 from generators import registry
-from omegactl.report import build_reports
-from omegactl.report_render import render_terminal
+from omegactl.report.write import build_reports
+from omegactl.report.render import render_terminal
 
 from .synth import problems_for, write_run
 
@@ -45,7 +45,7 @@ def runs(tmp_path_factory):
 
 
 def test_ls_at_80_columns_is_short_and_cuts_no_name():
-    from omegactl.display import settings_table
+    from omegactl.common.display import settings_table
 
     found = list(registry.settings(None).values())
     text = render(settings_table(found))
@@ -77,8 +77,8 @@ def test_side_by_side_report_at_80_columns(runs):
 
 
 def test_eval_summary_and_samples_at_80_columns(runs):
-    from omegactl.samples_browser import print_samples, select_samples
-    from omegactl.summary import print_run_summary
+    from omegactl.report.samples_browser import print_samples, select_samples
+    from omegactl.report.summary import print_run_summary
 
     results = {"model": "openai:some-long-model-name", "status": "complete", "n_samples": 10, "n_expected_samples": 10,
                "overall": {"accuracy": 0.5}, "axes": [{"axis": "transformative", "id_accuracy": 0.5, "ood_accuracy": 0.25,
@@ -91,7 +91,7 @@ def test_eval_summary_and_samples_at_80_columns(runs):
 
 
 def test_eval_progress_keeps_total_and_eta_at_80_columns():
-    from omegactl.evaluate import RunStats, _Progress
+    from omegactl.eval.run import RunStats, _Progress
 
     buf = io.StringIO()
     console = Console(file=buf, width=80, color_system=None)

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from models.fake_server import FakeServer
-from omegactl.escape import csv_cell, md, terminal, terminal_markup
+from omegactl.common.escape import csv_cell, md, terminal, terminal_markup
 
 from .kit import eval_args, make_problems, oracle_policy, run_cli, write_problem_file
 
@@ -97,7 +97,7 @@ def test_terminal_gets_no_markup_or_escapes(hostile_run, capsys):
 
 
 def test_gate_step_summary_is_escaped(hostile_run, tmp_path, capsys, monkeypatch):
-    from omegactl.gate import GateConfig, GateResult, markdown, print_result
+    from omegactl.gate.decide import GateConfig, GateResult, markdown, print_result
 
     res = GateResult("PASS", [], [], [{"axis": "exploratory", "setting": s, "level": 1, "n": 10, "delta": -0.2,
                                        "p_value": 0.01} for s in HOSTILE_SETTINGS], [HOSTILE_MODEL], GateConfig())

@@ -138,7 +138,7 @@ def test_output_files_honour_the_umask(tmp_path, capsys, records):
     run = tmp_path / "run"
     old = os.umask(0o022)
     try:
-        import omegactl.atomic as atomic
+        import omegactl.common.atomic as atomic
 
         atomic._UMASK = None
         with FakeServer(oracle_policy(records)) as server:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from models.fake_server import FakeServer
-from omegactl.errors import UserError
-from omegactl.runfolder import RunFolder
-from omegactl.runlock import LOCK_NAME, RunLock
+from omegactl.common.errors import UserError
+from omegactl.runs.folder import RunFolder
+from omegactl.runs.lock import LOCK_NAME, RunLock
 
 from .kit import eval_args, eval_subprocess, make_problems, oracle_policy, read_samples, run_cli, write_problem_file
 

@@ -9,7 +9,7 @@ import subprocess
 import threading
 
 from models.fake_server import FakeServer
-from omegactl.runlock import LOCK_NAME
+from omegactl.runs.lock import LOCK_NAME
 
 from .kit import eval_args, eval_subprocess, make_problems, read_samples, write_problem_file
 from .test_run_lock import assert_log_sound, gated_policy, wait_for

@@ -16,7 +16,7 @@ import pytest
 
 from models.fake_server import FakeServer
 from models.net import free_port
-from omegactl.redact import Redactor, redact_url
+from omegactl.eval.redact import Redactor, redact_url
 
 from .kit import eval_args, make_problems, oracle_policy, run_cli, write_problem_file
 
