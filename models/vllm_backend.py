@@ -2,12 +2,15 @@
 
 ``vllm`` is imported only when this backend is loaded. Every model arg goes to ``vllm.LLM(...)``
 (tensor/data/pipeline parallel sizes, gpu_memory_utilization, max_model_len, dtype, quantization,
-enforce_eager, ...). Each ``stream()`` call submits all its prompts in one ``LLM.chat`` call (one per
-distinct set of chat-template options) from a worker thread, so the scheduler stays saturated and
-the event loop stays free. Results arrive when that batch finishes; ``latency_s`` is the batch's wall
-time. Callers that want partial results saved during very long runs pass requests in chunks.
-If a batch fails as a whole (e.g. one prompt longer than ``max_model_len``), it is split in halves
-recursively, so only the offending prompts end with an error and the rest stay batched.
+enforce_eager, ...). With a vLLM whose ``LLM`` has ``enqueue_chat`` and an engine ``step()`` (>= 0.11),
+``stream()`` feeds the engine continuously from a worker thread (``models.vllm_feed``): a bounded window
+of requests stays inside the engine, new ones enter as others finish, and each result is yielded as soon
+as its request finishes (``latency_s`` is that request's own time in the engine). The caller may hand
+over one lazy iterator for a whole run (``streams_continuously`` is True) without idling the engine.
+Older vLLM versions fall back to one ``LLM.chat`` call per distinct set of chat-template options, whose
+results arrive when the whole batch is done; if such a batch fails as a whole (e.g. one prompt longer
+than ``max_model_len``), it is split in halves recursively, so only the offending prompts end with an
+error and the rest stay batched.
 """
 from __future__ import annotations
 
@@ -15,10 +18,11 @@ import asyncio
 import hashlib
 import threading
 import time
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterable
 
 from models.base import Backend, BackendError, GenerationRequest, GenerationResult
 from models.net import is_context_length_message, one_line
+from models.vllm_feed import engine_window, error_result as _error, feed_engine, supports_feeding
 from models.vllm_requests import (InvalidRequest, build_llm_kwargs, build_sampling_params, group_by_chat_options,
                                   public_llm_kwargs, result_from_output)
 
@@ -48,8 +52,10 @@ class VLLMBackend(Backend):
         self.llm_kwargs = llm_kwargs
         self._lock = threading.Lock()  # vllm.LLM is not safe for concurrent generate calls
         self._counters = {"requests": 0, "completed": 0, "errors": 0, "retries": 0, "rate_limited": 0,
-                          "batches": 0, "batch_splits": 0}
+                          "batches": 0, "batch_splits": 0, "engine_steps": 0, "in_flight": 0}
         self._in_flight = 0
+        self.streams_continuously = supports_feeding(llm)  # the caller need not chunk its requests
+        self.window = engine_window(llm)  # requests kept inside the engine while feeding
 
     @classmethod
     def load(cls, model: str, model_args: dict) -> "VLLMBackend":
@@ -91,7 +97,53 @@ class VLLMBackend(Backend):
         latency = time.monotonic() - start
         return [result_from_output(r.key, out, latency) for r, out in zip(requests, outputs)]
 
-    async def stream(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+    async def stream(self, requests: Iterable[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+        if self.streams_continuously:
+            async for result in self._stream_fed(requests):
+                yield result
+            return
+        async for result in self._stream_batched(list(requests)):
+            yield result
+
+    async def _stream_fed(self, requests: Iterable[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+        """Results in completion order from ``feed_engine`` running in a worker thread."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+        stop = threading.Event()
+        done = object()
+
+        def emit(item) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the loop is gone: nobody is reading any more
+                stop.set()
+
+        def work() -> None:
+            try:
+                with self._lock:
+                    feed_engine(self._llm, self._vllm.SamplingParams, iter(requests), emit, stop, self.window,
+                                self._counters)
+            except BaseException as exc:  # e.g. the caller's request iterator failed: re-raised in the reader
+                emit(exc)
+            finally:
+                emit(done)
+
+        worker = threading.Thread(target=work, name="vllm-feed", daemon=True)
+        worker.start()
+        try:
+            while True:
+                item = await queue.get()
+                if item is done:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                for result in item:
+                    yield result
+        finally:
+            stop.set()
+            await asyncio.to_thread(worker.join)
+
+    async def _stream_batched(self, requests: list[GenerationRequest]) -> AsyncIterator[GenerationResult]:
         factory = self._vllm.SamplingParams
         valid: list[tuple[GenerationRequest, Any]] = []
         for req in requests:
@@ -134,11 +186,14 @@ class VLLMBackend(Backend):
             "chat_template_sha256": self._chat_template_sha256(),
             "seed_sent_per_request": True,
             "samples_per_request": 1,
-            "latency": "wall time of the batched call",
+            "latency": ("time of each request in the engine" if self.streams_continuously
+                        else "wall time of the batched call"),
+            "continuous_feeding": self.streams_continuously,
         }
 
     def stats(self) -> dict:
-        return {**self._counters, "current_concurrency": self._in_flight, "in_flight": self._in_flight}
+        in_flight = self._counters["in_flight"] if self.streams_continuously else self._in_flight
+        return {**self._counters, "current_concurrency": in_flight, "in_flight": in_flight}
 
     async def aclose(self) -> None:
         """Shut the engine core down (its worker processes and shared memory), then drop the model."""
@@ -152,7 +207,3 @@ class VLLMBackend(Backend):
             except Exception:  # best effort: the process is usually about to exit anyway
                 pass
 
-
-def _error(req: GenerationRequest, message: str, latency_s: float) -> GenerationResult:
-    return GenerationResult(key=req.key, text=None, finish_reason=None, prompt_tokens=None, completion_tokens=None,
-                            latency_s=latency_s, error=one_line(message), attempts=1)

@@ -30,7 +30,7 @@ from omegactl.runs.folder import RunFolder, sample_key
 from omegactl.eval.sample_sink import RunStats, SampleSink
 
 DEFAULT_MAX_TOKENS = 2048
-OFFLINE_CHUNK = 2048  # requests per vLLM batch call
+OFFLINE_CHUNK = 2048  # requests per vLLM batch call (vLLM versions without continuous feeding)
 
 
 def now_iso() -> str:
@@ -439,9 +439,11 @@ class EvalRun:
                           use_process=getattr(backend, "name", "") != "vllm")  # never fork a GPU engine
         try:
             with progress:
-                # an offline engine returns a batch only when it is done: send it in chunks so a crash loses
-                # at most one chunk; streaming backends take the whole (lazy) request stream and stay saturated
-                chunk = OFFLINE_CHUNK if getattr(backend, "name", "") == "vllm" else max(1, len(todo))
+                # an offline engine that returns a batch only when it is done gets chunks, so a crash loses at most
+                # one chunk; streaming backends (and a continuously fed vLLM engine, which returns each result as
+                # it finishes) take the whole (lazy) request stream and stay saturated
+                batched = getattr(backend, "name", "") == "vllm" and not getattr(backend, "streams_continuously", False)
+                chunk = OFFLINE_CHUNK if batched else max(1, len(todo))
                 for start in range(0, len(todo), chunk):
                     part = todo[start : start + chunk] if chunk < len(todo) else todo
                     requests = requests_of(part) if part is todo else list(requests_of(part))
