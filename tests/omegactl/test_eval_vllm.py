@@ -48,7 +48,7 @@ def test_vllm_eval_batches_in_chunks_and_passes_model_args(tmp_path, capsys, fak
 def test_vllm_eval_feeds_the_engine_continuously(tmp_path, capsys, monkeypatch):
     """With a vLLM that can be fed request by request, the whole run is one stream: no chunks, and the
     engine keeps getting requests while others run (the chunk size no longer matters)."""
-    import omegactl.evaluate as ev
+    import omegactl.eval.run as ev
     from tests.models.test_vllm_feed import FakeFedLLM
 
     module = types.ModuleType("vllm")
