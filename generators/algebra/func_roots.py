@@ -147,7 +147,7 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         A[idx] = np.where(both, p, np.where(right, q, a))
         B[idx] = np.where(both, q, np.where(left, p, b))
         live[idx] = moved
-        halve[idx] = ~both
+        halve[idx] = ~both & ~halve[idx]  # bisect once after a failed secant step, then try the secant again
     a, b = A, B
     return list(zip(a.tolist(), b.tolist()))
 
