@@ -415,7 +415,7 @@ def refine(func: Callable[[Any], Any], br: tuple[float, float], dps: int = 30) -
         a, b = mpmath.mpf(br[0]), mpmath.mpf(br[1])
         fa = func(a)
         try:
-            r = mpmath.findroot(func, (a, b), solver="anderson", tol=mpmath.mpf(10) ** (-2 * dps))
+            r = mpmath.findroot(func, (a, b), solver="anderson", tol=mpmath.mpf(10) ** (-(dps + 5)))
             if a <= r <= b and abs(func(r)) < mpmath.mpf(10) ** (-dps):
                 return +r
         except (ValueError, ZeroDivisionError):
