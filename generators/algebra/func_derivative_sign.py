@@ -31,7 +31,7 @@ class FuncDerivativeSign(FuncFamily):
     answer_type = "int"
     # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
     levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.5, 3: 0.6})
-    version = "2"
+    version = "3"  # issue 18: answer estimate screened before the certified work
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         f = self.draw_chain(rng, level)
@@ -43,8 +43,8 @@ class FuncDerivativeSign(FuncFamily):
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), cond=ASKS[params["ask"]][1], lo=params["lo"],
                                             hi=params["hi"])
 
-    def screen(self, params: dict[str, Any]) -> None:
-        prefilter([params["f"]], (1,), params["lo"], params["hi"])
+    def screen(self, params: dict[str, Any]) -> int:
+        return prefilter([params["f"]], (1,), params["lo"], params["hi"]).runs(ASKS[params["ask"]][0])
 
     def compute(self, params: dict[str, Any]) -> int:
         res = certified_slopes(params["f"], params["lo"], params["hi"], SEPARATION)

@@ -27,6 +27,7 @@ import json
 import random
 from abc import abstractmethod
 from collections import OrderedDict
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -75,14 +76,55 @@ def _float_stage(comp: dict[str, Any], u: np.ndarray) -> np.ndarray:
     return comp["a"] * np.exp(np.clip(comp["b"] * u, -700, 700)) + comp["c"]
 
 
+@dataclass
+class Sampled:
+    """Float samples of h on a uniform grid (a generation filter's view, never an answer): values, cells
+    holding a pole or a corner of some |.|. The estimates let a family reject a draw whose answer is
+    hopeless (out of the level's range, or thinned) before any certified work; a misestimate only
+    changes which draws are tried, never a label."""
+
+    y: np.ndarray
+    pole: np.ndarray  # per cell
+    corner: np.ndarray  # per cell
+
+    def zeros(self) -> int:
+        """Sampled sign changes of h not across a pole, plus exact zeros at samples."""
+        sg = np.sign(self.y)
+        return int(((sg[:-1] * sg[1:] < 0) & ~self.pole).sum()) + int((sg == 0).sum())
+
+    def _steps(self) -> np.ndarray:
+        d = np.nan_to_num(np.sign(np.diff(self.y))).astype(int)
+        d[self.pole] = 0
+        return d
+
+    def extrema(self, ask: str = "extrema") -> int:
+        """Sampled local extrema: sign changes of consecutive differences (corners included), not at a pole."""
+        d = self._steps()
+        turn = (d[:-1] * d[1:] < 0) & ~self.pole[:-1] & ~self.pole[1:]
+        if ask == "minima":
+            turn &= d[:-1] < 0
+        elif ask == "maxima":
+            turn &= d[:-1] > 0
+        return int(turn.sum())
+
+    def runs(self, direction: int) -> int:
+        """Sampled maximal runs of cells where h moves in ``direction``, split at poles and corners."""
+        on = (self._steps() == direction) & ~self.corner  # a cell holding a corner belongs to no run
+        starts = on.copy()
+        starts[1:] &= ~on[:-1]
+        return int(starts.sum())
+
+
 def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, min_count: int = 0,
-              points: int = 4001, area: tuple[float, float, bool] | None = None) -> None:
+              points: int = 4001, area: tuple[float, float, bool] | None = None) -> Sampled:
     """Cheap float screening before the certified analysis (a generation filter, never an answer):
     rejects poles feeding the transcendental component, runaway exponentials or oscillations, draws
     whose sampled sign changes fall short of ``min_count``, and, with ``area=(low, high, absolute)``,
-    draws whose trapezoid estimate of the integral (of |h| when absolute) is far outside [low, high]."""
+    draws whose trapezoid estimate of the integral (of |h| when absolute) is far outside [low, high].
+    Returns the samples (:class:`Sampled`) for the families' answer estimates."""
     x = np.linspace(lo, hi, points)
     pole = np.zeros(points - 1, dtype=bool)
+    corner = np.zeros(points - 1, dtype=bool)
     total = np.zeros(points)
     with np.errstate(all="ignore"):
         for ch, s in zip(chains, signs):
@@ -91,6 +133,9 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
                 if comp["kind"] == "rat":
                     den = comp["c"] * u + comp["d"]
                     pole |= (np.sign(den[:-1]) != np.sign(den[1:]))
+                elif comp["kind"] == "abs":
+                    arg = np.sign(u - comp["b"])
+                    corner |= arg[:-1] != arg[1:]
                 if comp["kind"] in TRANSCENDENTAL_KINDS:
                     if pole.any():
                         raise Reject("a pole feeds the transcendental component")
@@ -109,11 +154,10 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
         est = abs(float(np.sum((y[1:] + y[:-1]) * np.diff(x)) / 2))
         if not (0.5 * area[0] <= est <= 1.5 * area[1]) if area[2] else est > 1.5 * area[1]:
             raise Reject("estimated integral outside the level's range")
-    if min_count:
-        sg = np.sign(total)
-        changes = int(((sg[:-1] * sg[1:] < 0) & ~pole).sum()) + int((sg == 0).sum())
-        if changes < min_count:
-            raise Reject("too few sampled sign changes")
+    sampled = Sampled(total, pole, corner)
+    if min_count and sampled.zeros() < min_count:
+        raise Reject("too few sampled sign changes")
+    return sampled
 
 
 def draw_interval(rng: random.Random) -> tuple[int, int]:
@@ -149,8 +193,11 @@ class FuncFamily(Family):
     def compute(self, params: dict[str, Any]) -> Any:
         """The certified answer for ``params``."""
 
-    def screen(self, params: dict[str, Any]) -> None:
-        """Optional cheap rejection before the certified work (raise Reject)."""
+    def screen(self, params: dict[str, Any]) -> Any:
+        """Optional cheap rejection before the certified work (raise Reject). A counting family may return
+        a float estimate of its answer: an estimate outside the level's range is rejected, and the
+        answer-thinning coin is tossed on it, before the certified work (the coin is tossed again on the
+        certified answer, so an item is kept only when both pass; they agree whenever the estimate is right)."""
 
     # -- shared
     def draw_chain(self, rng: random.Random, level: int, fewer: int = 0) -> Chain:
@@ -170,7 +217,11 @@ class FuncFamily(Family):
         return Problem(question=question, params=params, draft_state=rng.getrandbits(64))
 
     def complete(self, problem: Problem) -> Problem:
-        self.screen(problem.params)
+        estimate = self.screen(problem.params)
+        if estimate is not None:
+            level = problem.params["level"]
+            self.count_in_range(estimate, level)
+            thin(random.Random(problem.draft_state), estimate, self.levels[level].get("keep"))
         try:
             answer = self.solve(problem.params)
         except Uncertain as exc:

@@ -36,7 +36,7 @@ class FuncIntersection(FuncFamily):
     for _lv, _four in ((2, 0.5), (5, 0.4)):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
-    version = "2"
+    version = "3"  # issue 18: answer estimate screened before the certified work
 
     def instance_key(self, params: dict) -> str:
         """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
@@ -53,9 +53,9 @@ class FuncIntersection(FuncFamily):
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), g=fx(params["g"], "g"), lo=params["lo"],
                                             hi=params["hi"])
 
-    def screen(self, params: dict[str, Any]) -> None:
-        prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"],
-                  self.levels[params["level"]]["min_count"])
+    def screen(self, params: dict[str, Any]) -> int:
+        return prefilter([params["f"], params["g"]], (1, -1), params["lo"], params["hi"],
+                         self.levels[params["level"]]["min_count"]).zeros()
 
     def compute(self, params: dict[str, Any]) -> int:
         count = certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION)

@@ -147,7 +147,7 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         A[idx] = np.where(both, p, np.where(right, q, a))
         B[idx] = np.where(both, q, np.where(left, p, b))
         live[idx] = moved
-        halve[idx] = ~both
+        halve[idx] = ~both & ~halve[idx]  # bisect once after a failed secant step, then try the secant again
     a, b = A, B
     return list(zip(a.tolist(), b.tolist()))
 
@@ -415,7 +415,7 @@ def refine(func: Callable[[Any], Any], br: tuple[float, float], dps: int = 30) -
         a, b = mpmath.mpf(br[0]), mpmath.mpf(br[1])
         fa = func(a)
         try:
-            r = mpmath.findroot(func, (a, b), solver="anderson", tol=mpmath.mpf(10) ** (-2 * dps))
+            r = mpmath.findroot(func, (a, b), solver="anderson", tol=mpmath.mpf(10) ** (-(dps + 5)))
             if a <= r <= b and abs(func(r)) < mpmath.mpf(10) ** (-dps):
                 return +r
         except (ValueError, ZeroDivisionError):

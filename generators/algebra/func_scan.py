@@ -205,7 +205,7 @@ def root_in(func: Callable, a: float, b: float, dps: int = 30) -> mpmath.mpf:
         if lo == hi:
             return lo
         try:
-            r = mpmath.findroot(func, (lo, hi), solver="illinois", tol=mpmath.mpf(10) ** (-2 * dps))
+            r = mpmath.findroot(func, (lo, hi), solver="illinois", tol=mpmath.mpf(10) ** (-(dps + 5)))
             if lo <= r <= hi:
                 return +r
         except (ValueError, ZeroDivisionError):

@@ -37,7 +37,7 @@ class FuncZeros(FuncFamily):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
     levels[5]["keep"][8] = 0.4  # once 4 is thinned, level 5 over-produces 8 (38% at n=40)
-    version = "2"
+    version = "3"  # issue 18: answer estimate screened before the certified work
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         f = self.draw_chain(rng, level)
@@ -47,8 +47,9 @@ class FuncZeros(FuncFamily):
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
         return rng.choice(_WORDINGS).format(f=fx(params["f"]), lo=params["lo"], hi=params["hi"])
 
-    def screen(self, params: dict[str, Any]) -> None:
-        prefilter([params["f"]], (1,), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
+    def screen(self, params: dict[str, Any]) -> int:
+        return prefilter([params["f"]], (1,), params["lo"], params["hi"],
+                         self.levels[params["level"]]["min_count"]).zeros()
 
     def compute(self, params: dict[str, Any]) -> int:
         count = certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION)

@@ -22,6 +22,8 @@ from functools import lru_cache
 from itertools import permutations, product
 from math import comb, factorial, prod
 
+import numpy as np
+
 from generators.combinatorics.letter_multiset import sub_multisets, unordered_draw_probability
 
 EVENT_KINDS = ("no_fixed_points", "no_letter_fixed", "exactly_letter_fixed", "at_least_letter_fixed")
@@ -45,19 +47,28 @@ def _event_holds(kind: str, n: int, fixed_total: int, fixed_special: int) -> boo
 
 
 def _fraction_of_permutations(word: tuple[int, ...], kind: str, special: int, n: int) -> Fraction:
-    """Share of the position permutations of ``word`` (letter indices) for which the event holds."""
-    perms = _position_permutations(len(word))
-    good = 0
-    for perm in perms:
-        fixed_total = fixed_special = 0
-        for pos, src in enumerate(perm):
-            if word[src] == word[pos]:
-                fixed_total += 1
-                if word[pos] == special:
-                    fixed_special += 1
-        if _event_holds(kind, n, fixed_total, fixed_special):
-            good += 1
-    return Fraction(good, len(perms))
+    """Share of the position permutations of ``word`` (letter indices) for which the event holds.
+
+    The share does not depend on the letters' names or on the order of the positions, so it is enumerated
+    once per canonical word (the special letter's count first, then the other counts sorted) and cached."""
+    counts: dict[int, int] = {}
+    for ch in word:
+        counts[ch] = counts.get(ch, 0) + 1
+    own = counts.pop(special, 0)
+    return _canonical_fraction(own, tuple(sorted(counts.values())), kind, n)
+
+
+@lru_cache(maxsize=None)
+def _canonical_fraction(own: int, others: tuple[int, ...], kind: str, n: int) -> Fraction:
+    """:func:`_fraction_of_permutations` of the word 0^own 1^others[0] 2^others[1] ... (0 is the special
+    letter): every permutation of the positions is enumerated (numpy, all at once) and the event tested."""
+    word = np.array([0] * own + [i + 1 for i, c in enumerate(others) for _ in range(c)], dtype=np.int8)
+    perms = np.array(_position_permutations(word.size), dtype=np.int8).reshape(-1, word.size)
+    same = word[perms] == word[None, :]  # position pos keeps its letter under perm (src = perm[pos])
+    fixed_total = same.sum(axis=1)
+    fixed_special = (same & (word == 0)[None, :]).sum(axis=1)
+    good = sum(1 for t, sp in zip(fixed_total.tolist(), fixed_special.tolist()) if _event_holds(kind, n, t, sp))
+    return Fraction(good, perms.shape[0])
 
 
 def _event_parts(letters: dict[str, int], event: dict) -> tuple[tuple[str, ...], str, int, int]:
@@ -121,11 +132,13 @@ def _share_by_formula(drawn: tuple[int, ...], kind: str, special: int, n: int) -
     return sum((letter_fixed_exactly_share(length, copies, j) for j in range(n, copies + 1)), Fraction(0))
 
 
+@lru_cache(maxsize=4096)
 def ordered_draw_weights(counts: tuple[int, ...], length: int) -> dict[tuple[int, ...], Fraction]:
     """Letter-count vector of the drawn word -> probability, accumulated over every ordered draw sequence.
 
     A sequence has probability prod(copies left of the drawn letter) / (N (N-1) ... (N-length+1)); the integer
-    numerators are summed per count vector and divided once at the end.
+    numerators are summed per count vector and divided once at the end. Cached: callers must not mutate
+    the dict.
     """
     numerators: dict[tuple[int, ...], int] = {}
 

@@ -31,33 +31,50 @@ def _all(masks: list[np.ndarray], size: int) -> np.ndarray:
     return out
 
 
+def _sieve(v: np.ndarray, tests) -> np.ndarray:
+    """AND of ``test(values)`` over ``tests``, each evaluated only on the values that passed the ones before
+    (most candidates fail the first test, so the later ones cost little)."""
+    alive = np.arange(v.size)
+    for test in tests:
+        if alive.size == 0:
+            break
+        alive = alive[test(v[alive])]
+    out = np.zeros(v.size, dtype=bool)
+    out[alive] = True
+    return out
+
+
 def mask_by_place_values(template: str, values: np.ndarray, d: int, params: dict) -> np.ndarray:
     """Which of ``values`` (all d-digit, int64) have the property: place-value arithmetic."""
     v = np.asarray(values, dtype=np.int64)
     m, t = params.get("m"), params.get("t")
     place = [10 ** (d - 1 - i) for i in range(d)]
-    digit = [(v // p) % 10 for p in place]
+
+    def digit(x: np.ndarray, i: int) -> np.ndarray:
+        return (x // place[i]) % 10
+
     if template == "one_digit_change":
-        return _all([(v + (t - digit[i]) * place[i]) % m == 0 for i in range(d)], len(v))
+        return _sieve(v, [lambda x, i=i: (x + (t - digit(x, i)) * place[i]) % m == 0 for i in range(d)])
     if template == "two_digit_change":
-        return _all([(v + (t - digit[i]) * place[i] + (t - digit[j]) * place[j]) % m == 0
-                     for i, j in combinations(range(d), 2)], len(v))
+        return _sieve(v, [lambda x, i=i, j=j: (x + (t - digit(x, i)) * place[i] + (t - digit(x, j)) * place[j]) % m == 0
+                          for i, j in combinations(range(d), 2)])
     if template == "adjacent_swap":
-        return _all([(v + (digit[i + 1] - digit[i]) * (place[i] - place[i + 1])) % m == 0 for i in range(d - 1)],
-                    len(v))
+        return _sieve(v, [lambda x, i=i: (x + (digit(x, i + 1) - digit(x, i)) * (place[i] - place[i + 1])) % m == 0
+                          for i in range(d - 1)])
     if template == "digit_sum":
-        return sum(digit) % m == 0
+        return sum(digit(v, i) for i in range(d)) % m == 0
     if template == "alternating_sum":
-        return sum(digit[i] if i % 2 == 0 else -digit[i] for i in range(d)) % m == 0
+        return sum(digit(v, i) if i % 2 == 0 else -digit(v, i) for i in range(d)) % m == 0
     if template == "reversal":
-        reversed_value = sum(digit[i] * 10**i for i in range(d))
+        reversed_value = sum(digit(v, i) * 10**i for i in range(d))
         return (v % m == 0) & (reversed_value % m == 0)
     if template == "digit_divisible":
-        masks = [v % m == 0]
+        tests = [lambda x: x % m == 0]
         for i in range(d):
-            masks.append(digit[i] != 0)
-            masks.append(v % np.where(digit[i] == 0, 1, digit[i]) == 0)
-        return _all(masks, len(v))
+            tests.append(lambda x, i=i: digit(x, i) != 0)
+        for i in range(d):
+            tests.append(lambda x, i=i: x % digit(x, i) == 0)  # digits are nonzero by now
+        return _sieve(v, tests)
     raise ValueError(f"unknown template {template!r}")
 
 

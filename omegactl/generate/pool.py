@@ -19,7 +19,7 @@ from generators.record import ProblemRecord
 from generators.settings import Setting
 
 CHUNK_MAX = 16  # items per task; small enough to balance slow families across workers
-IN_FLIGHT_PER_WORKER = 4  # tasks queued ahead per worker
+IN_FLIGHT_PER_WORKER = 16  # tasks queued ahead per worker (a slow chunk at the head must not idle the others)
 MIN_PARALLEL_ITEMS = 200  # below this, starting workers costs more than it saves
 
 
