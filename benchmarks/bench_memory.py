@@ -7,7 +7,7 @@ A problem file of N records from fast generators (``bench_harness.build_problems
 ``--problems-dir`` and reused when it is there) is evaluated by ``omegactl eval --problems FILE`` in a
 subprocess against the zero-latency oracle server of ``bench_harness`` (in this process). A wrapper
 records, when the eval exits, the peak RSS of the eval process itself and of its largest child (the
-forked verifier process); RSS of the eval process is also sampled every 2 s during the big run. Printed:
+forked verifier process); RSS and the peak so far (VmHWM) of the eval process are sampled every second during the big run. Printed:
 both peaks per N and the ratio big/small (target: the eval process's ratio ≤ 1.10).
 
 ``--code DIR`` measures another tree (e.g. ``git worktree add /tmp/before main`` or a ``git archive``
@@ -88,10 +88,11 @@ def run_eval(server: OracleServer, code: Path, problems: Path, work: Path, n: in
             try:
                 status = Path(f"/proc/{proc.pid}/status").read_text()
                 rss = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")) / 1024
-                samples.append((round(time.perf_counter() - start, 1), server.count, round(rss, 1)))
+                hwm = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM:")) / 1024
+                samples.append((round(time.perf_counter() - start, 1), server.count, round(rss, 1), round(hwm, 1)))
             except (OSError, StopIteration, ValueError):
                 pass
-            time.sleep(2.0)
+            time.sleep(1.0)
     _, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -104,7 +105,8 @@ def run_eval(server: OracleServer, code: Path, problems: Path, work: Path, n: in
            "peak_rss_mib": round(rss["self_kib"] / 1024, 1),
            "peak_child_rss_mib": round(rss["children_kib"] / 1024, 1)}
     if trace:
-        row["rss_trace"] = [{"t_s": t, "requests": k, "rss_mib": m} for t, k, m in samples]
+        # peak_so_far_mib (VmHWM) tells when the peak was reached, even between two samples
+        row["rss_trace"] = [{"t_s": t, "requests": k, "rss_mib": m, "peak_so_far_mib": h} for t, k, m, h in samples]
     return row
 
 

@@ -9,6 +9,7 @@ the manifest (error kinds, finish reasons, token usage over every latest sample)
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,8 @@ def stream_aggregate(samples_path: Path, index: ProblemIndex, *, samples_per_pro
     first_of[last_rows] = first_rows
     del keys, last_rows, first_rows
 
-    pid_hashes: list[int] = []
-    flags: list[int] = []
+    pid_hashes = array("Q")  # per latest sample: its problem id's hash and its flag bits (FLAGS order)
+    flags = array("B")
     tallies = Tallies()
     kind_first: dict[str, int] = {}
     reason_first: dict[str, int] = {}
@@ -91,8 +92,8 @@ def stream_aggregate(samples_path: Path, index: ProblemIndex, *, samples_per_pro
         tallies.finish_reasons[reason] = reasons[reason]
 
     sorted_ids, sorted_cells = index.lookup()
-    pids = np.array(pid_hashes, dtype=np.uint64)
-    bits = np.array(flags, dtype=np.int64)
+    pids = np.frombuffer(pid_hashes, dtype=np.uint64) if pid_hashes else np.zeros(0, np.uint64)
+    bits = np.frombuffer(flags, dtype=np.uint8).astype(np.int64) if flags else np.zeros(0, np.int64)
     del pid_hashes, flags
     known = contains(sorted_ids, pids)
     cell_of = sorted_cells[np.searchsorted(sorted_ids, pids[known])] if known.any() else np.zeros(0, np.int32)
