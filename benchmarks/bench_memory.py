@@ -6,7 +6,7 @@
 A problem file of N records from fast generators (``bench_harness.build_problems``; kept in
 ``--problems-dir`` and reused when it is there) is evaluated by ``omegactl eval --problems FILE`` in a
 subprocess against the zero-latency oracle server of ``bench_harness`` (in this process). A wrapper
-records, when the eval exits, the peak RSS of the eval process itself and of its largest child (the
+records, when the eval exits, the peak RSS of the eval process itself (VmHWM) and of its largest child (the
 forked verifier process); RSS and the peak so far (VmHWM) of the eval process are sampled every second during the big run. Printed:
 both peaks per N and the ratio big/small (target: the eval process's ratio ≤ 1.10).
 
@@ -36,13 +36,21 @@ from common import REPO_ROOT, fmt_rate, write_result  # noqa: E402
 TARGET_RATIO = 1.10
 
 # Runs the CLI and, at exit, writes {"self_kib", "children_kib"}: peak RSS of this process and of its
-# largest waited-for descendant (the verifier process is joined before the eval exits).
+# largest waited-for descendant (the verifier process is joined before the eval exits). The process's own
+# peak is VmHWM from /proc, not ru_maxrss: Linux seeds ru_maxrss at exec with the RSS of the process that
+# forked it (here the benchmark, which holds every prompt of the oracle), so it overstates a small child.
 _WRAPPER = (
     "import atexit, json, resource, sys\n"
     "out = sys.argv[1]\n"
+    "def _hwm():\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as fh:\n"
+    "            return next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:'))\n"
+    "    except (OSError, StopIteration):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "def _dump():\n"
     "    with open(out, 'w') as fh:\n"
-    "        json.dump({'self_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+    "        json.dump({'self_kib': _hwm(), 'maxrss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
     "                   'children_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, fh)\n"
     "atexit.register(_dump)\n"
     "sys.argv = ['omegactl'] + sys.argv[2:]\n"
@@ -103,7 +111,8 @@ def run_eval(server: OracleServer, code: Path, problems: Path, work: Path, n: in
     row = {"problems": n, "concurrency": concurrency, "wall_s": round(wall, 1), "requests": server.count,
            "rps_wall": n / wall, "samples": results["n_samples"], "correct": results["overall"]["correct"],
            "peak_rss_mib": round(rss["self_kib"] / 1024, 1),
-           "peak_child_rss_mib": round(rss["children_kib"] / 1024, 1)}
+           "peak_child_rss_mib": round(rss["children_kib"] / 1024, 1),
+           "ru_maxrss_mib": round(rss["maxrss_kib"] / 1024, 1)}
     if trace:
         # peak_so_far_mib (VmHWM) tells when the peak was reached, even between two samples
         row["rss_trace"] = [{"t_s": t, "requests": k, "rss_mib": m, "peak_so_far_mib": h} for t, k, m, h in samples]
