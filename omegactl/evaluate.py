@@ -509,6 +509,7 @@ class EvalRun:
         # stack's) are collected every few thousand requests instead of piling up for tens of thousands
         gc.collect()
         gc.freeze()
+        received = 0
         try:
             with progress:
                 # an offline engine returns a batch only when it is done: send it in chunks so a crash loses
@@ -528,6 +529,9 @@ class EvalRun:
                         async for result in stream:
                             rec, k = waiting.pop(result.key)
                             await sink.add(rec, k, self._scrub(result))
+                            received += 1
+                            if received % TRIM_EVERY == 0:
+                                trim_heap()
                     finally:
                         aclose = getattr(stream, "aclose", None)
                         if aclose is not None:
@@ -603,6 +607,28 @@ class EvalRun:
                 f"run failed: {self.error_rate:.1%} of samples errored after retries (limit "
                 f"{self.cfg.max_error_rate:.0%}): {breakdown}. Re-run the same command to retry them."
             )
+
+
+TRIM_EVERY = 4096  # results between two returns of the C heap's free memory to the OS
+
+
+def trim_heap() -> None:
+    """Give the C allocator's free memory back to the OS (glibc ``malloc_trim``; elsewhere nothing): over a
+    long run the freed buffers of finished requests otherwise stay resident in fragmented heaps."""
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
 
 
 def _close_backend(backend) -> None:
