@@ -4,7 +4,7 @@
 ``problems.jsonl`` (atomically; the sha256 of the bytes is the run's problem-set hash). After that the
 eval holds no list of records: ``ProblemFile.index()`` keeps a 64-bit hash of each problem id and the
 index of its (axis, setting, split, level) cell (12 bytes a problem), ``ProblemFile.iter_records()``
-parses the lines as the requests are sent, and ``Todo`` yields the (record, sample) pairs still to do,
+parses the lines as the requests are sent (256 at a time), and ``Todo`` yields the (record, sample) pairs still to do,
 checking each against ``done_keys`` (a sorted array of the 64-bit hashes of the samples already done).
 Sample keys are hashed as ``id_hash(problem_id) ^ mix(sample_index)``; two distinct keys of one run
 share a hash with probability about n²/2⁶⁵ (≈ 3e-10 at 100,000 samples).
@@ -23,7 +23,7 @@ import orjson
 from generators.record import ProblemRecord
 from omegactl.atomic import atomic_open
 
-CHUNK = 1024  # records parsed (and sample keys checked) at a time
+CHUNK = 256  # records parsed (and sample keys checked) at a time
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 
