@@ -561,7 +561,10 @@ class EvalRun:
     # -- finishing
     def finish(self, problems: ProblemFile, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
         # two streaming passes over samples.jsonl with per-cell counters: the same results as
-        # aggregate(records, latest_slim()) without holding either
+        # aggregate(records, latest_slim()) without holding either; first the request loop's freed memory
+        # goes back to the OS, so that this pass does not stack on top of it
+        gc.collect()
+        trim_heap()
         results, tallies = stream_aggregate(self.folder.samples_path, problems.index(),
                                             samples_per_problem=self.cfg.samples, error_kind=_error_kind)
         n_expected = results["n_expected_samples"]
