@@ -292,7 +292,7 @@ def memory_sites(server: OracleServer, problems: Path, work: Path, top: int = 12
     from omegactl.eval.config import EvalConfig
 
     taken: dict = {}
-    original = evaluate.aggregate
+    original = evaluate.stream_aggregate
 
     def aggregate_and_measure(*args, **kwargs):
         if tracemalloc.is_tracing():
@@ -313,13 +313,13 @@ def memory_sites(server: OracleServer, problems: Path, work: Path, top: int = 12
         for _, line in zip(range(50), src):
             dst.write(line)
     run(warm, work / "warm")
-    evaluate.aggregate = aggregate_and_measure
+    evaluate.stream_aggregate = aggregate_and_measure
     tracemalloc.start(6)
     try:
         run(problems, work / "where")
     finally:
         tracemalloc.stop()
-        evaluate.aggregate = original
+        evaluate.stream_aggregate = original
     sizes: Counter = Counter()
     blocks: Counter = Counter()
     for stat in taken["snapshot"].statistics("traceback"):

@@ -301,6 +301,9 @@ class OpenAIBackend(Backend):
         if n_workers == 0:
             return
         done: asyncio.Queue = asyncio.Queue()
+        # results taken from the source but not yet taken by the consumer: bounded, so that a consumer slower
+        # than the server (e.g. verification on a busy machine) holds back requests instead of piling results
+        room = asyncio.Semaphore(max(64, 2 * n_workers))
         finished = object()
         # Set when the consumer stops early. Cancellation alone is not enough: the HTTP stack may turn a
         # cancelled request into a connection error, which would otherwise be retried.
@@ -309,8 +312,10 @@ class OpenAIBackend(Backend):
         async def worker() -> None:
             try:
                 while not stop.is_set() and self._stopped_by is None:
+                    await room.acquire()
                     req = next(source, None)
                     if req is None:
+                        room.release()
                         break
                     try:
                         result = await self._run_one(req, stop)
@@ -332,6 +337,7 @@ class OpenAIBackend(Backend):
                 if item is finished:
                     running -= 1
                     continue
+                room.release()
                 yield item
             if self._stopped_by is not None:
                 raise BackendError(self._stopped_by)

@@ -290,31 +290,7 @@ def eval_cmd(
 def _resume_state(run, cfg) -> tuple[int, int, bool] | None:
     """(done, expected, complete) for an existing run folder of the same configuration and problems; None
     otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
-    from omegactl.eval.config import problem_set_hash
-    from omegactl.eval.run import problem_set_key, resolve_problems
-    from omegactl.runs.folder import sample_key
-
-    if not run.folder.exists():
-        return None
-    manifest = run.folder.read_manifest()
-    key = problem_set_key(cfg)
-    if key is not None and manifest.get("problem_set_key") == key:
-        try:  # the folder's own problems, as the run will read them (no suite is rebuilt)
-            records, pset = run._folder_problems(manifest)
-        except UserError:
-            return None  # the run itself refuses it, with its own message
-    else:
-        records, _ = resolve_problems(cfg)
-        pset = problem_set_hash(r.to_json() for r in records)
-    identity = run.redactor.redact_obj(cfg.identity() | {"max_tokens": run.max_tokens})
-    if manifest.get("identity") != identity or manifest.get("problem_set_hash") != pset:
-        return None
-    latest = run.folder.latest_slim()
-    expected = len(records) * cfg.samples
-    done = sum(1 for r in records for k in range(cfg.samples)
-               if (x := latest.get(sample_key(r.id, k))) is not None and x.get("error") is None)
-    complete = done == expected and manifest.get("status") == "complete" and run.folder.read_results() is not None
-    return done, expected, complete
+    return run.resume_state()
 
 
 @app.command("score")

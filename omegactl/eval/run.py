@@ -9,25 +9,31 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as _dt
+import gc
+import itertools
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
 
 from generators.record import ProblemRecord
 from generators.seeding import derive_seed
 from omegactl import __version__
-from omegactl.runs.aggregate import aggregate
+from omegactl.common.hashing import id_hash
+from omegactl.runs.problem_stream import ProblemFile, Todo, contains, done_keys, file_sha256, mix, stage
 from omegactl.eval.config import EvalConfig, describe_difference, problem_set_hash
 from omegactl.common.errors import RunFailed, Terminated, UserError
 from omegactl.eval.redact import Redactor
-from omegactl.runs.folder import RunFolder, sample_key
+from omegactl.runs.folder import RunFolder
 from omegactl.eval.sample_sink import RunStats, SampleSink
+from omegactl.runs.stream_aggregate import stream_aggregate
 
 DEFAULT_MAX_TOKENS = 2048
 OFFLINE_CHUNK = 2048  # requests per vLLM batch call (vLLM versions without continuous feeding)
@@ -73,6 +79,22 @@ def resolve_problems(cfg: EvalConfig, *, progress: bool = False) -> tuple[list[P
     if cfg.limit is not None:
         records = stratified_limit(records, cfg.limit, cfg.seed)
     return records, source
+
+
+def source_records(cfg, *, progress: bool = False) -> tuple[Iterable[ProblemRecord], dict[str, Any]]:
+    """This command's problem records and their source: streamed from an omegactl JSONL file or folder
+    (the common ``--problems`` case); a suite, public release files or ``--limit`` (which needs every
+    record's cell first) are built in memory by ``resolve_problems``."""
+    from omegactl.common.errors import UserError
+    from omegactl.interop.problem_files import stream_problem_source
+
+    if cfg.suite and cfg.problems:
+        raise UserError("give either --suite or --problems, not both")
+    if cfg.problems and cfg.limit is None:
+        streamed = stream_problem_source(str(cfg.problems))
+        if streamed is not None:
+            return streamed
+    return resolve_problems(cfg, progress=progress)
 
 
 def stratified_limit(records: list[ProblemRecord], limit: int, seed: int) -> list[ProblemRecord]:
@@ -207,10 +229,13 @@ class EvalRun:
         else:
             suite_and_seed(cfg)
 
-    def prepare(self, *, lock: bool = False, progress: bool = False) -> tuple[list[ProblemRecord], dict[str, Any], list[tuple[ProblemRecord, int]]]:
+    def prepare(self, *, lock: bool = False, progress: bool = False) -> tuple[ProblemFile, dict[str, Any], Todo]:
         """Problems, manifest and the samples still to do. ``lock``: first take the run folder's writer lock
         (held in ``self.lock`` until ``release``), since resuming may repair the samples log. A resumed run
-        reads its folder's problems.jsonl (checked against the manifest) instead of rebuilding its suite."""
+        reads its folder's problems.jsonl (checked against the manifest) instead of rebuilding its suite.
+
+        The problems are staged once to a file (a new run's problems.jsonl; without ``lock``, a temporary
+        file) and read back in chunks: nothing here holds every record (``omegactl.runs.problem_stream``)."""
         cfg = self.cfg
         identity = self.redactor.redact_obj(cfg.identity() | {"max_tokens": self.max_tokens})
         key = problem_set_key(cfg)
@@ -227,43 +252,101 @@ class EvalRun:
             if key is not None and manifest.get("problem_set_key") == key:
                 # the same suite, seed, generator versions and limit: the folder's own problems.jsonl is this
                 # command's problem set; read it (verified against the manifest) instead of rebuilding
-                records, pset = self._folder_problems(manifest)
+                problems, pset = self._folder_problems(manifest)
+                n = None
             else:
-                records, _ = resolve_problems(cfg, progress=progress)
-                pset = problem_set_hash(r.to_json() for r in records)
+                records, source = source_records(cfg, progress=progress)
+                staged = stage(records, None, source)
+                del records
+                pset, n = staged.pset, staged.n
+                problems = None
             if manifest.get("problem_set_hash") != pset:
                 raise UserError(
                     f"{self.folder.path} holds a run over a different problem set "
                     f"(run has {manifest.get('n_problems')} problems, hash {str(manifest.get('problem_set_hash'))[:12]}; "
-                    f"this command has {len(records)}, hash {pset[:12]}); use another --out"
+                    f"this command has {n if n is not None else problems.index().n}, hash {pset[:12]}); use another --out"
                 )
+            if problems is None:
+                if self.folder.problems_path.exists() and file_sha256(self.folder.problems_path) == pset:
+                    problems = ProblemFile(self.folder.problems_path)
+                else:  # missing (or damaged): written again, into the folder when it is ours to write
+                    records, source = source_records(cfg, progress=progress)
+                    dest = self.folder.problems_path if lock else self._scratch_path()
+                    stage(records, dest, source)
+                    del records
+                    problems = ProblemFile(dest)
             if key is not None:
                 manifest["problem_set_key"] = key
             repaired = self.folder.repair_samples()
             manifest["repaired_bytes"] = manifest.get("repaired_bytes", 0) + repaired
             manifest["resumed"] = manifest.get("resumed", 0) + 1
+            done = done_keys(self.folder.samples_path)
         else:
-            records, source = resolve_problems(cfg, progress=progress)
-            pset = problem_set_hash(r.to_json() for r in records)
+            records, source = source_records(cfg, progress=progress)
+            # a new run always writes its own problems (a stale file from elsewhere is replaced)
+            dest = self.folder.problems_path if lock and self.folder is not None else self._scratch_path()
+            staged = stage(records, dest, source)
+            del records
+            problems = ProblemFile(dest)
             manifest = {
                 "omegactl_version": __version__,
                 "created": now_iso(),
                 "identity": identity,
-                "problem_set_hash": pset,
+                "problem_set_hash": staged.pset,
                 "problem_set_key": key,
-                "n_problems": len(records),
-                "source": source,
+                "n_problems": staged.n,
+                "source": staged.source,
             }
-        latest = self.folder.latest_slim() if self.folder is not None and self.folder.exists() else {}
-        todo = [
-            (rec, k)
-            for rec in records
-            for k in range(cfg.samples)
-            if (s := latest.get(sample_key(rec.id, k))) is None or s.get("error") is not None
-        ]
-        return records, manifest, todo
+            done = np.zeros(0, np.uint64)
+        return problems, manifest, Todo(problems, done, cfg.samples)
 
-    def base_manifest(self, manifest: dict[str, Any], records: list[ProblemRecord], backend_info: dict[str, Any]) -> dict[str, Any]:
+    def _scratch_path(self) -> Path:
+        """A temporary problems file for a run that may not write its folder (a dry run); removed by
+        ``release``."""
+        import tempfile
+
+        if getattr(self, "_scratch", None) is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="omegactl-problems-")
+        return Path(self._scratch.name) / "problems.jsonl"
+
+    def resume_state(self) -> tuple[int, int, bool] | None:
+        """(done, expected, complete) for an existing run folder of the same configuration and problems; None
+        otherwise (a new run, or a mismatch that the run itself refuses with its own message). Reads only."""
+        cfg = self.cfg
+        if self.folder is None or not self.folder.exists():
+            return None
+        manifest = self.folder.read_manifest()
+        key = problem_set_key(cfg)
+        if key is not None and manifest.get("problem_set_key") == key:
+            try:  # the folder's own problems, as the run will read them (no suite is rebuilt)
+                problems, pset = self._folder_problems(manifest)
+            except UserError:
+                return None  # the run itself refuses it, with its own message
+            n = problems.index().n
+            ids = problems.index().ids
+        else:
+            records, source = source_records(cfg)
+            ids_list = []
+
+            def keep_ids(recs):
+                for r in recs:
+                    ids_list.append(id_hash(r.id))
+                    yield r
+
+            staged = stage(keep_ids(records), None, source)
+            del records
+            pset, n = staged.pset, staged.n
+            ids = np.array(ids_list, dtype=np.uint64)
+        identity = self.redactor.redact_obj(cfg.identity() | {"max_tokens": self.max_tokens})
+        if manifest.get("identity") != identity or manifest.get("problem_set_hash") != pset:
+            return None
+        done_set = done_keys(self.folder.samples_path)
+        expected = n * cfg.samples
+        done = sum(int(contains(done_set, ids ^ np.uint64(mix(k))).sum()) for k in range(cfg.samples)) if done_set.size else 0
+        complete = done == expected and manifest.get("status") == "complete" and self.folder.read_results() is not None
+        return done, expected, complete
+
+    def base_manifest(self, manifest: dict[str, Any], problems: ProblemFile, backend_info: dict[str, Any]) -> dict[str, Any]:
         from verifiers import VERIFIER_VERSION
 
         cfg = self.cfg
@@ -278,7 +361,7 @@ class EvalRun:
                     "python": platform.python_version(),
                     "platform": platform.platform(),
                     "verifier": VERIFIER_VERSION,
-                    "generators": sorted({r.generator_version for r in records}),
+                    "generators": sorted(problems.index().generator_versions),
                 },
                 "verifier_version": VERIFIER_VERSION,
                 "git_hash": git_hash(),
@@ -297,23 +380,20 @@ class EvalRun:
         return manifest
 
     # -- running
-    def _folder_problems(self, manifest: dict[str, Any]) -> tuple[list[ProblemRecord], str]:
+    def _folder_problems(self, manifest: dict[str, Any]) -> tuple[ProblemFile, str]:
         """The run folder's problems.jsonl and the hash of its exact bytes; refused when it is missing or
         does not match the manifest."""
-        import hashlib
-
         path = self.folder.problems_path
         try:
-            data = path.read_bytes()
+            pset = file_sha256(path)
         except FileNotFoundError:
             raise UserError(f"{self.folder.path} has no {path.name}; the run folder is incomplete, use another --out") from None
-        pset = hashlib.sha256(data).hexdigest()
         if pset != manifest.get("problem_set_hash"):
             raise UserError(
                 f"{path} does not match the run's manifest (hash {pset[:12]}, manifest "
                 f"{str(manifest.get('problem_set_hash'))[:12]}); the run folder was changed, use another --out"
             )
-        return self.folder.read_problems(), pset
+        return ProblemFile(path), pset
 
     def start_backend(self):
         """Load (and, for local, start) the model backend; a failure is one line, exit 2."""
@@ -338,7 +418,12 @@ class EvalRun:
         # cannot start leaves nothing behind
         self.preflight()
         if dry_run:
-            records, manifest, todo = self.prepare(progress=show_progress)
+            try:
+                problems, manifest, todo = self.prepare(progress=show_progress)
+                records = list(problems.iter_records())
+                todo = list(todo)
+            finally:
+                self.release()
             return {"dry_run": True, "records": records, "todo": todo, "max_tokens": self.max_tokens,
                     "source": manifest.get("source")}
         backend = self.start_backend()
@@ -354,6 +439,9 @@ class EvalRun:
             self.lock = self.folder.lock("omegactl eval").acquire()
 
     def release(self) -> None:
+        scratch, self._scratch = getattr(self, "_scratch", None), None
+        if scratch is not None:
+            scratch.cleanup()
         lock = getattr(self, "lock", None)
         if lock is not None:
             lock.release()
@@ -365,24 +453,21 @@ class EvalRun:
         new_run = not self.folder.exists()
         new_dir = not self.folder.path.exists()
         try:
-            records, manifest, todo = self.prepare(lock=True, progress=show_progress)
-            if new_run or not self.folder.problems_path.exists():
-                # a new run always writes its own problems (a stale file from elsewhere is replaced)
-                self.folder.write_problems(records)
+            problems, manifest, todo = self.prepare(lock=True, progress=show_progress)
         except BaseException:
             _close_backend(backend)
             if new_dir:  # nothing was started: leave no folder behind
                 self.release()
                 shutil.rmtree(self.folder.path, ignore_errors=True)
             raise
-        manifest = self.base_manifest(manifest, records, backend.info())
+        manifest = self.base_manifest(manifest, problems, backend.info())
         self.folder.write_manifest(manifest)
         stats = RunStats()
         status = "failed"
         backend_failure = None
         try:
             try:
-                asyncio.run(self._drive(backend, records, todo, stats, console, show_progress))
+                asyncio.run(self._drive(backend, todo, stats, console, show_progress))
             except BackendDied:
                 raise
             except BackendError as exc:  # the backend stopped the run (e.g. every request is refused: bad key)
@@ -399,12 +484,12 @@ class EvalRun:
                 backend_stats = backend.stats()
             except Exception:
                 pass
-            results = self.finish(records, manifest, stats, backend_stats, status)
+            results = self.finish(problems, manifest, stats, backend_stats, status)
         if backend_failure is not None:
             raise RunFailed(f"run failed: {backend_failure}")
         return results
 
-    async def _drive(self, backend, records, todo, stats: RunStats, console, show_progress: bool) -> None:
+    async def _drive(self, backend, todo: Todo, stats: RunStats, console, show_progress: bool) -> None:
         from models import GenerationRequest
         from verifiers import VERIFIER_VERSION, verify
 
@@ -437,31 +522,48 @@ class EvalRun:
                           on_progress=redraw if progress.enabled else None,
                           workers=max(2, min(8, os.cpu_count() or 2)),
                           use_process=getattr(backend, "name", "") != "vllm")  # never fork a GPU engine
+        # what exists now (modules, config, the problem index) lives for the whole run: frozen, the cyclic
+        # collector leaves it out of its counts and scans, so the garbage cycles each request leaves (the HTTP
+        # stack's) are collected every few thousand requests instead of piling up for tens of thousands
+        gc.collect()
+        gc.freeze()
+        received = 0
         try:
             with progress:
                 # an offline engine that returns a batch only when it is done gets chunks, so a crash loses at most
                 # one chunk; streaming backends (and a continuously fed vLLM engine, which returns each result as
                 # it finishes) take the whole (lazy) request stream and stay saturated
-                batched = getattr(backend, "name", "") == "vllm" and not getattr(backend, "streams_continuously", False)
-                chunk = OFFLINE_CHUNK if batched else max(1, len(todo))
-                for start in range(0, len(todo), chunk):
-                    part = todo[start : start + chunk] if chunk < len(todo) else todo
-                    requests = requests_of(part) if part is todo else list(requests_of(part))
+                # (the todo pairs are read from problems.jsonl a chunk at a time as requests are taken)
+                offline = getattr(backend, "name", "") == "vllm" and not getattr(backend, "streams_continuously", False)
+                pairs = iter(todo)
+                while len(todo):
+                    if offline:
+                        requests = list(requests_of(itertools.islice(pairs, OFFLINE_CHUNK)))
+                        if not requests:
+                            break
+                    else:
+                        requests = requests_of(pairs)
                     stream = backend.stream(requests)
                     try:
                         async for result in stream:
                             rec, k = waiting.pop(result.key)
                             await sink.add(rec, k, self._scrub(result))
+                            received += 1
+                            if received % TRIM_EVERY == 0:
+                                trim_heap()
                     finally:
                         aclose = getattr(stream, "aclose", None)
                         if aclose is not None:
                             await aclose()
+                    if not offline:
+                        break
                 await sink.close()
         finally:
             try:
                 sink.salvage()  # after an interrupt: keep what is verifiable without waiting
                 sink.flush_now()
             finally:
+                gc.unfreeze()
                 sink.shutdown()
                 out.close()
                 try:
@@ -476,25 +578,21 @@ class EvalRun:
         return result if text is result.text else dataclasses.replace(result, text=text)
 
     # -- finishing
-    def finish(self, records, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
-        latest = self.folder.latest_slim()
-        results = aggregate(records, latest, samples_per_problem=self.cfg.samples)
+    def finish(self, problems: ProblemFile, manifest, stats: RunStats, backend_stats: dict, status: str) -> dict[str, Any]:
+        # two streaming passes over samples.jsonl with per-cell counters: the same results as
+        # aggregate(records, latest_slim()) without holding either; first the request loop's freed memory
+        # goes back to the OS, so that this pass does not stack on top of it
+        gc.collect()
+        trim_heap()
+        results, tallies = stream_aggregate(self.folder.samples_path, problems.index(),
+                                            samples_per_problem=self.cfg.samples, error_kind=_error_kind)
         n_expected = results["n_expected_samples"]
         errored = results["overall"]["errored"]
         missing = n_expected - results["n_samples"]
         error_rate = (errored + missing) / n_expected if n_expected else 0.0
         if status == "complete" and error_rate > self.cfg.max_error_rate:
             status = "failed"
-        kinds = Counter()
-        finish = Counter()
-        usage = {"prompt_tokens": 0, "completion_tokens": 0}
-        for s in latest.values():
-            if s.get("error"):
-                kinds[_error_kind(s["error"])] += 1
-            else:
-                finish[s.get("finish_reason") or "unknown"] += 1
-            usage["prompt_tokens"] += s.get("prompt_tokens") or 0
-            usage["completion_tokens"] += s.get("completion_tokens") or 0
+        kinds, finish, usage = tallies.error_kinds, tallies.finish_reasons, tallies.usage
         results.update(
             {
                 "omegactl_version": __version__,
@@ -531,6 +629,28 @@ class EvalRun:
                 f"run failed: {self.error_rate:.1%} of samples errored after retries (limit "
                 f"{self.cfg.max_error_rate:.0%}): {breakdown}. Re-run the same command to retry them."
             )
+
+
+TRIM_EVERY = 4096  # results between two returns of the C heap's free memory to the OS
+
+
+def trim_heap() -> None:
+    """Give the C allocator's free memory back to the OS (glibc ``malloc_trim``; elsewhere nothing): over a
+    long run the freed buffers of finished requests otherwise stay resident in fragmented heaps."""
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
 
 
 def _close_backend(backend) -> None:

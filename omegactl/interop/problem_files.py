@@ -8,7 +8,7 @@ problems came from, for the run manifest's ``source``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import ValidationError
 
@@ -143,9 +143,13 @@ def _is_release_file(path: Path) -> bool:
 
 
 def _load_jsonl(path: Path) -> list[ProblemRecord]:
+    return list(_iter_jsonl(path))
+
+
+def _iter_jsonl(path: Path) -> Iterator[ProblemRecord]:
+    """The checked records of one omegactl JSONL problem file, one at a time."""
     from omegactl.common.rows_io import iter_rows
 
-    records: list[ProblemRecord] = []
     for lineno, obj in iter_rows(path):
         version = obj.get("schema_version", RECORD_SCHEMA_VERSION)
         if version != RECORD_SCHEMA_VERSION and "axis" in obj:
@@ -160,8 +164,64 @@ def _load_jsonl(path: Path) -> list[ProblemRecord]:
         problem = _record_problem(rec)
         if problem:
             raise UserError(f"{path}:{lineno}: not a usable problem record: {problem}")
-        records.append(rec)
-    return records
+        yield rec
+
+
+def stream_problem_source(spec: str | Path) -> tuple[Iterator[ProblemRecord], dict[str, Any]] | None:
+    """(records, source) like ``load_problem_source``, but the records are read one at a time while the
+    caller iterates (nothing is kept but a 64-bit hash per id, for the duplicate check at the end). Only
+    for omegactl JSONL files or folders of them; None for anything else (public release files, the Hub,
+    pipes), which the caller loads with ``load_problem_source``. Errors are the same one-liners, raised
+    while iterating (the duplicate-id error once every record was read, as the in-memory loader does)."""
+    if isinstance(spec, str) and spec.startswith("hf:"):
+        return None
+    path = Path(spec)
+    if not path.exists():
+        raise UserError(f"problem file {str(path)!r} does not exist")
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                       and row_format(p) is not None and not p.name.lower().endswith(".json"))
+        if not files:
+            raise UserError(f"no .jsonl, .jsonl.gz or .parquet problem files under {str(path)!r}")
+    elif path.is_file():
+        files = [path]
+    else:
+        return None  # a pipe or device: read once into a temporary file by load_problem_source
+    if any(_is_release_file(f) for f in files):
+        return None
+    return _stream_own(path, files), {"kind": "file", "path": str(spec)}
+
+
+def _stream_own(path: Path, files: list[Path]) -> Iterator[ProblemRecord]:
+    from array import array
+
+    from omegactl.common.hashing import id_hash
+
+    hashes = array("Q")
+    for f in files:
+        for rec in _iter_jsonl(f):
+            hashes.append(id_hash(rec.id))
+            yield rec
+    if not hashes:
+        raise UserError(f"problem file {str(path)!r} holds no problems")
+    import numpy as np
+
+    ordered = np.sort(np.frombuffer(hashes, dtype=np.uint64))
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if repeated.size:  # a repeated id (or, very rarely, two ids of one hash): find which
+        twice = set(repeated.tolist())
+        seen: dict[str, int] = {}
+        i = -1
+        for f in files:
+            for rec in _iter_jsonl(f):
+                i += 1
+                if id_hash(rec.id) not in twice:
+                    continue
+                if rec.id in seen:
+                    raise UserError(f"{path}: duplicate problem id {rec.id!r} (records {seen[rec.id] + 1} and "
+                                    f"{i + 1}); ids must be unique")
+                seen[rec.id] = i
 
 
 def _record_problem(rec: ProblemRecord) -> str | None:

@@ -278,3 +278,36 @@ def test_closing_the_stream_early_cancels_outstanding_work():
 def test_stream_of_nothing_yields_nothing():
     backend = fast_backend("http://127.0.0.1:9/v1")
     assert asyncio.run(drain(backend, [])) == []
+
+
+def test_a_slow_consumer_holds_back_requests_instead_of_piling_up_results():
+    """Flat memory (issue 23): results the consumer has not taken yet are bounded, so a slow consumer (e.g.
+    verification on a busy machine) pauses the request source rather than letting results accumulate."""
+    taken = []
+
+    def source():
+        for i in range(1000):
+            taken.append(i)
+            yield GenerationRequest(key=f"k{i}", messages=user("x"))
+
+    async def go(backend):
+        stream = backend.stream(source())
+        got = 0
+        try:
+            async for _ in stream:
+                got += 1
+                await asyncio.sleep(0.3 if got == 1 else 0)  # stalled after the first result
+                if got == 1:
+                    stalled_at = len(taken)
+                if got == 5:
+                    break
+        finally:
+            await stream.aclose()
+            await backend.aclose()
+        return stalled_at
+
+    with FakeServer() as server:
+        backend = fast_backend(server.base_url, concurrency=4)
+        stalled_at = asyncio.run(go(backend))
+    assert stalled_at <= 64 + 4 + 1  # the bound (64 results taken, not consumed), not all 1000
+    assert len(taken) < 100
