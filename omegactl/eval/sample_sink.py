@@ -62,6 +62,29 @@ def prompt_hash(rec: Any) -> str:
     return hashlib.sha256("\x1e".join(m.content for m in rec.messages).encode("utf-8")).hexdigest()[:16]
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedProblem:
+    """What verifying and logging one sample needs of its problem record. A result waiting for the verifier
+    holds this instead of the record, so a backlog does not keep prompts (only their hash is logged)."""
+
+    id: str
+    axis: str
+    setting_key: str
+    split: str
+    level: int
+    prompt_hash: str
+    answer: Any
+    answer_type: str
+    params: dict
+
+    @classmethod
+    def of(cls, rec: Any) -> "QueuedProblem":
+        if isinstance(rec, cls):
+            return rec
+        return cls(rec.id, rec.axis, rec.setting_key, rec.split, rec.level, prompt_hash(rec), rec.answer,
+                   rec.answer_type, getattr(rec, "params", None) or {})
+
+
 def _needs_sympy(verdict: Any) -> bool:
     return verdict.strict.reason == "timeout" or verdict.flex.reason == "timeout"
 
@@ -151,6 +174,7 @@ class SampleSink:
     # -- intake
     async def add(self, rec: Any, k: int, result: Any) -> None:
         """Queue one result for verification and writing; waits only when too much is queued."""
+        rec = QueuedProblem.of(rec)
         error = self._redact(result.error) if result.error else None
         if error is not None or result.text is None:
             self._accept(rec, k, result, error, self._verify(None, rec))
@@ -263,7 +287,7 @@ class SampleSink:
             "setting": rec.setting_key,
             "split": rec.split,
             "level": rec.level,
-            "prompt_hash": prompt_hash(rec),
+            "prompt_hash": rec.prompt_hash if isinstance(rec, QueuedProblem) else prompt_hash(rec),
             "response": result.text,
             "finish_reason": result.finish_reason,
             "prompt_tokens": result.prompt_tokens,

@@ -140,3 +140,21 @@ def test_salvage_keeps_queued_results_when_the_run_is_interrupted(tmp_path):
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert sorted(r["problem_id"] for r in rows) == sorted(f"p{i}" for i in range(30))  # none lost, none twice
     assert all(r["strict"]["correct"] for r in rows)
+
+
+def test_a_queued_result_holds_a_slim_problem_with_the_same_verdict_and_hash():
+    """A backlog of results keeps only what verifying and logging need: no prompt, the same prompt hash,
+    the same verdict, and it pickles (it may travel to the verifier pool)."""
+    import pickle
+
+    from generators import generate
+    from omegactl.eval.sample_sink import QueuedProblem, prompt_hash
+    from verifiers import verify
+
+    rec = generate("arithmetic_gcd", "test_in", 2, n=1, seed=5)[0]
+    slim = QueuedProblem.of(rec)
+    assert QueuedProblem.of(slim) is slim
+    assert not hasattr(slim, "messages") and slim.prompt_hash == prompt_hash(rec)
+    assert pickle.loads(pickle.dumps(slim)) == slim
+    for text in (f"\\boxed{{{rec.answer}}}", "\\boxed{1}", "no idea"):
+        assert verify(text, slim) == verify(text, rec)
