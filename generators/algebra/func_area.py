@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter, rounded
 from generators.algebra.func_integral import draw_bounds, scan_cuts
@@ -39,6 +40,7 @@ class FuncArea(FuncFamily):
     description = "Area between the graphs of two composite functions over an integer interval, to 2 dp"
     answer_type = "decimal:2"
     levels = {lv: {**knobs, "max_value": cap} for (lv, knobs), cap in zip(ladder().items(), (50, 100, 150, 250, 500))}
+    version = "2"
 
     def instance_key(self, params: dict) -> str:
         """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
@@ -47,6 +49,9 @@ class FuncArea(FuncFamily):
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)
+        if hard.wants_hard(rng, level):  # f has a pole just outside [a, b] at the top levels (func_hard)
+            f, cert = hard.draw_pole_outside(rng, self.levels[level]["components"], a, b)
+            return {"f": f, "g": self.draw_chain(rng, level, fewer=1), "a": a, "b": b, "certificate": cert}
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1), "a": a, "b": b}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:

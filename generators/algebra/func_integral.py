@@ -14,6 +14,7 @@ from typing import Any
 
 import mpmath
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter, rounded
 from generators.algebra.func_integrate import cut_points, integrate, pole_free
@@ -54,9 +55,13 @@ class FuncIntegral(FuncFamily):
     description = "Definite integral of a composite function over an integer interval in [-5, 5], to 2 dp"
     answer_type = "decimal:2"
     levels = {lv: {**knobs, "max_value": cap} for (lv, knobs), cap in zip(ladder().items(), (50, 100, 150, 250, 500))}
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)
+        if hard.wants_hard(rng, level):  # a pole just outside [a, b] at the top levels (func_hard)
+            f, cert = hard.draw_pole_outside(rng, self.levels[level]["components"], a, b)
+            return {"f": f, "a": a, "b": b, "certificate": cert}
         return {"f": self.draw_chain(rng, level), "a": a, "b": b}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
@@ -36,7 +37,7 @@ class FuncIntersection(FuncFamily):
     for _lv, _four in ((2, 0.5), (5, 0.4)):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
-    version = "2"
+    version = "3"
 
     def instance_key(self, params: dict) -> str:
         """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
@@ -44,6 +45,9 @@ class FuncIntersection(FuncFamily):
         return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        if hard.wants_hard(rng, level, 0.1):  # certified tangencies at the top levels (func_hard)
+            n = self.levels[level]["components"]
+            return hard.draw_tangent_pair(rng, n, n - 1, *draw_interval(rng))
         f = self.draw_chain(rng, level)
         lo, hi = draw_interval(rng)
         return {"f": f, "g": self.draw_chain(rng, level, fewer=1),
@@ -58,9 +62,13 @@ class FuncIntersection(FuncFamily):
                   self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        count = certified_zero_count([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SEPARATION)
+        chains, touches = [params["f"], params["g"]], hard.certificate_points(params)
+        if touches:
+            count = hard.certified_count(chains, (1, -1), params["lo"], params["hi"], touches, SEPARATION)
+        else:
+            count = certified_zero_count(chains, (1, -1), params["lo"], params["hi"], SEPARATION)
         return self.count_in_range(count, params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"], params["g"]], (1, -1), params["lo"], params["hi"], SCAN_SPACING)
-        return isinstance(answer, int) and len(scan.zero_positions(sc)) == answer
+        return isinstance(answer, int) and hard.checked_zero_count([params["f"], params["g"]], (1, -1), sc) == answer

@@ -13,6 +13,7 @@ from typing import Any
 
 import mpmath
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter,
                                             rounded)
@@ -45,6 +46,7 @@ class FuncIntersectionCoords(FuncFamily):
     description = "Leftmost / rightmost / sum of intersection x-coordinates of two composite functions, to 2 dp"
     answer_type = "decimal:2"
     levels = ladder(min_count=1, max_count=12)
+    version = "2"
 
     def instance_key(self, params: dict) -> str:
         """f = g is g = f (and |f - g| = |g - f|): the pair of functions is unordered; the level is a knob."""
@@ -52,6 +54,9 @@ class FuncIntersectionCoords(FuncFamily):
         return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        if hard.wants_hard(rng, level, 0.15):  # certified tangencies at the top levels (func_hard)
+            n = self.levels[level]["components"]
+            return {**hard.draw_tangent_pair(rng, n, n - 1, *DOMAIN), "ask": rng.choice(sorted(ASKS))}
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),
                 "lo": DOMAIN[0], "hi": DOMAIN[1], "ask": rng.choice(sorted(ASKS))}
 
@@ -64,6 +69,12 @@ class FuncIntersectionCoords(FuncFamily):
 
     def compute(self, params: dict[str, Any]) -> str:
         chains, signs = [params["f"], params["g"]], (1, -1)
+        touches = hard.certificate_points(params)
+        if touches:
+            with mpmath.workdps(40):
+                xs = hard.certified_points(chains, signs, params["lo"], params["hi"], touches, SEPARATION)
+                self.count_in_range(len(xs), params["level"])
+                return rounded(combine(xs, params["ask"]))
         res = analyze(chains, signs, params["lo"], params["hi"], delta=SEPARATION)
         self.count_in_range(res.zero_count(), params["level"])
         with mpmath.workdps(40):
@@ -74,9 +85,8 @@ class FuncIntersectionCoords(FuncFamily):
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         chains, signs = [params["f"], params["g"]], (1, -1)
         sc = scan.scan(chains, signs, params["lo"], params["hi"], SCAN_SPACING)
-        func = scan.mp_function(chains, signs)
         with mpmath.workdps(40):
-            xs = [scan.root_in(func, a, b) for a, b in scan.zero_positions(sc)]
+            xs = hard.checked_zero_positions(chains, signs, sc)  # sign changes and verified touching zeros
             if not xs:
                 return False
             value = combine(xs, params["ask"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, draw_interval, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_zero_count
@@ -37,9 +38,11 @@ class FuncZeros(FuncFamily):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
     levels[5]["keep"][8] = 0.4  # once 4 is thinned, level 5 over-produces 8 (38% at n=40)
-    version = "2"
+    version = "3"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        if hard.wants_hard(rng, level, 0.1):  # certified double zeros at the top levels (func_hard)
+            return hard.draw_double_zero(rng, self.levels[level]["components"], *draw_interval(rng))
         f = self.draw_chain(rng, level)
         lo, hi = draw_interval(rng)
         return {"f": f, "lo": lo, "hi": hi}
@@ -51,9 +54,13 @@ class FuncZeros(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"], self.levels[params["level"]]["min_count"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        count = certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION)
+        touches = hard.certificate_points(params)
+        if touches:
+            count = hard.certified_count([params["f"]], (1,), params["lo"], params["hi"], touches, SEPARATION)
+        else:
+            count = certified_zero_count([params["f"]], (1,), params["lo"], params["hi"], SEPARATION)
         return self.count_in_range(count, params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         sc = scan.scan([params["f"]], (1,), params["lo"], params["hi"], SCAN_SPACING)
-        return isinstance(answer, int) and len(scan.zero_positions(sc)) == answer
+        return isinstance(answer, int) and hard.checked_zero_count([params["f"]], (1,), sc) == answer
