@@ -49,7 +49,7 @@ class FuncArea(FuncFamily):
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)
-        if hard.wants_hard(rng, level):  # f has a pole just outside [a, b] at the top levels (func_hard)
+        if hard.wants_hard(rng, level, 0.25):  # f has a pole just outside [a, b] at the top levels (func_hard)
             f, cert = hard.draw_pole_outside(rng, self.levels[level]["components"], a, b)
             return {"f": f, "g": self.draw_chain(rng, level, fewer=1), "a": a, "b": b, "certificate": cert}
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1), "a": a, "b": b}

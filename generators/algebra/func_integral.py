@@ -59,7 +59,7 @@ class FuncIntegral(FuncFamily):
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)
-        if hard.wants_hard(rng, level):  # a pole just outside [a, b] at the top levels (func_hard)
+        if hard.wants_hard(rng, level, 0.25):  # a pole just outside [a, b] at the top levels (func_hard)
             f, cert = hard.draw_pole_outside(rng, self.levels[level]["components"], a, b)
             return {"f": f, "a": a, "b": b, "certificate": cert}
         return {"f": self.draw_chain(rng, level), "a": a, "b": b}
