@@ -5,6 +5,11 @@ rejected. Solve: certified corners and crossings of f and g as cut points (60 di
 antiderivatives or 30-digit ``mpmath.quad`` per piece. Check: independent scan for corners and crossings,
 findroot refinement, float64 composite Gauss-Legendre of |f - g|. Rounded to 2 decimals with
 near-boundary (1e-6) rejection; no fallback value ever replaces a failed computation.
+
+Ladder: level L+1 nests one more component (and the area cap grows). At levels 4 and 5 a share of items
+(32-52 % measured) have f with a pole at distance 1/q (q = 3..8) just outside [a, b]
+(``func_hard.pole_chain``): the integrand is large near that end but the area is finite; the arb
+enclosure certifies it as for every other item.
 """
 from __future__ import annotations
 

@@ -2,7 +2,13 @@
 
 Solve: certified root isolation of f - g between the certified breakpoints of both functions; when both
 are piecewise rational the count is also taken exactly with sympy per piece and both must agree.
-Check: dense independent scan of f - g (sign changes away from poles, exact end-point values).
+Check: dense independent scan of f - g (sign changes away from poles, exact end-point values, touching
+points verified exactly with sympy, ``func_hard.touch_zeros``).
+
+Ladder: level L+1 nests one more component in f and in g. At levels 4 and 5 a share of items (measured
+43-47 % of kept items at 30 items per level) are tangencies built by construction (``func_hard``): f and
+g share a critical point x0 and their value there, so the graphs touch without crossing; certified exactly
+and counted once.
 """
 from __future__ import annotations
 
