@@ -249,8 +249,33 @@ def pole_outside(chain: Chain) -> Fraction | None:
 
 # ---------------------------------------------------------------- certification (solve side)
 
+def _exact_jet(chain: Chain, x0: Fraction) -> tuple[Fraction, Fraction | None] | None:
+    """(f(x0), f'(x0)) exactly by rational arithmetic along the chain; f' None when it is a nonzero
+    irrational (a sine / cosine slope factor); None when a stage is not rational at x0 (then sympy decides)."""
+    v, d, zero, irrational = x0, Fraction(1), False, False
+    for c in chain:
+        out = _step(c, v)
+        if out is None:
+            return None
+        v, dc = out
+        if dc is None:
+            irrational = True
+        elif dc == 0:
+            zero = True
+        else:
+            d *= dc
+    return v, (Fraction(0) if zero else None if irrational else d)
+
+
 def _exact(chains: list[Chain], signs: tuple[int, ...], x0: Fraction) -> None:
-    """Prove h(x0) = 0 and h'(x0) = 0 exactly (sympy), else Uncertain."""
+    """Prove h(x0) = 0 and h'(x0) = 0 exactly (rational arithmetic, else sympy), else Uncertain."""
+    jets = [_exact_jet(ch, x0) for ch in chains]
+    if all(j is not None and j[1] is not None for j in jets):
+        value = sum(s * j[0] for j, s in zip(jets, signs))
+        slope = sum(s * j[1] for j, s in zip(jets, signs))
+        if value != 0 or slope != 0:
+            raise Uncertain("the constructed double zero is not exact")
+        return
     h = sp.Add(*[s * chain_expr(ch) for ch, s in zip(chains, signs)])
     r = sp.Rational(x0.numerator, x0.denominator)
     for expr in (h, sp.diff(h, X)):
@@ -266,10 +291,6 @@ def certified_touch_zeros(chains: list[Chain], signs: tuple[int, ...], lo: int, 
     """
     if not touches:
         raise Uncertain("no double zero to certify")
-    breaks: list[Bracket] = []
-    for i, ch in enumerate(chains):
-        breaks += chain_breakpoints(ch, lo, hi, chain_id=i)
-    breaks.sort(key=lambda br: br.lo)
     windows = []
     for x0 in sorted(touches):
         _exact(chains, signs, x0)
@@ -279,7 +300,7 @@ def certified_touch_zeros(chains: list[Chain], signs: tuple[int, ...], lo: int, 
     if any(q - p < 4 * delta for p, q in zip(ends, ends[1:])):
         raise Uncertain("double zeros too near each other or an end")
     wa, wb = np.array([w[0] for w in windows]), np.array([w[1] for w in windows])
-    if any(br.hi > a - delta and br.lo < b + delta for br in breaks for a, b in windows):
+    if any(chain_breakpoints(ch, a - delta, b + delta) for ch in chains for a, b in windows):
         raise Uncertain("a breakpoint near a double zero")
     d2 = _jet(chains, signs, wa, wb, 2)[2]
     if not ((d2[0] > 0) | (d2[1] < 0)).all():
@@ -290,10 +311,12 @@ def certified_touch_zeros(chains: list[Chain], signs: tuple[int, ...], lo: int, 
     if ((v[0] <= 0) & (v[1] >= 0)).any():
         raise Uncertain("h not certified nonzero at the window ends")
     simple: list[Bracket] = []
+    breaks: list[Bracket] = []
     exact = list(touches)
     for p, q in zip(ends[0::2], ends[1::2]):
         res = analyze(chains, signs, p, q, zeros=True, delta=delta)
         simple += res.zeros
+        breaks += res.breaks
         if p == lo and res.zero_at_lo:
             exact.append(Fraction(lo))
         if q == hi and res.zero_at_hi:
@@ -331,7 +354,8 @@ def touch_zeros(chains: list[Chain], signs: tuple[int, ...], sc: scan.Scan) -> l
             r = Fraction(mpmath.nstr(xc, 40, min_fixed=-99, max_fixed=99)).limit_denominator(10**4)
         if expr is None:
             expr = sp.Add(*[s * chain_expr(ch) for ch, s in zip(chains, signs)])
-        if sp.simplify(expr.subs(X, sp.Rational(r.numerator, r.denominator))).is_zero is not True:
+        at = expr.subs(X, sp.Rational(r.numerator, r.denominator))
+        if at.is_zero is not True and sp.simplify(at).is_zero is not True:
             return None
         out.append(r)
     return out
