@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter
 from generators.algebra.func_exact import certified_slopes
@@ -50,9 +51,12 @@ class FuncExtrema(FuncFamily):
     # issue 16: one count (3) was 34-45% of levels 3-5; the over-common counts are thinned
     levels = ladder(min_count=2, max_count=40, keep={3: 0.35, 2: 0.7, 7: 0.6})
     levels[1]["keep"] = {**levels[1]["keep"], 20: 0.6}  # level 1: 20 extrema (one sine) was 33-35%
-    version = "2"
+    version = "3"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        if hard.wants_hard(rng, level, 0.35):  # certified flat extrema at the top levels (func_hard)
+            return {**hard.draw_flat_extremum(rng, self.levels[level]["components"], *DOMAIN),
+                    "ask": rng.choice(sorted(ASKS))}
         return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1],
                 "ask": rng.choice(sorted(ASKS))}
 
@@ -64,7 +68,11 @@ class FuncExtrema(FuncFamily):
         prefilter([params["f"]], (1,), params["lo"], params["hi"])
 
     def compute(self, params: dict[str, Any]) -> int:
-        res = certified_slopes(params["f"], params["lo"], params["hi"], SEPARATION)
+        touches = hard.certificate_points(params)
+        if touches:
+            res = hard.certified_flat_slopes(params["f"], params["lo"], params["hi"], touches[0], SEPARATION)
+        else:
+            res = certified_slopes(params["f"], params["lo"], params["hi"], SEPARATION)
         return self.count_in_range(kept([k for _, k in extrema(res)], params["ask"]), params["level"])
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:

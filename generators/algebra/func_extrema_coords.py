@@ -15,6 +15,7 @@ from typing import Any
 
 import mpmath
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_extrema import extrema
 from generators.algebra.func_family import (DOMAIN, SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter,
@@ -70,8 +71,12 @@ class FuncExtremaCoords(FuncFamily):
     description = "x-coordinate of a specified local extremum of a composite function on (-10, 10), to 2 dp"
     answer_type = "decimal:2"
     levels = ladder()
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
+        if hard.wants_hard(rng, level, 0.35):  # certified flat extrema at the top levels (func_hard)
+            return {**hard.draw_flat_extremum(rng, self.levels[level]["components"], *DOMAIN),
+                    "ask": rng.choice(sorted(ASKS))}
         return {"f": self.draw_chain(rng, level), "lo": DOMAIN[0], "hi": DOMAIN[1], "ask": rng.choice(sorted(ASKS))}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
@@ -83,7 +88,11 @@ class FuncExtremaCoords(FuncFamily):
 
     def compute(self, params: dict[str, Any]) -> str:
         ch = params["f"]
-        res = certified_slopes(ch, params["lo"], params["hi"], SEPARATION)
+        touches = hard.certificate_points(params)
+        if touches:
+            res = hard.certified_flat_slopes(ch, params["lo"], params["hi"], touches[0], SEPARATION)
+        else:
+            res = certified_slopes(ch, params["lo"], params["hi"], SEPARATION)
         kinds = dict(extrema(res))
         points = []
         with mpmath.workdps(40):

@@ -438,3 +438,103 @@ def certified_points(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: i
     simple, exact, _ = certified_touch_zeros(chains, signs, lo, hi, touches, delta)
     xs = [refine(lambda t: mp_value(chains, signs, t), (z.lo, z.hi)) for z in simple]
     return xs + [mpmath.mpf(e.numerator) / e.denominator for e in exact]
+
+
+# ---------------------------------------------------------------- flat extrema (extrema, derivative sign)
+
+def flat_chain(rng: random.Random, n: int, x0: Fraction, p_transcendental: float = 0.5) -> Chain | None:
+    """``n`` >= 3 components with a flat extremum at x0: f - f(x0) ~ c (x - x0)^4, so f' has a triple zero.
+
+    An optional injective lin / rat P, then a quadratic T1 with its vertex at P(x0) and a quadratic T2 with
+    its vertex at T1's vertex value (T2'(T1(u)) T1'(u) = 4 a1^2 a2 (u - w)^3 exactly), then a free tail.
+    """
+    from generators.algebra.func_model import draw_chain
+    pre = rng.choice((0, 1)) if n > 3 else 0
+    chain: Chain = []
+    v = x0
+    if pre:
+        got = _free(rng, rng.choice(("lin", "rat")), v)
+        if got is None:
+            return None
+        chain.append(got[0])
+        v = got[1]
+    for _ in range(2):
+        got = _critical(rng, "quad", v)
+        if got is None:
+            return None
+        chain.append(got[0])
+        v = got[1]
+    rest = n - len(chain)
+    return chain + (draw_chain(rng, rest, p_transcendental) if rest else [])
+
+
+def draw_flat_extremum(rng: random.Random, n: int, lo: int, hi: int) -> dict[str, Any]:
+    for _ in range(BUILD_TRIES):
+        x0 = draw_touch_point(rng, lo, hi)
+        f = flat_chain(rng, n, x0)
+        if f is not None:
+            return {"f": f, "lo": lo, "hi": hi, "certificate": _cert("flat_extremum", [x0])}
+    raise Reject("could not build a flat extremum")
+
+
+def _flat_stage(chain: Chain, x0: Fraction) -> int:
+    """The index k of T1 (T1 = chain[k], T2 = chain[k + 1] quadratics with vertices stacked at x0), proved
+    exactly; Uncertain when the chain has no such pair."""
+    for k in (0, 1):
+        if len(chain) < k + 2 or chain[k]["kind"] != "quad" or chain[k + 1]["kind"] != "quad":
+            continue
+        jet = _exact_jet(chain[:k], x0)
+        if jet is None or jet[1] in (None, 0):
+            continue
+        v = jet[0]
+        t1, t2 = chain[k], chain[k + 1]
+        v1 = (t1["a"] * v + t1["b"]) * v + t1["c"]
+        if 2 * t1["a"] * v + t1["b"] == 0 and 2 * t2["a"] * v1 + t2["b"] == 0:
+            return k
+    raise Uncertain("no stacked vertices at the certified point")
+
+
+def certified_flat_slopes(chain: Chain, lo: int, hi: int, x0: Fraction, delta: float):
+    """Certified events and derivative signs of f on (lo, hi) when x0 is a constructed flat extremum.
+
+    Around x0 (a window of half-width 1/64), f' = O'(.) * 4 a1^2 a2 (P(x) - w)^3 * P'(x) exactly, and the
+    enclosures of P' on the window and of O' on the range of the inner stages exclude 0: x0 is the only
+    critical point there and f' changes sign at it. The rest is the usual certified analysis; for
+    piecewise-rational f the signs are also derived exactly with sympy (``func_exact``) and must agree.
+    """
+    from generators.algebra import func_interval as iv
+    from generators.algebra.func_exact import exact_slopes
+    from generators.algebra.func_roots import Analysis
+    k = _flat_stage(chain, x0)
+    t = float(x0)
+    a, b = t - NEIGHBOURHOOD, t + NEIGHBOURHOOD
+    if not (lo + 4 * delta < a and b < hi - 4 * delta):
+        raise Uncertain("the flat extremum is too near an end")
+    if chain_breakpoints(chain, a - delta, b + delta):
+        raise Uncertain("a breakpoint near the flat extremum")
+    A, B = np.array([a]), np.array([b])
+    with iv.quiet():
+        sign = 1 if chain[k + 1]["a"] > 0 else -1
+        if k:
+            d = iv.enclose(chain[:k], A, B, 1)[1]
+            if not (d[0][0] > 0 or d[1][0] < 0):
+                raise Uncertain("P' not one-signed on the window")
+            sign *= 1 if d[0][0] > 0 else -1
+        if len(chain) > k + 2:
+            rng_t = iv.enclose(chain[: k + 2], A, B, 0)[0]
+            d = iv.enclose(chain[k + 2:], rng_t[0], rng_t[1], 1)[1]
+            if not (np.isfinite(d[0][0]) and np.isfinite(d[1][0]) and (d[0][0] > 0 or d[1][0] < 0)):
+                raise Uncertain("the outer derivative not one-signed on the window")
+            sign *= 1 if d[0][0] > 0 else -1
+    left = analyze([chain], (1,), lo, a, zeros=False, crits=True, delta=delta)
+    right = analyze([chain], (1,), b, hi, zeros=False, crits=True, delta=delta)
+    if left.slopes[-1] != -sign or right.slopes[0] != sign:
+        raise Uncertain("derivative signs around the flat extremum not confirmed")
+    flat = Bracket(t - 1e-9, t + 1e-9, "crit")
+    res = Analysis(lo, hi, left.breaks + right.breaks, crits=left.crits + [flat] + right.crits,
+                   events=left.events + [flat] + right.events, slopes=left.slopes + right.slopes)
+    if is_piecewise_rational([chain]):
+        exact = exact_slopes(chain, res.breaks, lo, hi)
+        if exact != res.slopes:
+            raise VerificationError(f"exact derivative signs {exact} != certified {res.slopes} for {chain}")
+    return res
