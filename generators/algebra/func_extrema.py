@@ -5,6 +5,12 @@ corners; an event is an extremum when the certified sign of f' differs on its tw
 count, f is undefined there). For piecewise-rational f the signs of f' are also derived exactly with
 sympy (``func_exact``) and must agree. Check: independent scan counting sign changes of the sampled f' (a
 chain-rule product of sympy-differentiated components) that do not straddle a pole.
+
+Ladder: level L+1 nests one more component. At levels 4 and 5 a share of items (27-47 % measured at 30
+items per level) have a flat extremum built by construction (``func_hard.flat_chain``): two stacked
+quadratic vertices make f - f(x0) ~ c (x - x0)^4, so f' has a triple zero that interval root isolation
+alone cannot separate; it is certified by the exact factorisation of f' around x0 with enclosures of the
+remaining factors (``func_hard.certified_flat_slopes``).
 """
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ maximum with the largest value / the local minimum with the smallest value. Solv
 digits (findroot on f' or on the |.| argument inside the certified bracket). Check: independent scan sign
 changes of f', refined with findroot on the sympy-derived mpmath forms. Rounding-boundary cases (1e-6) and
 near-ties in value (1e-6) are rejected.
+
+Ladder: level L+1 nests one more component. At levels 4 and 5 a share of items (40-57 % measured at 30
+items per level) have a certified flat extremum at a rational x0 (f' with a triple zero, ``func_hard``).
 """
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ from generators.settings import make_record
 
 TOUCH = ("algebra_func_zeros", "algebra_func_intersection", "algebra_func_intersection_coords")
 POLE = ("algebra_func_area", "algebra_func_integral")
-HARD = TOUCH + POLE
+FLAT = ("algebra_func_extrema", "algebra_func_derivative_sign", "algebra_func_extrema_coords")
+HARD = TOUCH + POLE + FLAT
 
 
 def quad(a, b, c):
@@ -67,6 +68,17 @@ def assert_pole_outside(params):
     assert Fraction(1, 8) <= dist <= Fraction(1, 3)
 
 
+def assert_exact_flat_extremum(params):
+    """Recomputed here: the first three derivatives vanish at x0 and the fourth does not, exactly, so f'
+    has a triple zero there (it changes sign) and f an extremum of order 4."""
+    f = chain_expr(params["f"])
+    (x,) = params["certificate"]["x"]
+    r = sp.Rational(Fraction(x).numerator, Fraction(x).denominator)
+    for order in (1, 2, 3):
+        assert sp.simplify(sp.diff(f, X, order).subs(X, r)) == 0
+    assert sp.simplify(sp.diff(f, X, 4).subs(X, r)) != 0
+
+
 def independent_integral(params):
     """mpmath tanh-sinh over 400 equal panels (no shared code with the family), 25 digits."""
     chains = [params["f"]] + ([params["g"]] if "g" in params else [])
@@ -95,6 +107,25 @@ def test_double_zero_counted_once_with_simple_zeros_around_it():
     # without its certificate the ordinary path refuses the instance instead of guessing
     with pytest.raises(Uncertain):
         fam.compute({k: v for k, v in params.items() if k != "certificate"})
+
+
+def test_flat_extremum_counted_and_located():
+    # (x - 1)^4: one extremum (a minimum) at x = 1, where f' = 4 (x - 1)^3 has a triple zero
+    f = [quad(1, -2, 1), quad(1, 0, 0)]
+    cert = {"kind": "flat_extremum", "x": ["1"]}
+    res = hard.certified_flat_slopes(f, -10, 10, Fraction(1), 1e-3)
+    assert res.slopes == [-1, 1] and len(res.events) == 1
+    sign = registry.get_family("algebra_func_derivative_sign")
+    params = {"f": f, "lo": -3, "hi": 4, "level": 5, "ask": "increasing", "certificate": cert}
+    assert sign.compute(dict(params)) == 1 and sign.check(dict(params), 1)
+    coords = registry.get_family("algebra_func_extrema_coords")
+    params = {"f": f, "lo": -10, "hi": 10, "level": 5, "ask": "leftmost_min", "certificate": cert}
+    assert coords.compute(dict(params)) == "1.00" and coords.check(dict(params), "1.00")
+    with pytest.raises(Uncertain):  # the ordinary path cannot separate the triple zero of f'
+        coords.compute({k: v for k, v in params.items() if k != "certificate"})
+    # a certificate at a point that is not a stacked vertex is refused
+    with pytest.raises(Uncertain):
+        hard.certified_flat_slopes(f, -10, 10, Fraction(2), 1e-3)
 
 
 def test_wrong_certificate_is_not_trusted():
@@ -152,6 +183,9 @@ def hard_drafts(name, level, count, seed=3):
 def assert_label_right(name, params, answer):
     fam = registry.get_family(name)
     assert fam.check(dict(params), answer)
+    if name in FLAT:
+        assert_exact_flat_extremum(params)
+        return
     if name in POLE:
         assert_pole_outside(params)
         assert format_decimal(Fraction(mpmath.nstr(independent_integral(params), 20)), 2) == answer
