@@ -11,6 +11,13 @@ At the high levels (``HARD_LEVELS``) a share of draws is built so that the hard 
   never shown in the question).
 * ``pole_chain`` builds a chain whose innermost rational component has its pole at distance 1/q
   (q = 3..8) just outside one end of the integration interval: the integrand is large but integrable.
+* ``flat_chain`` stacks two quadratic vertices at x0 (after an optional injective lin / rat), so
+  f - f(x0) ~ c (x - x0)^4: a flat extremum where f' has a triple zero (extrema, extrema coordinates,
+  derivative-sign intervals). ``certified_flat_slopes`` proves it from the exact factorisation
+  T2'(T1(u)) T1'(u) = 4 a1^2 a2 (u - w)^3 and enclosures of the other factors over the window.
+
+Families pass their own ``share`` to ``wants_hard`` (hard draws survive the level's filters more often
+than ordinary ones); the kept shares are measured in the family docstrings and /work/notes/hard.md.
 
 Certification (``certified_touch_zeros``): f(x0) = 0 and f'(x0) = 0 are proved exactly with sympy; a
 validated enclosure of f'' over [x0 - 1/64, x0 + 1/64] that excludes 0 (and no corner or pole there)
@@ -41,7 +48,7 @@ from generators.algebra.func_roots import Bracket, Uncertain, _jet, analyze, cha
 from generators.family import Reject, VerificationError
 
 HARD_LEVELS = (4, 5)  # the top two levels of every function family
-HARD_SHARE = 0.4  # chance that a draw at a hard level is a hard case (the kept share is measured, ~20-35 %)
+HARD_SHARE = 0.4  # default chance that a draw at a hard level tries a hard case (families pass their own)
 CONST_BOUND = 30  # |constant| allowed for a solved coefficient
 VALUE_BOUND = 40  # |intermediate value| at x0 allowed while building
 NEIGHBOURHOOD = 2.0 ** -6  # half-width of the window around a double zero (exact in binary)
