@@ -51,7 +51,7 @@ class FuncIntersection(FuncFamily):
         return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        if hard.wants_hard(rng, level, 0.1):  # certified tangencies at the top levels (func_hard)
+        if hard.wants_hard(rng, level, 0.14):  # certified tangencies at the top levels (func_hard)
             n = self.levels[level]["components"]
             return hard.draw_tangent_pair(rng, n, n - 1, *draw_interval(rng))
         f = self.draw_chain(rng, level)

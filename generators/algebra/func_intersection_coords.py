@@ -59,7 +59,7 @@ class FuncIntersectionCoords(FuncFamily):
         return params_key(params, drop=self.key_ignored_params, f=f, g=g)
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
-        if hard.wants_hard(rng, level, 0.15):  # certified tangencies at the top levels (func_hard)
+        if hard.wants_hard(rng, level, 0.2):  # certified tangencies at the top levels (func_hard)
             n = self.levels[level]["components"]
             return {**hard.draw_tangent_pair(rng, n, n - 1, *DOMAIN), "ask": rng.choice(sorted(ASKS))}
         return {"f": self.draw_chain(rng, level), "g": self.draw_chain(rng, level, fewer=1),
