@@ -5,6 +5,10 @@ corners as cut points, exact sympy antiderivatives on polynomial pieces, 30-digi
 error estimate below 1e-15 elsewhere. Check: independent scan for corners, cut points refined by
 findroot, composite 24-point Gauss-Legendre quadrature in float64. Answers within 1e-6 of a rounding
 boundary are rejected. Trained on by the transformative integration setting.
+
+Ladder: level L+1 nests one more component (and the value cap grows). At levels 4 and 5 a share of items
+(40-45 % measured) have a pole at distance 1/q (q = 3..8) just outside [a, b] (``func_hard.pole_chain``),
+certified by the same rigorous arb integration.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from typing import Any
 
 import mpmath
 
+from generators.algebra import func_hard as hard
 from generators.algebra import func_scan as scan
 from generators.algebra.func_family import SCAN_SPACING, SEPARATION, FuncFamily, fx, ladder, prefilter, rounded
 from generators.algebra.func_integrate import cut_points, integrate, pole_free
@@ -54,9 +59,13 @@ class FuncIntegral(FuncFamily):
     description = "Definite integral of a composite function over an integer interval in [-5, 5], to 2 dp"
     answer_type = "decimal:2"
     levels = {lv: {**knobs, "max_value": cap} for (lv, knobs), cap in zip(ladder().items(), (50, 100, 150, 250, 500))}
+    version = "2"
 
     def draw(self, rng: random.Random, level: int) -> dict[str, Any]:
         a, b = draw_bounds(rng)
+        if hard.wants_hard(rng, level, 0.25):  # a pole just outside [a, b] at the top levels (func_hard)
+            f, cert = hard.draw_pole_outside(rng, self.levels[level]["components"], a, b)
+            return {"f": f, "a": a, "b": b, "certificate": cert}
         return {"f": self.draw_chain(rng, level), "a": a, "b": b}
 
     def question(self, params: dict[str, Any], rng: random.Random) -> str:
