@@ -33,6 +33,7 @@ import random
 from itertools import product
 
 from generators.balance import thin
+from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_json, params_key
 from generators.registry import register_family
@@ -160,6 +161,19 @@ def _random_line_colours(rng: random.Random, side: int) -> tuple[list[str], list
     return rows, cols
 
 
+def chips_normal_form(side: int, chips: list, target: str | None = None) -> list:
+    """[grid up to row/column permutations and transposition, target], least over the two colour namings:
+    the identity of a grid-chip position for any question that treats rows, columns and colours alike."""
+    images = []
+    for swap in (False, True):
+        rename = {"black": "white", "white": "black"} if swap else {"black": "black", "white": "white"}
+        grid = [["."] * side for _ in range(side)]
+        for r, c, colour in chips:
+            grid[r - 1][c - 1] = rename[colour]
+        images.append([matrix_lines_key(grid), rename[target] if target else None])
+    return min(images, key=canonical_json)
+
+
 @register_family
 class LogicPuzzlesGridChip(Family):
     name = "logic_puzzles_grid_chip"
@@ -210,16 +224,11 @@ class LogicPuzzlesGridChip(Family):
         return Problem(question=question, params={"variant": "count", "side": side, "chips": chips})
 
     def instance_key(self, params: dict) -> str:
-        """The rules treat rows and columns alike: the chips up to transposing or flipping the square grid."""
-        side = params["side"]
-        images = []
-        for flip_r, flip_c, swap in ((a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)):
-            chips = []
-            for r, c, colour in params["chips"]:
-                r2, c2 = (side + 1 - r if flip_r else r), (side + 1 - c if flip_c else c)
-                chips.append([c2, r2, colour] if swap else [r2, c2, colour])
-            images.append(sorted(chips))
-        return params_key(params, drop=self.key_ignored_params, chips=min(images, key=canonical_json))
+        """The rules and both answers do not change when rows are reordered, columns are reordered (each
+        independently), the grid is transposed or black and white are swapped (with the target colour): the
+        chips up to all of those, a full normal form (see ``generators.canonical_form``)."""
+        return params_key(params, drop=("chips", "target", *self.key_ignored_params),
+                          chips=chips_normal_form(params["side"], params["chips"], params.get("target")))
 
     def solve(self, params: dict) -> int:
         if params["variant"] == "max":
