@@ -7,7 +7,8 @@ For each setting, every split is generated at ``--n`` items per level (the split
 Prints per setting: items, repeated instances within a split, instances shared by two splits, the largest
 modal-answer share over its (split, level) cells and the seconds taken; then the cells whose modal share is
 above 0.35, the median cell, and the totals. Writes every figure (per-cell modal shares included) as JSON
-(default ``benchmarks/results/split-identity-<UTC time>.json``). Exit status 1 when any overlap or repeat
+(default ``benchmarks/results/split-identity-<UTC time>.json``; with ``--out`` each finished setting is also
+appended to ``<out>.partial.jsonl`` at once). Exit status 1 when any overlap or repeat
 is found.
 """
 from __future__ import annotations
@@ -78,6 +79,9 @@ def main() -> None:
                 print(f"{futures[fut]:<50} ERROR {res['error']}", flush=True)
                 results.append(res)
                 continue
+            if args.out:  # each setting's figures as soon as they exist (a long run can be read part-way)
+                with open(str(args.out) + ".partial.jsonl", "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(res) + "\n")
             top = max(c["modal_share"] for c in res["cells"].values())
             print(f"{res['setting']:<50} items {res['items']:>5}  repeats {sum(res['repeats'].values()):>3}  "
                   f"overlaps {sum(res['overlaps'].values()):>3}  max modal {top:.2f}  ({res['seconds']:.0f}s)",
