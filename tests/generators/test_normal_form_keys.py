@@ -279,7 +279,8 @@ def test_linear_system_key_merges_unknown_order_equation_order_and_multiples():
 
 # ---------------------------------------------------------------- expressions
 def _reassociated(tree, rng: random.Random):
-    """The same value: + and × operands swapped at random, (a∘b)∘c rotated to a∘(b∘c), a−(b−c) as (a−b)+c."""
+    """The same value: + and × operands swapped at random, (a∘b)∘c rotated to a∘(b∘c),
+    a−(b−c) as (a−b)+c."""
     if not isinstance(tree, list):
         return tree
     op, a, b = tree[0], _reassociated(tree[1], rng), _reassociated(tree[2], rng)
@@ -298,7 +299,6 @@ def test_expression_key_merges_associativity_and_commutativity():
     rng = random.Random(9)
     checked = 0
     for params in _items(name, 40):
-        defs = {d["name"]: d["tree"] for d in params["definitions"]}
         moved_tree = _reassociated(params["tree"], rng)
         env = {}
         for d in params["definitions"]:
@@ -315,7 +315,6 @@ def test_expression_key_merges_associativity_and_commutativity():
         if isinstance(node[2], int):
             node[2] += 1
             assert fam.instance_key(leafy) != fam.instance_key(params)
-        assert defs is not None
     assert checked >= 20
     a = {"tree": ["-", 3, 5], "definitions": [], "expression": "", "definition_texts": []}
     b = {**a, "tree": ["-", 5, 3]}
