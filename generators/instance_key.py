@@ -216,3 +216,66 @@ def letters_renamed(params: dict[str, Any], letters_field: str = "letters") -> d
         return value
 
     return {k: rename(v) for k, v in params.items()}
+
+
+def expression_normal_form(tree: Any, definitions: dict[str, Any] | None = None) -> Any:
+    """An expression tree ``[op, left, right]`` (ops + - * /, integer or named leaves) up to commutativity and
+    associativity of + and ×, with subtraction and division read as adding a negative and multiplying by
+    an inverse, and named definitions substituted.
+
+    A chain of + and − becomes ``["sum", [[sign, term], ...]]`` and a chain of × and ÷ becomes
+    ``["prod", sign, [[exponent, factor], ...]]`` (exponent ±1), each list sorted; a negative integer leaf
+    gives its sign to the enclosing sum or product. ``a + (b − c)``, ``(a + b) − c`` and ``−c + b + a`` are
+    one form. The form determines the value (it evaluates exactly to the expression's value), so equal
+    forms have equal answers.
+    """
+    definitions = definitions or {}
+
+    def expand(t: Any) -> Any:
+        return expand(definitions[t]) if isinstance(t, str) and t in definitions else t
+
+    def is_op(t: Any, ops: str) -> bool:
+        return isinstance(t, list) and len(t) == 3 and t[0] in ops
+
+    def nf(t: Any) -> Any:
+        t = expand(t)
+        if is_op(t, "+-"):
+            terms: list = []
+            collect_sum(t, 1, terms)
+            return ["sum", sorted(terms, key=canonical_json)]
+        if is_op(t, "*/"):
+            factors: list = []
+            sign = collect_product(t, 1, factors)
+            return ["prod", sign, sorted(factors, key=canonical_json)]
+        return t
+
+    def collect_sum(t: Any, sign: int, out: list) -> None:
+        t = expand(t)
+        if is_op(t, "+-"):
+            collect_sum(t[1], sign, out)
+            collect_sum(t[2], sign if t[0] == "+" else -sign, out)
+            return
+        if isinstance(t, int) and not isinstance(t, bool) and t < 0:
+            out.append([-sign, -t])
+            return
+        term = nf(t)
+        if isinstance(term, list) and term[0] == "prod" and term[1] < 0:
+            out.append([-sign, ["prod", 1, term[2]]])
+        else:
+            out.append([sign, term])
+
+    def collect_product(t: Any, exponent: int, out: list) -> int:
+        t = expand(t)
+        if is_op(t, "*/"):
+            return (collect_product(t[1], exponent, out)
+                    * collect_product(t[2], exponent if t[0] == "*" else -exponent, out))
+        if isinstance(t, int) and not isinstance(t, bool) and t < 0:
+            out.append([exponent, -t])
+            return -1
+        out.append([exponent, nf(t)])
+        return 1
+
+    return nf(tree)
+
+
+__all__ += ["expression_normal_form"]

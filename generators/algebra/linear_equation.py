@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from itertools import product
+from math import gcd
 
 import sympy
 from sympy.parsing.sympy_parser import parse_expr
@@ -24,8 +26,9 @@ from sympy.parsing.sympy_parser import parse_expr
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
 from generators.arithmetic.expression_tree import VARIABLE_NAMES
 from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
+from generators.canonical_form import CanonicalFormTooHard, matrix_up_to_row_and_column_permutations
 from generators.family import Family, Problem, Reject
-from generators.instance_key import params_key, primitive_row
+from generators.instance_key import canonical_json, params_key
 from generators.registration import register_family
 
 _WORDINGS = (
@@ -50,6 +53,36 @@ def render_side(terms: list[tuple[int | str, str | None]]) -> str:
         else:
             parts.append(f"{sign} {body}")
     return " ".join(parts) if parts else "0"
+
+
+def _row_up_to_sign(row: list[int]) -> list[list[int]]:
+    """The row divided by its content, with the sign fixed without looking at the column order (the sorted
+    entries must exceed those of the negated row); both signs when that does not decide."""
+    content = 0
+    for c in row:
+        content = gcd(content, c)
+    row = [c // content for c in row] if content else list(row)
+    plus, minus = sorted(row), sorted(-c for c in row)
+    if plus == minus:
+        return [row, [-c for c in row]]
+    return [row if plus > minus else [-c for c in row]]
+
+
+def system_normal_form(matrix: list[list[int]], rhs: list[int], ask: int) -> list:
+    """A system A·x = b with unknown ``ask`` asked, up to reordering equations, reordering (renaming) unknowns
+    and multiplying an equation by a nonzero number: the rows [A | b] scaled to content 1 with a canonical
+    sign, then the least form over equation and unknown orders (the b column and the asked unknown marked).
+    A row whose sign the entries cannot fix is tried both ways (at most 2^6 tries)."""
+    k = len(matrix[0]) if matrix else 0
+    choices = [_row_up_to_sign([*row, b]) for row, b in zip(matrix, rhs)]
+    marks = ["ask" if j == ask else "unknown" for j in range(k)] + ["rhs"]
+    forms = []
+    for rows in product(*choices):
+        try:
+            forms.append(["pq", matrix_up_to_row_and_column_permutations(list(rows), column_marks=marks)])
+        except CanonicalFormTooHard:
+            forms.append(["raw", sorted(rows)])
+    return min(forms, key=canonical_json)
 
 
 @register_family
@@ -115,11 +148,12 @@ class AlgebraLinearEquation(Family):
         return Problem(question=question, params=params)
 
     def instance_key(self, params: dict) -> str:
-        """The linear system, whatever the unknowns' letters, the named constants, the side each term is written
-        on, the order of the equations or a nonzero multiple of one equation; and which unknown is asked."""
-        rows = sorted(primitive_row([*row, rhs]) for row, rhs in zip(params["matrix"], params["rhs"]))
-        return params_key(params, drop=("unknowns", "equations", "definitions", "matrix", "rhs",
-                                        *self.key_ignored_params), system=rows)
+        """The linear system, whatever the unknowns' letters and order, the named constants, the side each term
+        is written on, the order of the equations or a nonzero multiple of one equation; and which unknown is
+        asked: a full normal form (see :func:`system_normal_form`)."""
+        return params_key(params, drop=("unknowns", "equations", "definitions", "matrix", "rhs", "ask",
+                                        *self.key_ignored_params),
+                          system=system_normal_form(params["matrix"], params["rhs"], params["ask"]))
 
     def solve(self, params: dict) -> int:
         inv = fraction_inverse(params["matrix"])

@@ -28,8 +28,9 @@ from generators.arithmetic.matrix_common import (
     random_square,
 )
 from generators.balance import thin
+from generators.canonical_form import square_matrix_key
 from generators.family import Family, Problem, Reject
-from generators.instance_key import params_key, transpose
+from generators.instance_key import params_key
 from generators.registration import register_family
 
 _MODULUS = 1000
@@ -75,9 +76,9 @@ class ArithmeticMatrixDeterminant(Family):
         return Problem(question=question, params={"matrix": m, "matrix_kind": kind, "modulus": _MODULUS})
 
     def instance_key(self, params: dict) -> str:
-        """det(M) = det(M^T)."""
-        m = params["matrix"]
-        return params_key(params, drop=self.key_ignored_params, matrix=min(m, transpose(m)))
+        """det(M) = det(Mᵀ) = det(P·M·Pᵀ): the matrix up to transposing and relabelling its indices (one
+        permutation on rows and columns; a full normal form, see ``generators.canonical_form``)."""
+        return params_key(params, drop=self.key_ignored_params, matrix=square_matrix_key(params["matrix"]))
 
     def solve(self, params: dict) -> int:
         return bareiss_det(params["matrix"]) % params["modulus"]

@@ -24,7 +24,9 @@ from generators.arithmetic.matrix_spectral import (
     mp_symmetric_eigenvalues,
     np_symmetric_eigenvalues,
 )
+from generators.canonical_form import square_matrix_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import params_key
 from generators.registration import register_family
 
 QUANTITIES = {
@@ -69,6 +71,12 @@ class ArithmeticMatrixEigenvalues(Family):
             raise Reject("quantity too close to a rounding boundary")
         question = rng.choice(_WORDINGS).format(n=n, m=format_matrix(m), q=QUANTITIES[quantity])
         return Problem(question=question, params={"matrix": m, "quantity": quantity})
+
+    def instance_key(self, params: dict) -> str:
+        """The spectrum of a symmetric M is that of P·M·Pᵀ: the matrix up to relabelling its indices (one
+        permutation on rows and columns; a full normal form, see ``generators.canonical_form``)."""
+        return params_key(params, drop=self.key_ignored_params,
+                          matrix=square_matrix_key(params["matrix"], transpose_too=False))
 
     def solve(self, params: dict) -> int:
         return round(eigen_quantity(mp_symmetric_eigenvalues(params["matrix"]), params["quantity"]))

@@ -22,8 +22,9 @@ from sympy import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 
 from generators.arithmetic.matrix_common import format_matrix, fraction_rank, mat_mul, random_matrix
+from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem
-from generators.instance_key import params_key, transpose
+from generators.instance_key import params_key
 from generators.registration import register_family
 
 _WORDINGS = (
@@ -61,9 +62,11 @@ class ArithmeticMatrixRank(Family):
         return Problem(question=question, params={"matrix": m, "inner_dimension": inner})
 
     def instance_key(self, params: dict) -> str:
-        """rank(M) = rank(M^T) and does not depend on the order of the rows (partial normal form)."""
-        m = params["matrix"]
-        return params_key(params, drop=self.key_ignored_params, matrix=min(sorted(m), sorted(transpose(m))))
+        """The answer does not change under Mᵀ or P·M·Q (rows and columns reordered independently): the
+        matrix up to those (a full normal form over permutations, see ``generators.canonical_form``).
+        The recorded ``inner_dimension`` is not shown in the question, so it is not part of the instance."""
+        return params_key(params, drop=("inner_dimension", *self.key_ignored_params),
+                          matrix=matrix_lines_key(params["matrix"]))
 
     def solve(self, params: dict) -> int:
         return fraction_rank(params["matrix"])

@@ -22,8 +22,9 @@ from generators.arithmetic.matrix_spectral import (
     np_singular_values,
     singular_quantity,
 )
+from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem, Reject
-from generators.instance_key import params_key, transpose
+from generators.instance_key import params_key
 from generators.registration import register_family
 
 QUANTITIES = {
@@ -67,9 +68,9 @@ class ArithmeticMatrixSvd(Family):
         return Problem(question=question, params={"matrix": m, "quantity": quantity})
 
     def instance_key(self, params: dict) -> str:
-        """Singular values of M, M^T and of M with its rows reordered are the same (partial normal form)."""
-        m = params["matrix"]
-        return params_key(params, drop=self.key_ignored_params, matrix=min(sorted(m), sorted(transpose(m))))
+        """The answer does not change under Mᵀ or P·M·Q (rows and columns reordered independently): the
+        matrix up to those (a full normal form over permutations, see ``generators.canonical_form``)."""
+        return params_key(params, drop=self.key_ignored_params, matrix=matrix_lines_key(params["matrix"]))
 
     def solve(self, params: dict) -> int:
         return round(singular_quantity(mp_singular_values(params["matrix"]), params["quantity"]))

@@ -32,7 +32,7 @@ from generators.arithmetic.expression_tree import (
     replace_at,
 )
 from generators.family import Family, Problem, Reject
-from generators.instance_key import params_key, sorted_tree
+from generators.instance_key import expression_normal_form, params_key
 from generators.registration import register_family
 
 _FORM = "Give the answer as an integer or as a fraction p/q in lowest terms."
@@ -106,11 +106,12 @@ class ArithmeticMixed(Family):
         return Problem(question=question, params=params)
 
     def instance_key(self, params: dict) -> str:
-        """The expression with its definitions substituted (their names and wording do not matter) and the
-        operands of + and * in canonical order."""
+        """The expression with its definitions substituted (their names and wording do not matter), up to
+        commutativity and associativity of + and × (− and ÷ as adding a negative and multiplying by an
+        inverse): ``instance_key.expression_normal_form``, a full normal form for those laws."""
         defs = {d["name"]: d["tree"] for d in params.get("definitions", [])}
         return params_key(params, drop=("definition_texts", "definitions", "expression", "tree",
-                                        *self.key_ignored_params), tree=sorted_tree(params["tree"], defs))
+                                        *self.key_ignored_params), tree=expression_normal_form(params["tree"], defs))
 
     def solve(self, params: dict) -> str:
         env: dict[str, Fraction] = {}

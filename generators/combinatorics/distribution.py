@@ -86,16 +86,17 @@ class CombinatoryDistribution(Family):
     # type. ``keep`` thins the answers a level over-produces (generators.balance). The letter totals of
     # levels 1-3 are ranges so that, up to renaming letters and reordering boxes (the instance key), each
     # level holds over 1,000 distinct problems (measured: 1,295 and 1,484 at levels 1-2 in 8,000 draws),
-    # enough for 200 per split with no instance in two splits.
+    # enough for 200 per split with no instance in two splits. Levels 4-6 had one letter total each (only
+    # 242, 390 and 648 distinct problems: level 4 ran out at 26 items of a split); they are ranges too.
     levels = {
         1: {"types": 3, "boxes": 2, "letters": (6, 16), "keep": {3: 0.45, 5: 0.8}},
         2: {"types": 3, "boxes": 3, "letters": (7, 14), "keep": {8: 0.7}},
-        3: {"types": 4, "boxes": 4, "letters": (8, 12)},
-        4: {"types": 4, "boxes": 4, "letters": (11, 11)},
-        5: {"types": 5, "boxes": 4, "letters": (12, 12)},
-        6: {"types": 5, "boxes": 5, "letters": (13, 13)},
+        3: {"types": 4, "boxes": 4, "letters": (8, 13)},
+        4: {"types": 4, "boxes": 4, "letters": (10, 14)},
+        5: {"types": 5, "boxes": 4, "letters": (11, 15)},
+        6: {"types": 5, "boxes": 5, "letters": (12, 16)},
     }
-    version = "3"
+    version = "4"  # levels 3-6: letter totals widened (200 distinct per split)
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         knobs = self.levels[level]

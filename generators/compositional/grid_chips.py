@@ -29,7 +29,8 @@ from typing import Any
 from generators.combinatorics.letter_multiset import canonical_letter_key, render_multiset
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
 from generators.family import Family, Problem, Reject
-from generators.logic.puzzles_grid_chip import COLOURS, max_chips_by_search, max_chips_formula
+from generators.instance_key import canonical_json
+from generators.logic.puzzles_grid_chip import COLOURS, chips_normal_form, max_chips_by_search, max_chips_formula
 from generators.registration import register_family
 
 RESERVED_LETTERS = frozenset("mn")
@@ -128,7 +129,9 @@ class GridChipsFromShuffle(Family):
     def instance_key(self, params: dict) -> str:
         q = params
         word = canonical_letter_key({"letters": q["letters"], "length": q["length"], "event": q["event"]})
-        return f"{self.name}|{q['side']}|{q['chips']}|{q['first']}|{word}"
+        # the grid up to row/column permutations, transposition and colour swap (first = target if the event happens)
+        grid = canonical_json(chips_normal_form(q["side"], q["chips"], q["first"]))
+        return f"{self.name}|{q['side']}|{grid}|{word}"
 
     def solve(self, params: dict[str, Any]) -> int:
         p = probability_by_permutations(params["letters"], params["length"], params["event"])

@@ -29,7 +29,9 @@ from typing import Any
 from generators.arithmetic.matrix_common import format_matrix
 from generators.combinatorics.letter_multiset import canonical_letter_key, render_multiset
 from generators.combinatorics.shuffle_events import probability_by_formula, probability_by_permutations
+from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem, Reject
+from generators.instance_key import canonical_json
 from generators.registration import register_family
 
 RESERVED_LETTERS = frozenset("mn")  # the answer form names m and n
@@ -175,7 +177,9 @@ class WordMatrixRank(Family):
     def instance_key(self, params: dict) -> str:
         q = params
         word = canonical_letter_key({"letters": q["letters"], "length": q["length"], "event": q["event"]})
-        return f"{self.name}|{q['A1']['matrix']}|{q['A2']['matrix']}|{word}"
+        # each matrix up to transposition and row/column permutations (its rank is all that is used)
+        a1, a2 = (canonical_json(matrix_lines_key(q[a]["matrix"])) for a in ("A1", "A2"))
+        return f"{self.name}|{a1}|{a2}|{word}"
 
     def solve(self, params: dict[str, Any]) -> int:
         mat_fam = _get(MATRIX_FAMILY)

@@ -21,11 +21,13 @@ product of the two independent sizes); ``count`` - a simulation that adds legal 
 none fits, counting the chips of the result, plus the same exhaustive colour search confirming that every
 consistent maximal placement has the same number of chips.
 
-Ladder: level L+1 has a larger grid (side 4..8), so there are more chips to read and 2^(2s) row/column
+Ladder: level L+1 has a larger grid (side 6..10), so there are more chips to read and 2^(2s) row/column
 colourings to reason about (the test's proxy: the answer, a count of cells, grows with s^2). The closed
 formulas are the same at every level; only the size grows (issue 16 notes this; not changed here).
-Guessability: the count variant draws uniform numbers of black rows and columns, and level 1 thins its
-over-common answer 8.
+Guessability: the count variant draws uniform numbers of black rows and columns. Instance identity: a
+position up to reordering rows, reordering columns, transposing and swapping the colours (issue 16); sides
+start at 6 and the chip counts range up to 2s (max) and s spare chips (count), so that every level holds
+thousands of distinct positions.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ import random
 from itertools import product
 
 from generators.balance import thin
+from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_json, params_key
 from generators.registration import register_family
@@ -160,14 +163,29 @@ def _random_line_colours(rng: random.Random, side: int) -> tuple[list[str], list
     return rows, cols
 
 
+def chips_normal_form(side: int, chips: list, target: str | None = None) -> list:
+    """[grid up to row/column permutations and transposition, target], least over the two colour namings:
+    the identity of a grid-chip position for any question that treats rows, columns and colours alike."""
+    images = []
+    for swap in (False, True):
+        rename = {"black": "white", "white": "black"} if swap else {"black": "black", "white": "white"}
+        grid = [["."] * side for _ in range(side)]
+        for r, c, colour in chips:
+            grid[r - 1][c - 1] = rename[colour]
+        images.append([matrix_lines_key(grid), rename[target] if target else None])
+    return min(images, key=canonical_json)
+
+
 @register_family
 class LogicPuzzlesGridChip(Family):
     name = "logic_puzzles_grid_chip"
     domain = "logic"
     description = "Black/white chips with one colour per row and column: maximum chips of a colour, or chips in a maximal placement"
     answer_type = "int"
-    version = "2"  # issue 16: balanced line colours in the count variant
-    levels = {1: {"side": 4, "keep": {8: 0.5}}, 2: {"side": 5}, 3: {"side": 6}, 4: {"side": 7}, 5: {"side": 8}}
+    version = "3"  # issue 16: balanced line colours; sides 6..10 and wider chip counts (full instance key)
+    # sides 6..10: under the full instance key (rows, columns and colours interchangeable) sides 4 and 5 hold
+    # only about 200 and 800 distinct positions, too few for 200 items in each of three splits
+    levels = {1: {"side": 6}, 2: {"side": 7}, 3: {"side": 8}, 4: {"side": 9}, 5: {"side": 10}}
 
     def generate(self, rng: random.Random, level: int) -> Problem:
         side = self.levels[level]["side"]
@@ -183,7 +201,7 @@ class LogicPuzzlesGridChip(Family):
         rows = [rng.choice(COLOURS) for _ in range(side)]
         cols = [rng.choice(COLOURS) for _ in range(side)]
         cells = [(r, c) for r in range(side) for c in range(side) if rows[r] == cols[c]]
-        count = rng.randint(max(2, side // 2), side + 2)
+        count = rng.randint(max(2, side // 2), 2 * side)
         if len(cells) < count:
             raise Reject("too few matching cells")
         chips = sorted([r + 1, c + 1, rows[r]] for r, c in rng.sample(cells, count))
@@ -204,22 +222,17 @@ class LogicPuzzlesGridChip(Family):
             if not any(pc == c for _, pc in picked):
                 picked.add((rng.choice([r for r in range(side) if rows[r] == cols[c]]), c))
         spare = [(r, c) for r in range(side) for c in range(side) if rows[r] == cols[c] and (r, c) not in picked]
-        picked.update(rng.sample(spare, min(len(spare), rng.randint(0, 2))))
+        picked.update(rng.sample(spare, min(len(spare), rng.randint(0, side))))
         chips = sorted([r + 1, c + 1, rows[r]] for r, c in picked)
         question = rng.choice(_COUNT_QUESTIONS).format(rules=rules, chips=_chips_text(chips))
         return Problem(question=question, params={"variant": "count", "side": side, "chips": chips})
 
     def instance_key(self, params: dict) -> str:
-        """The rules treat rows and columns alike: the chips up to transposing or flipping the square grid."""
-        side = params["side"]
-        images = []
-        for flip_r, flip_c, swap in ((a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)):
-            chips = []
-            for r, c, colour in params["chips"]:
-                r2, c2 = (side + 1 - r if flip_r else r), (side + 1 - c if flip_c else c)
-                chips.append([c2, r2, colour] if swap else [r2, c2, colour])
-            images.append(sorted(chips))
-        return params_key(params, drop=self.key_ignored_params, chips=min(images, key=canonical_json))
+        """The rules and both answers do not change when rows are reordered, columns are reordered (each
+        independently), the grid is transposed or black and white are swapped (with the target colour): the
+        chips up to all of those, a full normal form (see ``generators.canonical_form``)."""
+        return params_key(params, drop=("chips", "target", *self.key_ignored_params),
+                          chips=chips_normal_form(params["side"], params["chips"], params.get("target")))
 
     def solve(self, params: dict) -> int:
         if params["variant"] == "max":

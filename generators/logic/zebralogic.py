@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import random
 
+from generators.canonical_form import graph_key
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
 from generators.logic.zebra_clues import (
@@ -61,6 +62,7 @@ def _answer(params: dict, pos: Solution) -> int:
     return params["options"].index(value) + 1
 
 
+_SYMMETRIC_CLUES = ("same", "not_same", "next_to", "one_between")  # x and y play the same role
 _RELATIONS = {
     "at": None,
     "not_at": None,
@@ -202,9 +204,33 @@ class LogicZebralogic(Family):
         return [c for c, k in zip(clues, keep) if k]
 
     def instance_key(self, params: dict) -> str:
-        """The clue structure by category and value index: the names of categories and values do not matter."""
-        return params_key(params, drop=("categories", "values", *self.key_ignored_params),
-                          shape=[len(v) for v in params["values"]])
+        """The puzzle up to renaming the values within each attribute, renaming or reordering the attributes,
+        the order of the clues and the two sides of a symmetric clue: a full normal form (a canonical form of
+        the graph of categories, values and clues, see ``generators.canonical_form``). The asked item, the
+        asked attribute and the listed options (by position) are marked, so equal keys have equal answers."""
+        n = params["houses"]
+        m = len(params["values"])
+        option_place = {}
+        if params.get("ask") == "option":
+            option_place = {(params["category"], v): i for i, v in enumerate(params["options"])}
+        colours: list = [["category", params.get("ask") == "option" and params.get("category") == c]
+                         for c in range(m)]
+        vertex = {}
+        edges: dict = {}
+        for c in range(m):
+            for v in range(n):
+                vertex[(c, v)] = len(colours)
+                colours.append(["value", [c, v] == list(params["item"]), option_place.get((c, v))])
+                edges[(c, vertex[(c, v)])] = "has"
+        for clue in params["clues"]:
+            k = len(colours)
+            colours.append(["clue", clue["type"], clue.get("house")])
+            symmetric = clue["type"] in _SYMMETRIC_CLUES
+            edges[(k, vertex[tuple(clue["x"])])] = "xy" if symmetric else "x"
+            if "y" in clue:
+                edges[(k, vertex[tuple(clue["y"])])] = "xy" if symmetric else "y"
+        return params_key({"houses": n, "ask": params.get("ask"), "shape": [len(v) for v in params["values"]]},
+                          puzzle=graph_key(colours, edges))
 
     def solve(self, params: dict) -> int:
         n, m = params["houses"], len(params["categories"])

@@ -206,18 +206,19 @@ def test_hard_cases_only_at_the_top_levels_and_labels_exact(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("level", [4, 5])
+@pytest.mark.parametrize("level", [5])
 @pytest.mark.parametrize("name", HARD)
 def test_hard_case_share_at_top_levels(name, level):
-    """100 items as a split draws them: >= 15 % are certified hard cases, each label recomputed exactly."""
+    """40 items as a split draws them at the top level: >= 15 % are certified hard cases, each label
+    recomputed exactly (the same seed gives the same items, so this is not a statistical test)."""
     fam = registry.get_family(name)
     seen: set[str] = set()
     recs = [make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test", level=level,
-                        seed=1616, index=i, seen=seen) for i in range(100)]
+                        seed=1616, index=i, seen=seen) for i in range(40)]
     hard_recs = [r for r in recs if r.params.get("certificate")]
-    assert len(hard_recs) >= 15, f"{name} L{level}: {len(hard_recs)} hard cases in 100"
+    assert len(hard_recs) >= 6, f"{name} L{level}: {len(hard_recs)} hard cases in 40"
     for r in hard_recs:
         assert_label_right(name, r.params, r.answer)
     low = [make_record(fam, setting_key=name, setting_name=name, axis="exploratory", split="test", level=1,
-                       seed=1616, index=i, seen=set()) for i in range(20)]
+                       seed=1616, index=i, seen=set()) for i in range(10)]
     assert not any(r.params.get("certificate") for r in low)

@@ -271,7 +271,7 @@ def test_grid_chip_formulas_match_exhaustive_placements_on_3x3():
 
 @pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
 def test_grid_chip_200_items_per_level(level):
-    side = level + 3
+    side = level + 5  # sides 6..10
     recs = _items("logic_puzzles_grid_chip", level, 200)
     variants = {r.params["variant"] for r in recs}
     assert variants == {"max", "count"}
