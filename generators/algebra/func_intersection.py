@@ -39,8 +39,8 @@ class FuncIntersection(FuncFamily):
     answer_type = "int"
     # issue 16: counts 1 allowed, the over-common small counts thinned (were 38-72% one answer at levels 1-2)
     levels = ladder(min_count=1, max_count=40, keep={1: 0.3, 2: 0.3})
-    # 4 intersections is over-common at some levels (33-38% at levels 2 and 5 before this)
-    for _lv, _four in ((2, 0.5), (5, 0.4)):
+    # 4 intersections is over-common at some levels (33-38% at levels 2, 4 and 5 before this)
+    for _lv, _four in ((2, 0.5), (4, 0.6), (5, 0.4)):
         levels[_lv]["keep"] = {**levels[_lv]["keep"], 4: _four}
     del _lv, _four
     version = "4"  # issue 18: answer estimate screened first; issue 16: certified hard cases at L4-L5
