@@ -55,22 +55,15 @@ def test_every_split_is_instance_disjoint_and_repeat_free(name):
 
 
 FULL_COUNT = 200  # issue 16's "Done when": every split of every setting at 200 per level, a fresh seed
-# the eight certified function-analysis settings take 2-20 minutes each at 200 per level on 2 cores, too long
-# for CI together: here at 30 per level; the full count runs in benchmarks/bench_split_identity.py
-FUNC_COUNT = 30
-
-
-def _full_count(name: str) -> int:
-    return FUNC_COUNT if name.startswith("algebra_func_") else FULL_COUNT
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_every_split_is_instance_disjoint_at_200_per_level(name):
     """Every split of the setting at 200 items per level (its default levels): no instance in two splits and
-    none twice in a split. One setting per test so CI can spread them; the whole set takes long for the
-    function-analysis settings (figures: benchmarks/bench_split_identity.py, same check, prints timings)."""
-    count = _full_count(name)
+    none twice in a split. One setting per test (about 17 minutes for all 57 on 2 quiet cores; the same check
+    with figures per setting: benchmarks/bench_split_identity.py)."""
+    count = FULL_COUNT
     by_split = {split: _keys(_split_records(name, split, count, seed=SEED + 1)) for split in SETTINGS[name].splits}
     for split, keys in by_split.items():
         assert len(keys) == SETTINGS[name].count(split, None, count) >= count, split

@@ -108,7 +108,7 @@ def test_ctrl_c_mid_run_leaves_no_verifier_process_and_resumes(tmp_path):
     records = make_problems(per_level=6)  # 66 problems
     path = write_problem_file(tmp_path / "p.jsonl", records)
     run = tmp_path / "run"
-    with FakeServer(oracle_policy(records), latency_s=0.1) as server:
+    with FakeServer(oracle_policy(records), latency_s=0.25) as server:  # ≈ 8 s of requests: interrupted mid-run even when loaded
         args = eval_args(server.base_url, path, run, "--concurrency", "2")
         proc = eval_subprocess(args, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
         deadline = time.monotonic() + 60
