@@ -67,6 +67,20 @@ def _counts(df: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def axis_entry(axis: str, a: dict, b: dict) -> dict:
+    """One axis of results.json from its ID counts ``a`` and OOD counts ``b``."""
+    return {
+        "axis": axis,
+        "id_accuracy": a["accuracy"],
+        "ood_accuracy": b["accuracy"],
+        "delta": (a["accuracy"] - b["accuracy"]) if a["n"] and b["n"] else None,
+        "n_id": a["n"],
+        "n_ood": b["n"],
+        "id": a,
+        "ood": b,
+    }
+
+
 def aggregate(problems: list[ProblemRecord], latest: dict[tuple[str, int], dict[str, Any]], *, samples_per_problem: int) -> dict[str, Any]:
     df = samples_frame(problems, latest)
     expected = len(problems) * samples_per_problem
@@ -83,19 +97,7 @@ def aggregate(problems: list[ProblemRecord], latest: dict[tuple[str, int], dict[
     order = {a: i for i, a in enumerate(("exploratory", "compositional", "transformative", "carc"))}
     for axis, g in sorted(df.groupby("axis"), key=lambda kv: (order.get(kv[0], 99), kv[0])):
         ids, oods = g[g["side"] == "id"], g[g["side"] == "ood"]
-        a, b = _counts(ids), _counts(oods)
-        out["axes"].append(
-            {
-                "axis": axis,
-                "id_accuracy": a["accuracy"],
-                "ood_accuracy": b["accuracy"],
-                "delta": (a["accuracy"] - b["accuracy"]) if a["n"] and b["n"] else None,
-                "n_id": a["n"],
-                "n_ood": b["n"],
-                "id": a,
-                "ood": b,
-            }
-        )
+        out["axes"].append(axis_entry(axis, _counts(ids), _counts(oods)))
     for (axis, setting, split, level), g in df.groupby(["axis", "setting", "split", "level"], sort=True):
         cell = {"axis": axis, "setting": setting, "split": split, "level": int(level), "side": id_or_ood(split)}
         cell.update(_counts(g))

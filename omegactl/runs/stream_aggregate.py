@@ -19,6 +19,7 @@ import numpy as np
 
 from generators.record import ID_SPLITS
 from omegactl.common.hashing import id_hash
+from omegactl.runs.aggregate import axis_entry
 from omegactl.runs.problem_stream import ProblemIndex, contains, iter_sample_rows, latest_lines
 
 FLAGS = ("correct", "correct_flex", "unparsed", "errored", "length_capped")
@@ -125,17 +126,7 @@ def stream_aggregate(samples_path: Path, index: ProblemIndex, *, samples_per_pro
             members = [i for i in present if index.cell_keys[i][0] == axis
                        and ("id" if index.cell_keys[i][2] in ID_SPLITS else "ood") == side]
             sides[side] = _counts(int(per_cell_n[members].sum()), per_cell[:, members].sum(axis=1))
-        a, b = sides["id"], sides["ood"]
-        out["axes"].append({
-            "axis": axis,
-            "id_accuracy": a["accuracy"],
-            "ood_accuracy": b["accuracy"],
-            "delta": (a["accuracy"] - b["accuracy"]) if a["n"] and b["n"] else None,
-            "n_id": a["n"],
-            "n_ood": b["n"],
-            "id": a,
-            "ood": b,
-        })
+        out["axes"].append(axis_entry(axis, sides["id"], sides["ood"]))
     for i in sorted(present, key=lambda i: index.cell_keys[i]):
         axis, setting, split, level = index.cell_keys[i]
         cell = {"axis": axis, "setting": setting, "split": split, "level": int(level),
