@@ -28,17 +28,35 @@ class ColouredGraph:
 
     def __init__(self, vertex_colours: Sequence, edges: dict[tuple[int, int], object]):
         self.n = len(vertex_colours)
-        self.vertex_vocabulary = sorted({canonical_json(c) for c in vertex_colours})
-        self.edge_vocabulary = sorted({canonical_json(c) for c in edges.values()})
+        vertex_json = _memo_json(vertex_colours)
+        edge_json = _memo_json(edges.values())
+        self.vertex_vocabulary = sorted(set(vertex_json))
+        self.edge_vocabulary = sorted(set(edge_json))
         vranks = {c: i for i, c in enumerate(self.vertex_vocabulary)}
-        self.colour = [vranks[canonical_json(c)] for c in vertex_colours]
+        self.colour = [vranks[c] for c in vertex_json]
         eranks = {c: i for i, c in enumerate(self.edge_vocabulary)}
         self.out: list[dict[int, int]] = [{} for _ in range(self.n)]
         self.inn: list[dict[int, int]] = [{} for _ in range(self.n)]
-        for (u, v), c in edges.items():
-            rank = eranks[canonical_json(c)]
+        for (u, v), c in zip(edges, edge_json):
+            rank = eranks[c]
             self.out[u][v] = rank
             self.inn[v][u] = rank
+
+
+def _memo_json(values) -> list[str]:
+    """``canonical_json`` of each value, computed once per distinct value (colours repeat a lot: a matrix has
+    few distinct entries). Ints and strs are memoised by value, anything else by its type and ``repr``: an
+    equal repr of the same type is the same value, so 1, 1.0, True and ``[1]`` stay apart."""
+    memo: dict = {}
+    out = []
+    for c in values:
+        kind = type(c)
+        key = (kind, c) if kind is int or kind is str else (kind, repr(c))
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = canonical_json(c)
+        out.append(text)
+    return out
 
 
 def _refine(g: ColouredGraph, colours: list[int]) -> list[int]:

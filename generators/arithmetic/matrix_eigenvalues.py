@@ -19,10 +19,12 @@ import random
 
 from generators.arithmetic.matrix_common import format_matrix, random_square
 from generators.arithmetic.matrix_spectral import (
-    float_near_half,
+    arb_eigen_quantity,
+    arb_symmetric_eigenvalues,
     eigen_quantity,
-    mp_symmetric_eigenvalues,
+    float_near_half,
     np_symmetric_eigenvalues,
+    round_ball,
 )
 from generators.canonical_form import square_matrix_key
 from generators.family import Family, Problem, Reject
@@ -79,7 +81,8 @@ class ArithmeticMatrixEigenvalues(Family):
                           matrix=square_matrix_key(params["matrix"], transpose_too=False))
 
     def solve(self, params: dict) -> int:
-        return round(eigen_quantity(mp_symmetric_eigenvalues(params["matrix"]), params["quantity"]))
+        quantity = params["quantity"]
+        return round_ball(lambda m: arb_eigen_quantity(arb_symmetric_eigenvalues(m), quantity), params["matrix"])
 
     def check(self, params: dict, answer: int) -> bool:
         m = params["matrix"]

@@ -17,9 +17,11 @@ import random
 
 from generators.arithmetic.matrix_common import format_matrix, random_matrix
 from generators.arithmetic.matrix_spectral import (
+    arb_singular_quantity,
+    arb_singular_values,
     float_near_half,
-    mp_singular_values,
     np_singular_values,
+    round_ball,
     singular_quantity,
 )
 from generators.canonical_form import matrix_lines_key
@@ -73,7 +75,8 @@ class ArithmeticMatrixSvd(Family):
         return params_key(params, drop=self.key_ignored_params, matrix=matrix_lines_key(params["matrix"]))
 
     def solve(self, params: dict) -> int:
-        return round(singular_quantity(mp_singular_values(params["matrix"]), params["quantity"]))
+        quantity = params["quantity"]
+        return round_ball(lambda m: arb_singular_quantity(arb_singular_values(m), quantity), params["matrix"])
 
     def check(self, params: dict, answer: int) -> bool:
         value = singular_quantity(np_singular_values(params["matrix"]), params["quantity"])

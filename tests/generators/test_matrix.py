@@ -183,6 +183,39 @@ def test_spectral_known_cases():
     assert not eig.check({"matrix": [[1, 2], [3, 4]], "quantity": "largest"}, 5)
 
 
+def test_certified_spectral_route_agrees_with_mpmath_on_hard_spectra():
+    """solve's arb route (charpoly + rigorous root isolation) against the 30-digit mpmath route, on matrices
+    with repeated eigenvalues, zero singular values and a rectangular shape; a .5 value is refused."""
+    import random
+
+    from flint import arb
+    from generators.arithmetic import matrix_spectral as sp
+
+    rng = random.Random(18)
+    cases = [[[2, 0, 0], [0, 2, 0], [0, 0, 5]], [[1, 1], [1, 1]], [[0, 0], [0, 0]], [[3, -1, 4], [3, -1, 4]]]
+    for _ in range(60):
+        n = rng.randint(2, 6)
+        m = [[rng.randint(-9, 9) for _ in range(n)] for _ in range(n)]
+        cases.append([[m[i][j] + m[j][i] for j in range(n)] for i in range(n)])
+        cases.append(m[:-1] + [list(m[0])])  # singular
+    for m in cases:
+        square = len(m) == len(m[0])
+        if square and all(m[i][j] == m[j][i] for i in range(len(m)) for j in range(len(m))):
+            for q in ("max_abs", "abs_sum", "largest", "smallest", "spread"):
+                exact = sp.eigen_quantity(sp.mp_symmetric_eigenvalues(m), q)
+                got = sp.round_ball(lambda x: sp.arb_eigen_quantity(sp.arb_symmetric_eigenvalues(x), q), m)
+                assert got == round(exact), (m, q)
+        for q in ("largest", "sum", "spread"):
+            exact = sp.singular_quantity(sp.mp_singular_values(m), q)
+            if sp.float_near_half(float(exact)):
+                continue
+            got = sp.round_ball(lambda x: sp.arb_singular_quantity(sp.arb_singular_values(x), q), m)
+            assert got == round(exact), (m, q)
+    assert len(sp.arb_singular_values([[3, -1, 4], [3, -1, 4]])) == 2
+    with pytest.raises(ArithmeticError):
+        sp.round_ball(lambda x: arb(x) / 2, 5)
+
+
 def test_float_screen_margin():
     from generators.arithmetic.matrix_spectral import float_near_half, mp_to_fraction
     import mpmath
