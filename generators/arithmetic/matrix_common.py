@@ -9,6 +9,8 @@ import random
 from fractions import Fraction
 from typing import Sequence
 
+from flint import fmpz_mat
+
 from generators.answers import near_rounding_boundary
 from generators.family import Reject
 
@@ -135,25 +137,12 @@ def fraction_free_adjugate(m: Sequence[Sequence[int]]) -> tuple[Matrix, int]:
     return [row[n:] for row in a], d
 
 
-def fraction_rank(m: Sequence[Sequence[int]]) -> int:
-    """Exact rank over the rationals by row reduction over Fractions."""
-    a = [[Fraction(x) for x in row] for row in m]
-    rows = len(a)
-    cols = len(a[0]) if rows else 0
-    rank = 0
-    for col in range(cols):
-        piv = next((r for r in range(rank, rows) if a[r][col] != 0), None)
-        if piv is None:
-            continue
-        a[rank], a[piv] = a[piv], a[rank]
-        for r in range(rank + 1, rows):
-            if a[r][col] != 0:
-                f = a[r][col] / a[rank][col]
-                a[r] = [x - f * y for x, y in zip(a[r], a[rank])]
-        rank += 1
-        if rank == rows:
-            break
-    return rank
+def exact_rank(m: Sequence[Sequence[int]]) -> int:
+    """Exact rank over the rationals of an integer matrix (FLINT's fraction-free elimination over Z)."""
+    rows = [list(map(int, row)) for row in m]
+    if not rows or not rows[0]:
+        return 0
+    return fmpz_mat(rows).rank()
 
 
 def mat_mul(a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]) -> Matrix:

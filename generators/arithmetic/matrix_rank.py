@@ -7,7 +7,7 @@ k = n makes full rank as likely as any other rank. The answer is
 always the rank recomputed exactly from the matrix, never the construction's inner dimension (OMEGA weak
 point #8: the original assumed the target rank and mislabelled about 0.3% of its low-level items).
 
-solve: row reduction over Fractions (own code). check: sympy's ``DomainMatrix`` rank over QQ (its exact
+solve: FLINT's exact integer rank (``exact_rank``). check: sympy's ``DomainMatrix`` rank over QQ (its exact
 reduced-row-echelon code, much faster than ``Matrix.rank``), plus the bound rank ≤ k (a product of an
 n×k and a k×n matrix cannot exceed k).
 
@@ -21,7 +21,7 @@ import random
 from sympy import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 
-from generators.arithmetic.matrix_common import format_matrix, fraction_rank, mat_mul, random_matrix
+from generators.arithmetic.matrix_common import format_matrix, exact_rank, mat_mul, random_matrix
 from generators.canonical_form import matrix_lines_key
 from generators.family import Family, Problem
 from generators.instance_key import params_key
@@ -69,7 +69,7 @@ class ArithmeticMatrixRank(Family):
                           matrix=matrix_lines_key(params["matrix"]))
 
     def solve(self, params: dict) -> int:
-        return fraction_rank(params["matrix"])
+        return exact_rank(params["matrix"])
 
     def check(self, params: dict, answer: int) -> bool:
         exact = DomainMatrix.from_list(params["matrix"], ZZ).convert_to(QQ).rank()

@@ -14,7 +14,7 @@ are drawn again when the answer equals that of a one-skill shortcut: full rank (
 either matrix, the rank counted as distinct non-zero rows/columns, p replaced by 1/2 or by 1 - p, or the
 probability alone.
 
-solve: skill A's solve (Fraction elimination) for both ranks and skill B's solve route (enumeration of the
+solve: skill A's solve (FLINT exact rank) for both ranks and skill B's solve route (enumeration of the
 position permutations) for p.
 check: skill A's check route (sympy DomainMatrix rank over QQ) and skill B's check route (sequential draws with
 the closed-form shuffle probability).

@@ -18,7 +18,7 @@ the number of non-zero c_k, or m minus the real roots +-1 of F.
 
 solve: rank of C by fraction-free (Bareiss) elimination; m - deg gcd(F, x^m - 1) by sympy. check: independent of
 both formulas. The leading k x k block of A itself is built from the rule (k = deg P + 3 for ``poly``, k = min(n,
-2m) for ``periodic``) and its rank computed by exact elimination over Q with fractions (``fraction_rank``). For
+2m) for ``periodic``) and its rank computed exactly over Q by FLINT (``exact_rank``). For
 ``poly`` the rank of every leading block with k > deg P equals rank C (same Vandermonde argument), and for
 ``periodic`` any block with k >= m already contains every distinct row and column.
 """
@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy
 
-from generators.arithmetic.matrix_common import fraction_rank
+from generators.arithmetic.matrix_common import exact_rank
 from generators.compositional.matrix_rank import bareiss_rank
 from generators.family import Family, Problem, Reject
 from generators.registration import register_family
@@ -166,7 +166,7 @@ def leading_block(spec: dict, n: int) -> list[list[int]]:
 
 
 def rank_by_leading_block(spec: dict, n: int) -> int:
-    return fraction_rank(leading_block(spec, n))
+    return exact_rank(leading_block(spec, n))
 
 
 def shortcut_ranks(spec: dict, n: int) -> set[int]:
