@@ -7,7 +7,7 @@ rounded. An instance whose exact value lies within 1e-9 of a .5 boundary is re-d
 so the rounding convention can never matter. We keep OMEGA's nearest-integer form rather than asking for
 the reduced fraction because at the top levels the exact value has a denominator of about 25 digits.
 
-solve: Gauss–Jordan over Fractions. check: an integer-only fraction-free adjugate X with A·X = d·I
+solve: FLINT's exact rational inverse (``fmpz_mat.inv``). check: an integer-only fraction-free adjugate X with A·X = d·I
 (verified by multiplication), from which the statistic is recomputed.
 
 Ladder: level L+1 has a larger matrix (n = 3, 4, 6, 7, 9, 10, 12) with larger entries, so Gauss-Jordan
@@ -18,12 +18,13 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+from flint import fmpz_mat
+
 from generators.arithmetic.matrix_common import (
     KIND_WORDS,
     SQUARE_LADDER,
     format_matrix,
     fraction_free_adjugate,
-    fraction_inverse,
     mat_mul,
     matrix_statistic,
     nearest_int_or_reject,
@@ -73,14 +74,16 @@ class ArithmeticMatrixInverse(Family):
         if statistic == "entry":
             params["row"], params["col"] = rng.randrange(n), rng.randrange(n)
         # exact value first: re-draw near a rounding boundary or when the largest entry is ambiguous
-        adj, d = fraction_free_adjugate(m)  # the fast integer route; solve() uses Gauss-Jordan
+        adj, d = fraction_free_adjugate(m)  # the fast integer route; solve() uses FLINT
         nearest_int_or_reject(_scaled_inverse_statistic(_divide(adj, d), scale, params))
         stat = statistic_phrase(statistic, "the inverse matrix B⁻¹", params.get("row", 0), params.get("col", 0))
         question = rng.choice(_WORDINGS).format(kind=KIND_WORDS[kind], n=n, m=format_matrix(m), s=scale, stat=stat)
         return Problem(question=question, params=params)
 
     def solve(self, params: dict) -> int:
-        value = _scaled_inverse_statistic(fraction_inverse(params["matrix"]), params["scale"], params)
+        inverse = fmpz_mat([list(row) for row in params["matrix"]]).inv()  # exact, over Q
+        exact = [[Fraction(int(x.p), int(x.q)) for x in row] for row in inverse.tolist()]
+        value = _scaled_inverse_statistic(exact, params["scale"], params)
         return round(value)
 
     def check(self, params: dict, answer: int) -> bool:
