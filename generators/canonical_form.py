@@ -62,9 +62,14 @@ def _memo_json(values) -> list[str]:
 def _refine(g: ColouredGraph, colours: list[int]) -> list[int]:
     """The coarsest equitable refinement of ``colours`` (cell order kept: a sub-cell sorts inside its cell)."""
     classes = len(set(colours))
+    out_items = [list(d.items()) for d in g.out]
+    in_items = [list(d.items()) for d in g.inn]
     while True:
-        sigs = [(colours[v], tuple(sorted((c, colours[u]) for u, c in g.out[v].items())),
-                 tuple(sorted((c, colours[u]) for u, c in g.inn[v].items()))) for v in range(g.n)]
+        # a neighbour (edge colour c, vertex colour k) is encoded as c * base + k with base > every k, so the
+        # sorted codes compare exactly as the sorted (c, k) pairs would, only faster
+        base = max(colours) + 1
+        sigs = [(colours[v], tuple(sorted([c * base + colours[u] for u, c in out_items[v]])),
+                 tuple(sorted([c * base + colours[u] for u, c in in_items[v]]))) for v in range(g.n)]
         rank = {s: i for i, s in enumerate(sorted(set(sigs)))}
         new = [rank[s] for s in sigs]
         if len(rank) == classes:
