@@ -16,8 +16,16 @@ from math import gcd
 from typing import Any
 
 
+_AS_IS = (int, str, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready form: tuples become lists, Fractions and other scalars their exact string."""
+    kind = type(value)  # fast paths for the exact builtin types; subclasses take the isinstance route below
+    if kind in _AS_IS:
+        return value
+    if kind is list or kind is tuple:
+        return [v if type(v) in _AS_IS else _plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
