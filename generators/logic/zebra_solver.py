@@ -23,18 +23,22 @@ class SearchLimit(Exception):
     """The search visited more nodes than allowed (generation treats the draw as unusable)."""
 
 
-def _compile(clues: list[dict], n: int, m: int) -> tuple[list[tuple[int, int, int, int]], list[list[int]]]:
-    """The clues as ``(code, i, j, house)`` tuples and, per item index, the clues that mention it."""
-    out = []
-    watch: list[list[int]] = [[] for _ in range(n * m)]
-    for clue in clues:
-        i = clue["x"][0] * n + clue["x"][1]
-        j = clue["y"][0] * n + clue["y"][1] if "y" in clue else -1
-        watch[i].append(len(out))
+def compile_clue(clue: dict, n: int) -> tuple[int, int, int, int]:
+    """A clue as ``(code, i, j, house)`` with items as indices ``category * n + value`` (``j``/``house`` -1
+    where unused)."""
+    i = clue["x"][0] * n + clue["x"][1]
+    j = clue["y"][0] * n + clue["y"][1] if "y" in clue else -1
+    return (_CODES[clue["type"]], i, j, clue.get("house", -1))
+
+
+def _watch_lists(compiled: list[tuple[int, int, int, int]], size: int) -> list[list[int]]:
+    """Per item index, the indices of the compiled clues that mention it."""
+    watch: list[list[int]] = [[] for _ in range(size)]
+    for ci, (_, i, j, _) in enumerate(compiled):
+        watch[i].append(ci)
         if j >= 0 and j != i:
-            watch[j].append(len(out))
-        out.append((_CODES[clue["type"]], i, j, clue.get("house", -1)))
-    return out, watch
+            watch[j].append(ci)
+    return watch
 
 
 def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
@@ -50,8 +54,11 @@ def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
     while True:
         while queue:
             ci = queue.pop()
-            queued[ci] = False
             code, i, j, h = compiled[ci]
+            # every filter but "not_same" is idempotent (its output is a fixpoint of itself), so while it
+            # runs it stays marked as queued and its own changes do not queue it again
+            if code == 3:
+                queued[ci] = False
             di = dom[i]
             if code == 0:
                 ni = di & (1 << h)
@@ -93,6 +100,7 @@ def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
                     if not queued[w]:
                         queued[w] = True
                         queue.append(w)
+            queued[ci] = False
         for c in range(m):
             if dirty[c]:
                 break
@@ -141,7 +149,17 @@ def solve_by_propagation(
     clues: list[dict], n: int, m: int, limit: int = 2, max_nodes: int = 200_000
 ) -> list[Solution]:
     """Up to ``limit`` solutions of the puzzle; raises :class:`SearchLimit` past ``max_nodes`` nodes."""
-    compiled, watch = _compile(clues, n, m)
+    return solve_compiled([compile_clue(clue, n) for clue in clues], n, m, limit, max_nodes)
+
+
+def solve_compiled(
+    compiled: list[tuple[int, int, int, int]], n: int, m: int, limit: int = 2, max_nodes: int = 200_000,
+    root: list[int] | None = None,
+) -> list[Solution]:
+    """:func:`solve_by_propagation` on clues from :func:`compile_clue`. ``root``, when given, is the
+    propagation fixpoint of these clues from full domains (see :class:`IncrementalRoot`); the search is then
+    the same, node for node, without recomputing it."""
+    watch = _watch_lists(compiled, n * m)
     full = (1 << n) - 1
     found: list[Solution] = []
     nodes = 0
@@ -174,5 +192,35 @@ def solve_by_propagation(
             dirty[k // n] = True
             search(child, list(watch[k]), dirty)
 
-    search([full] * (n * m), list(range(len(compiled))), [True] * m)
+    if root is None:
+        search([full] * (n * m), list(range(len(compiled))), [True] * m)
+    elif root:  # already a fixpoint: nothing queued (an empty root means the clues contradict each other)
+        search(list(root), [], [False] * m)
+    else:
+        nodes += 1
+        if nodes > max_nodes:
+            raise SearchLimit(f"more than {max_nodes} search nodes")
     return found
+
+
+class IncrementalRoot:
+    """Clues added one at a time, with the propagation fixpoint of all of them from full domains kept up to
+    date: adding a clue only narrows the fixpoint, so it is propagated from the previous fixpoint with just
+    the new clue queued (the same fixpoint as from scratch, the filters being monotone)."""
+
+    def __init__(self, n: int, m: int):
+        self.n, self.m = n, m
+        self.compiled: list[tuple[int, int, int, int]] = []
+        self.root: list[int] = [(1 << n) - 1] * (n * m)  # [] once the clues contradict each other
+
+    def add(self, clue: dict) -> None:
+        self.compiled.append(compile_clue(clue, self.n))
+        if self.root:
+            dom = list(self.root)
+            watch = _watch_lists(self.compiled, self.n * self.m)
+            ok = _propagate(dom, self.compiled, watch, self.n, self.m, (1 << self.n) - 1,
+                            [len(self.compiled) - 1], [False] * self.m)
+            self.root = dom if ok else []
+
+    def solutions(self, limit: int = 2, max_nodes: int = 200_000) -> list[Solution]:
+        return solve_compiled(self.compiled, self.n, self.m, limit, max_nodes, root=self.root)

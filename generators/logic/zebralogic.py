@@ -39,7 +39,7 @@ from generators.logic.zebra_clues import (
     random_solution,
 )
 from generators.logic.zebra_cnf import count_models_dpll, enumerate_all
-from generators.logic.zebra_solver import SearchLimit, solve_by_propagation
+from generators.logic.zebra_solver import IncrementalRoot, SearchLimit, solve_by_propagation, solve_compiled
 from generators.registration import register_family
 
 ENUMERATION_MAX = 1000  # candidate assignments (n!)^m up to which check enumerates them all
@@ -164,21 +164,19 @@ class LogicZebralogic(Family):
     def _unique_clue_set(self, rng: random.Random, pos: Solution, n: int, m: int) -> list[dict]:
         """True clues until the solution is unique, then without every clue that is not needed."""
 
-        def solutions(clues: list[dict]) -> list[Solution]:
-            try:
-                return solve_by_propagation(clues, n, m, limit=2, max_nodes=MAX_NODES)
-            except SearchLimit:
-                raise Reject("uniqueness test too expensive") from None
-
-        def unique(clues: list[dict]) -> bool:
-            return len(solutions(clues)) == 1
+        def expensive() -> Reject:
+            return Reject("uniqueness test too expensive")
 
         # each new clue holds in the hidden solution and fails in another solution the solver found,
         # so every round removes at least that rival
         clues: list[dict] = []
         keys: set[tuple] = set()
+        state = IncrementalRoot(n, m)  # the solver's root fixpoint, kept up to date clue by clue
         for _ in range(4 * n * m):
-            found = solutions(clues)
+            try:
+                found = state.solutions(limit=2, max_nodes=MAX_NODES)
+            except SearchLimit:
+                raise expensive() from None
             rivals = [s for s in found if s != pos]
             if not rivals:
                 break
@@ -192,14 +190,21 @@ class LogicZebralogic(Family):
                 raise RuntimeError(f"drew a false clue {clue}")  # a bug in draw_true_clue
             clues.append(clue)
             keys.add(clue_key(clue))
+            state.add(clue)
         else:
             raise Reject("clues never pinned down the solution")
+        compiled = state.compiled
         order = list(range(len(clues)))
         rng.shuffle(order)
         keep = [True] * len(clues)
         for i in order:
             keep[i] = False
-            if not unique([c for c, k in zip(clues, keep) if k]):
+            try:
+                unique = len(solve_compiled([c for c, k in zip(compiled, keep) if k], n, m, limit=2,
+                                            max_nodes=MAX_NODES)) == 1
+            except SearchLimit:
+                raise expensive() from None
+            if not unique:
                 keep[i] = True
         return [c for c, k in zip(clues, keep) if k]
 
