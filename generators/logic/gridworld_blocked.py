@@ -20,8 +20,8 @@ import math
 import random
 from collections.abc import Iterable
 from bisect import insort
-from itertools import accumulate, compress
-from operator import and_, mul
+from itertools import accumulate
+from operator import mul
 
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_grid_cells, params_key
@@ -140,16 +140,18 @@ def count_by_enumeration(width: int, height: int, blocked: frozenset[Cell], limi
     return found
 
 
-def _draw_index(rng: random.Random, cum: list[int], removed: list[tuple[int, int]]) -> int:
-    """``rng.choices(range(len(cum)), weights=w)[0]`` for the weights whose running sums are ``cum`` less the
-    weights ``removed`` since (pairs (index, weight)): the same single ``rng.random()`` draw and the same
-    float threshold against the same exact running sums, without rebuilding them."""
+def _draw_index(rng: random.Random, cum: list[int], last: int, removed: list[tuple[int, int]]) -> int:
+    """``rng.choices`` over the positive weights whose running sums (zero weights included, ``last`` the
+    position of the last positive one) are ``cum``, less the weights ``removed`` since (pairs (position,
+    weight)); returns a position. The same single ``rng.random()`` draw, the same float threshold against
+    the same exact running sums, and the same clamp to the last candidate as ``rng.choices(range(len(w)),
+    weights=w)[0]`` on the list of the positive weights alone, without building that list."""
 
     def running(k: int) -> int:
         return cum[k] - sum(w for j, w in removed if j <= k)
 
     threshold = rng.random() * (running(len(cum) - 1) + 0.0)
-    lo, hi = 0, len(cum) - 1  # bisect_right(running sums, threshold, 0, n - 1)
+    lo, hi = 0, last  # bisect_right(running sums, threshold), clamped to the last candidate
     while lo < hi:
         mid = (lo + hi) // 2
         if threshold < running(mid):
@@ -181,12 +183,21 @@ def _cap_paths(rng: random.Random, width: int, height: int, blocked: set[Cell]) 
         through: list[int] = []  # paths through each cell, cells in (x, y) order
         for fx, tx in zip(f, reversed(t)):
             through += map(mul, fx, reversed(tx))
-        inside = map(and_, map((0).__lt__, through), map(total.__gt__, through))
-        where = list(compress(range(len(through)), inside))
-        if not where:  # every path-carrying cell is on every path: total would be 1
+        # the candidates are the cells with 0 < through < total: cells on every path (through == total)
+        # get weight 0 like the cells on none, and a zero weight is never drawn
+        k = -1
+        try:
+            while True:
+                k = through.index(total, k + 1)
+                through[k] = 0
+        except ValueError:
+            pass
+        cum = list(accumulate(through))
+        if not cum[-1]:  # every path-carrying cell is on every path: total would be 1
             raise Reject("cannot lower the path count")
-        weights = [through[k] for k in where]
-        cum = list(accumulate(weights))
+        last = len(through) - 1
+        while not through[last]:
+            last -= 1
         # far above the cap, block a few cells per round; their through-counts sum to less than the
         # total, so at least one path survives (paths through several of them are subtracted twice)
         batch = min(1 + int(math.log10(total / ANSWER_CAP)), _MAX_BATCH)
@@ -194,18 +205,18 @@ def _cap_paths(rng: random.Random, width: int, height: int, blocked: set[Cell]) 
         removed_sum = 0
         lowest, highest = width, -1
         for _ in range(batch):
-            i = _draw_index(rng, cum, removed)
-            w = weights[i]
+            i = _draw_index(rng, cum, last, removed)
+            w = through[i]
             if removed_sum + w >= total:
                 break
             removed_sum += w
-            x, y = divmod(where[i], height)
+            x, y = divmod(i, height)
             blocked.add((x, y))
             insort(rows[x], y)
             insort(turned_rows[width - 1 - x], height - 1 - y)
             lowest, highest = min(lowest, x), max(highest, x)
             removed.append((i, w))
-            weights[i] = 0
+            through[i] = 0
             if removed_sum == cum[-1]:  # no weight left
                 break
         if highest >= 0:
