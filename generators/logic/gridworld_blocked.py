@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 import random
+from math import comb
 from collections.abc import Iterable
-from bisect import insort
+from bisect import bisect_right, insort
 from itertools import accumulate
 from operator import mul
 
@@ -102,7 +103,7 @@ def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell
 
     def lattice(a: Cell, b: Cell) -> int:
         dx, dy = b[0] - a[0], b[1] - a[1]
-        return math.comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
+        return comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
 
     start, end = (0, 0), (width - 1, height - 1)
     if start in blocked or end in blocked:
@@ -111,10 +112,11 @@ def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell
     first: list[int] = []
     for i, b in enumerate(order):
         value = lattice(start, b)
+        bx, by = b
         for j in range(i):
-            a = order[j]
-            if a[0] <= b[0] and a[1] <= b[1]:
-                value -= first[j] * lattice(a, b)
+            ax, ay = order[j]
+            if ax <= bx and ay <= by:
+                value -= first[j] * comb(bx - ax + by - ay, bx - ax)
         first.append(value)
     return lattice(start, end) - sum(fb * lattice(b, end) for fb, b in zip(first, order))
 
@@ -150,6 +152,8 @@ def _draw_index(rng: random.Random, cum: list[int], last: int, removed: list[tup
     def running(k: int) -> int:
         return cum[k] - sum(w for j, w in removed if j <= k)
 
+    if not removed:
+        return bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, last)
     threshold = rng.random() * (running(len(cum) - 1) + 0.0)
     lo, hi = 0, last  # bisect_right(running sums, threshold), clamped to the last candidate
     while lo < hi:
