@@ -32,9 +32,12 @@ def compile_clue(clue: dict, n: int) -> tuple[int, int, int, int]:
 
 
 def _watch_lists(compiled: list[tuple[int, int, int, int]], size: int) -> list[list[int]]:
-    """Per item index, the indices of the compiled clues that mention it."""
+    """Per item index, the indices of the compiled clues that mention it, except the one-item clues (``at``,
+    ``not_at``): once applied their filter holds on every smaller domain, so they never need to run again."""
     watch: list[list[int]] = [[] for _ in range(size)]
-    for ci, (_, i, j, _) in enumerate(compiled):
+    for ci, (code, i, j, _) in enumerate(compiled):
+        if code <= 1:
+            continue
         watch[i].append(ci)
         if j >= 0 and j != i:
             watch[j].append(ci)
@@ -108,9 +111,9 @@ def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
             return True
         dirty[c] = False
         base = c * n
+        values = dom[base:base + n]
         fixed = once = twice = 0
-        for k in range(base, base + n):
-            d = dom[k]
+        for d in values:
             twice |= once & d
             once |= d
             if d & (d - 1) == 0:
@@ -122,8 +125,7 @@ def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
         lonely = once & ~twice & ~fixed  # houses with exactly one candidate value, not yet fixed
         if not lonely and fixed == 0:
             continue
-        for k in range(base, base + n):
-            d = dom[k]
+        for k, d in enumerate(values, base):
             if d & (d - 1) == 0:
                 continue
             hit = d & lonely
