@@ -447,3 +447,28 @@ def test_zebra_large_levels_quick(level):
 @pytest.mark.parametrize("level", [4, 5])
 def test_zebra_large_levels_200_items(level):
     assert len(_items("logic_zebralogic", level, 200)) == 200
+
+
+@pytest.mark.parametrize("name, level", [("logic_gridworld_knight_move", 1), ("logic_gridworld_knight_move", 4),
+                                         ("logic_gridworld_rookmove", 1), ("logic_gridworld_rookmove", 3)])
+def test_reachability_in_complete_gives_the_items_of_one_generate(name, level):
+    """knight/rook test reachability in ``complete`` (only for drafts the split keeps): the items of every
+    split are those of the same family doing all of its work in one ``generate``."""
+    from generators.settings import SPLIT_BUCKETS
+
+    family = registry.get_family(name)
+
+    class Monolithic(type(family)):
+        def draft(self, rng, lv):
+            return type(family).complete(self, type(family).draft(self, rng, lv))
+
+        def complete(self, problem):
+            return problem
+
+    def items(fam, split):
+        seen: set[str] = set()
+        return [make_record(fam, setting_key=name, setting_name=name, axis=fam.axis, split=split, level=level,
+                            seed=5, index=i, bucket=SPLIT_BUCKETS[split], seen=seen).to_json() for i in range(6)]
+
+    for split in ("train", "test_out"):
+        assert items(family, split) == items(Monolithic(), split)
