@@ -35,13 +35,17 @@ def _watch_lists(compiled: list[tuple[int, int, int, int]], size: int) -> list[l
     """Per item index, the indices of the compiled clues that mention it, except the one-item clues (``at``,
     ``not_at``): once applied their filter holds on every smaller domain, so they never need to run again."""
     watch: list[list[int]] = [[] for _ in range(size)]
-    for ci, (code, i, j, _) in enumerate(compiled):
-        if code <= 1:
-            continue
+    for ci, clue in enumerate(compiled):
+        _watch_clue(watch, ci, clue)
+    return watch
+
+
+def _watch_clue(watch: list[list[int]], ci: int, clue: tuple[int, int, int, int]) -> None:
+    code, i, j, _ = clue
+    if code > 1:
         watch[i].append(ci)
         if j >= 0 and j != i:
             watch[j].append(ci)
-    return watch
 
 
 def _propagate(dom: list[int], compiled, watch, n: int, m: int, full: int,
@@ -156,12 +160,13 @@ def solve_by_propagation(
 
 def solve_compiled(
     compiled: list[tuple[int, int, int, int]], n: int, m: int, limit: int = 2, max_nodes: int = 200_000,
-    root: list[int] | None = None,
+    root: list[int] | None = None, watch: list[list[int]] | None = None,
 ) -> list[Solution]:
     """:func:`solve_by_propagation` on clues from :func:`compile_clue`. ``root``, when given, is the
     propagation fixpoint of these clues from full domains (see :class:`IncrementalRoot`); the search is then
-    the same, node for node, without recomputing it."""
-    watch = _watch_lists(compiled, n * m)
+    the same, node for node, without recomputing it. ``watch`` is ``_watch_lists(compiled)`` if known."""
+    if watch is None:
+        watch = _watch_lists(compiled, n * m)
     full = (1 << n) - 1
     found: list[Solution] = []
     nodes = 0
@@ -214,15 +219,18 @@ class IncrementalRoot:
         self.n, self.m = n, m
         self.compiled: list[tuple[int, int, int, int]] = []
         self.root: list[int] = [(1 << n) - 1] * (n * m)  # [] once the clues contradict each other
+        self.watch: list[list[int]] = [[] for _ in range(n * m)]  # _watch_lists(self.compiled), kept up to date
 
     def add(self, clue: dict) -> None:
-        self.compiled.append(compile_clue(clue, self.n))
+        compiled = compile_clue(clue, self.n)
+        ci = len(self.compiled)
+        self.compiled.append(compiled)
+        _watch_clue(self.watch, ci, compiled)
         if self.root:
             dom = list(self.root)
-            watch = _watch_lists(self.compiled, self.n * self.m)
-            ok = _propagate(dom, self.compiled, watch, self.n, self.m, (1 << self.n) - 1,
-                            [len(self.compiled) - 1], [False] * self.m)
+            ok = _propagate(dom, self.compiled, self.watch, self.n, self.m, (1 << self.n) - 1, [ci],
+                            [False] * self.m)
             self.root = dom if ok else []
 
     def solutions(self, limit: int = 2, max_nodes: int = 200_000) -> list[Solution]:
-        return solve_compiled(self.compiled, self.n, self.m, limit, max_nodes, root=self.root)
+        return solve_compiled(self.compiled, self.n, self.m, limit, max_nodes, root=self.root, watch=self.watch)
