@@ -86,12 +86,18 @@ def probability_by_permutations(letters: dict[str, int], length: int, event: dic
     Sub-multisets with the same canonical word share one enumerated fraction, so their hypergeometric
     numerators (products of binomials over the common C(N, length)) are added first."""
     names, kind, special, n = _event_parts(letters, event)
-    counts = tuple(letters[ch] for ch in names)
+    return _probability_by_permutations(tuple(letters[ch] for ch in names), length, kind, special, n)
+
+
+@lru_cache(maxsize=4096)
+def _probability_by_permutations(counts: tuple[int, ...], length: int, kind: str, special: int, n: int) -> Fraction:
+    """:func:`probability_by_permutations` on letter counts (cached: generation and ``solve`` ask twice)."""
+    binomials = [[comb(c, d) for d in range(length + 1)] for c in counts]  # binomials[i][d] = C(counts[i], d)
     numerators: dict[tuple[int, tuple[int, ...]], int] = {}
     for drawn in sub_multisets(counts, length):
         own = drawn[special] if special >= 0 else 0
         others = tuple(sorted(d for i, d in enumerate(drawn) if d and i != special))
-        ways = prod(comb(c, d) for c, d in zip(counts, drawn))
+        ways = prod(row[d] for row, d in zip(binomials, drawn))
         numerators[own, others] = numerators.get((own, others), 0) + ways
     draws = comb(sum(counts), length)
     total = Fraction(0)
