@@ -50,7 +50,7 @@ def sub_multisets(counts: tuple[int, ...], size: int) -> Iterator[tuple[int, ...
 
     def extend(i: int, left: int, prefix: tuple[int, ...]) -> None:
         if i == last:
-            if left <= counts[i]:
+            if 0 <= left <= counts[i]:
                 found.append(prefix + (left,))
             return
         for first in range(max(0, left - capacity[i + 1]), min(counts[i], left) + 1):
