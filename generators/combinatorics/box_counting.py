@@ -18,23 +18,27 @@ from collections import Counter
 from functools import lru_cache
 from itertools import combinations
 from math import factorial, prod
+from operator import sub
 
 from generators.combinatorics.letter_multiset import sub_multiset_tuple
 
 
 def _minus(a: tuple[int, ...], b: tuple[int, ...], times: int = 1) -> tuple[int, ...] | None:
-    out = tuple(x - times * y for x, y in zip(a, b))
+    out = tuple(map(sub, a, b)) if times == 1 else tuple(x - times * y for x, y in zip(a, b))
     return out if min(out, default=0) >= 0 else None
 
 
 def labeled_by_boxes(counts: tuple[int, ...], sizes: tuple[int, ...]) -> int:
-    """Box by box: choose the sub-multiset of each box from what is left (memoised on what is left)."""
+    """Box by box: choose the sub-multiset of each box from what is left (memoised on what is left); the
+    last box can only take everything that is left."""
+    last = len(sizes) - 1
 
     @lru_cache(maxsize=None)
     def ways(i: int, left: tuple[int, ...]) -> int:
-        if i == len(sizes):
-            return 1 if not any(left) else 0
-        return sum(ways(i + 1, _minus(left, v)) for v in sub_multiset_tuple(left, sizes[i]))
+        if i >= last:
+            return int(sum(left) == sizes[i]) if i == last else int(not any(left))
+        # every v is contained in ``left``, so what remains is never negative
+        return sum(ways(i + 1, tuple(map(sub, left, v))) for v in sub_multiset_tuple(left, sizes[i]))
 
     return ways(0, tuple(counts))
 
@@ -50,12 +54,14 @@ def _bounded_compositions(total: int, caps: tuple[int, ...]):
 
 
 def labeled_by_letters(counts: tuple[int, ...], sizes: tuple[int, ...]) -> int:
-    """Letter by letter: split the copies of each letter among the boxes' free capacities (memoised on them)."""
+    """Letter by letter: split the copies of each letter among the boxes' free capacities (memoised on them);
+    the last letter can only fill exactly the capacity that is left."""
+    last = len(counts) - 1
 
     @lru_cache(maxsize=None)
     def ways(j: int, caps: tuple[int, ...]) -> int:
-        if j == len(counts):
-            return 1 if not any(caps) else 0
+        if j >= last:
+            return int(sum(caps) == counts[j]) if j == last else int(not any(caps))
         return sum(ways(j + 1, tuple(c - s for c, s in zip(caps, split)))
                    for split in _bounded_compositions(counts[j], caps))
 
@@ -79,14 +85,23 @@ def _centralizer_size(partition: tuple[int, ...]) -> int:
 
 
 def _fixed_tables(counts: tuple[int, ...], cycles: list[tuple[int, int]]) -> int:
-    """Tables fixed by a box permutation: boxes in one cycle (length c, size s) hold identical contents."""
+    """Tables fixed by a box permutation: boxes in one cycle (length c, size s) hold identical contents; the
+    last cycle's boxes can only share out what is left, evenly."""
+    last = len(cycles) - 1
 
     @lru_cache(maxsize=None)
     def ways(i: int, left: tuple[int, ...]) -> int:
-        if i == len(cycles):
-            return 1 if not any(left) else 0
+        if i >= last:
+            if i > last:
+                return int(not any(left))
+            length, size = cycles[i]
+            return int(all(x % length == 0 for x in left) and sum(left) == length * size)
         length, size = cycles[i]
         total = 0
+        if length == 1:  # v <= left, so nothing goes negative
+            for v in sub_multiset_tuple(left, size):
+                total += ways(i + 1, tuple(map(sub, left, v)))
+            return total
         for v in sub_multiset_tuple(tuple(x // length for x in left), size):
             rest = _minus(left, v, length)
             if rest is not None:
@@ -125,12 +140,15 @@ def unlabeled_by_burnside(counts: tuple[int, ...], sizes: tuple[int, ...]) -> in
 def unlabeled_by_canonical_forms(counts: tuple[int, ...], sizes: tuple[int, ...]) -> int:
     """Count canonical tables directly: boxes sorted by size, equal-size boxes' contents non-decreasing."""
     order = tuple(sorted(sizes))
+    last = len(order) - 1
 
     @lru_cache(maxsize=None)
     def ways(i: int, left: tuple[int, ...], prev: tuple[int, ...] | None) -> int:
-        if i == len(order):
-            return 1 if not any(left) else 0
-        floor = prev if i > 0 and order[i] == order[i - 1] else None
+        floor = prev if i > 0 and i <= last and order[i] == order[i - 1] else None
+        if i >= last:  # the last box takes everything that is left
+            if i > last:
+                return int(not any(left))
+            return int(sum(left) == order[i] and (floor is None or left >= floor))
         total = 0
         for v in sub_multiset_tuple(left, order[i]):
             if floor is None or v >= floor:

@@ -37,14 +37,27 @@ def render_multiset(letters: dict[str, int]) -> str:
 
 def sub_multisets(counts: tuple[int, ...], size: int) -> Iterator[tuple[int, ...]]:
     """Every vector ``s`` with ``0 <= s[i] <= counts[i]`` and ``sum(s) == size``, in lexicographic order."""
+    counts = tuple(counts)
     if not counts:
         if size == 0:
             yield ()
         return
-    rest_capacity = sum(counts[1:])
-    for first in range(max(0, size - rest_capacity), min(counts[0], size) + 1):
-        for tail in sub_multisets(counts[1:], size - first):
-            yield (first, *tail)
+    last = len(counts) - 1
+    capacity = [0] * (last + 2)  # capacity[i] = sum(counts[i:])
+    for i in range(last, -1, -1):
+        capacity[i] = capacity[i + 1] + counts[i]
+    found: list[tuple[int, ...]] = []
+
+    def extend(i: int, left: int, prefix: tuple[int, ...]) -> None:
+        if i == last:
+            if 0 <= left <= counts[i]:
+                found.append(prefix + (left,))
+            return
+        for first in range(max(0, left - capacity[i + 1]), min(counts[i], left) + 1):
+            extend(i + 1, left - first, prefix + (first,))
+
+    extend(0, size, ())
+    yield from found
 
 
 @lru_cache(maxsize=65536)

@@ -11,8 +11,8 @@ after the shuffle as before. Events (``event`` dicts):
 
 Method 1 (:func:`probability_by_permutations`): sum over drawn sub-multisets (hypergeometric weight) of the
 fraction of all ``length!`` position permutations of one arrangement that satisfy the event.
-Method 2 (:func:`probability_by_formula`): sum over ordered draws (sequential draw probabilities) of a closed
-form in the drawn letter counts: inclusion-exclusion for derangements of a multiset word, and a direct count
+Method 2 (:func:`probability_by_formula`): sum over ordered draws (sequential draw probabilities, carried
+forward one draw at a time per count vector) of a closed form in the drawn letter counts: inclusion-exclusion for derangements of a multiset word, and a direct count
 of arrangements for the one-letter events.
 """
 from __future__ import annotations
@@ -81,13 +81,28 @@ def _event_parts(letters: dict[str, int], event: dict) -> tuple[tuple[str, ...],
 
 
 def probability_by_permutations(letters: dict[str, int], length: int, event: dict) -> Fraction:
-    """Method 1: hypergeometric sub-multisets times enumeration of all position permutations."""
+    """Method 1: hypergeometric sub-multisets times enumeration of all position permutations.
+
+    Sub-multisets with the same canonical word share one enumerated fraction, so their hypergeometric
+    numerators (products of binomials over the common C(N, length)) are added first."""
     names, kind, special, n = _event_parts(letters, event)
-    counts = tuple(letters[ch] for ch in names)
-    total = Fraction(0)
+    return _probability_by_permutations(tuple(letters[ch] for ch in names), length, kind, special, n)
+
+
+@lru_cache(maxsize=4096)
+def _probability_by_permutations(counts: tuple[int, ...], length: int, kind: str, special: int, n: int) -> Fraction:
+    """:func:`probability_by_permutations` on letter counts (cached: generation and ``solve`` ask twice)."""
+    binomials = [[comb(c, d) for d in range(length + 1)] for c in counts]  # binomials[i][d] = C(counts[i], d)
+    numerators: dict[tuple[int, tuple[int, ...]], int] = {}
     for drawn in sub_multisets(counts, length):
-        word = tuple(i for i, d in enumerate(drawn) for _ in range(d))
-        total += unordered_draw_probability(counts, drawn) * _fraction_of_permutations(word, kind, special, n)
+        own = drawn[special] if special >= 0 else 0
+        others = tuple(sorted(d for i, d in enumerate(drawn) if d and i != special))
+        ways = prod(row[d] for row, d in zip(binomials, drawn))
+        numerators[own, others] = numerators.get((own, others), 0) + ways
+    draws = comb(sum(counts), length)
+    total = Fraction(0)
+    for (own, others), ways in numerators.items():
+        total += Fraction(ways, draws) * _canonical_fraction(own, others, kind, n)
     return total
 
 
@@ -96,8 +111,14 @@ def multiset_derangement_share(drawn: tuple[int, ...]) -> Fraction:
 
     Inclusion-exclusion over which positions are forced to keep their letter, counting distinct words:
     sum over k (k_i <= drawn_i) of prod((-1)^k_i C(drawn_i, k_i)) (L - |k|)! / prod((drawn_i - k_i)!).
-    Each distinct word arises from prod(drawn_i!) of the L! permutations.
+    Each distinct word arises from prod(drawn_i!) of the L! permutations. The share depends only on the
+    multiset of the nonzero counts, so it is computed once per sorted count vector.
     """
+    return _derangement_share(tuple(sorted(d for d in drawn if d)))
+
+
+@lru_cache(maxsize=None)
+def _derangement_share(drawn: tuple[int, ...]) -> Fraction:
     length = sum(drawn)
     words = 0
     for ks in product(*(range(d + 1) for d in drawn)):
@@ -140,22 +161,20 @@ def ordered_draw_weights(counts: tuple[int, ...], length: int) -> dict[tuple[int
     numerators are summed per count vector and divided once at the end. Cached: callers must not mutate
     the dict.
     """
-    numerators: dict[tuple[int, ...], int] = {}
-
-    def walk(remaining: list[int], drawn: list[int], weight: int, left: int) -> None:
-        if left == 0:
-            key = tuple(drawn)
-            numerators[key] = numerators.get(key, 0) + weight
-            return
-        for i, c in enumerate(remaining):
-            if c:
-                remaining[i] -= 1
-                drawn[i] += 1
-                walk(remaining, drawn, weight * c, left - 1)
-                remaining[i] += 1
-                drawn[i] -= 1
-
-    walk(list(counts), [0] * len(counts), 1, length)
+    # the ordered draws, one letter at a time; sequences with the same counts so far continue alike, so
+    # their summed numerators are carried forward together (level t holds every count vector of size t)
+    layer: dict[tuple[int, ...], int] = {tuple(0 for _ in counts): 1}
+    for _ in range(length):
+        grown: dict[tuple[int, ...], int] = {}
+        for drawn, weight in layer.items():
+            for i, c in enumerate(counts):
+                left = c - drawn[i]
+                if left:
+                    key = drawn[:i] + (drawn[i] + 1,) + drawn[i + 1:]
+                    grown[key] = grown.get(key, 0) + weight * left
+        layer = grown
+    # in the order a depth-first walk over the draw sequences first reaches each count vector
+    numerators = {key: layer[key] for key in sorted(layer, key=lambda v: [i for i, d in enumerate(v) for _ in range(d)])}
     pool = sum(counts)
     denominator = prod(range(pool - length + 1, pool + 1))
     return {key: Fraction(num, denominator) for key, num in numerators.items()}

@@ -18,6 +18,11 @@ from __future__ import annotations
 
 import math
 import random
+from math import comb
+from collections.abc import Iterable
+from bisect import bisect_right, insort
+from itertools import accumulate
+from operator import mul
 
 from generators.family import Family, Problem, Reject
 from generators.instance_key import canonical_grid_cells, params_key
@@ -47,34 +52,49 @@ _QUESTIONS = (
 )
 
 
-def paths_from_start(width: int, height: int, blocked: frozenset[Cell] | set[Cell]) -> list[list[int]]:
-    """``f[x][y]`` = number of right/up paths from (0, 0) to (x, y) avoiding ``blocked``."""
-    f = [[0] * height for _ in range(width)]
-    for x in range(width):
-        col, prev = f[x], f[x - 1] if x else None
-        for y in range(height):
-            if (x, y) in blocked:
-                continue
-            if x == 0 and y == 0:
-                col[y] = 1
-                continue
-            col[y] = (prev[y] if prev is not None else 0) + (col[y - 1] if y else 0)
+def _blocked_rows(width: int, height: int, blocked: Iterable[Cell]) -> list[list[int]]:
+    """Per column, the sorted rows of its blocked cells (cells outside the grid are ignored)."""
+    rows: list[list[int]] = [[] for _ in range(width)]
+    for x, y in blocked:
+        if 0 <= x < width and 0 <= y < height:
+            rows[x].append(y)
+    return [sorted(set(col)) for col in rows]
+
+
+def _column_sums(width: int, height: int, rows: list[list[int]], f: list[list[int]] | None = None,
+                 first: int = 0) -> list[list[int]]:
+    """Paths from (0, 0) per column: a cell's count is the sum, over the unblocked run of its column up to
+    it, of the counts one column to the left (the paths whose last step right lands in that run).
+
+    With ``f`` and ``first`` given, only columns ``first`` and up are recomputed (in place): blocking cells
+    in column ``first`` and to the right of it leaves the columns left of it as they were.
+    """
+    if f is None:
+        f = [[] for _ in range(width)]
+    prev = f[first - 1] if first else [1] + [0] * (height - 1)  # x = -1: a virtual column feeding (0, 0)
+    for x in range(first, width):
+        col: list[int] = []
+        start = 0
+        for y in rows[x]:
+            col += accumulate(prev[start:y])
+            col.append(0)
+            start = y + 1
+        col += accumulate(prev[start:])
+        f[x] = col
+        prev = col
     return f
 
 
+def paths_from_start(width: int, height: int, blocked: frozenset[Cell] | set[Cell]) -> list[list[int]]:
+    """``f[x][y]`` = number of right/up paths from (0, 0) to (x, y) avoiding ``blocked``."""
+    return _column_sums(width, height, _blocked_rows(width, height, blocked))
+
+
 def paths_to_end(width: int, height: int, blocked: frozenset[Cell] | set[Cell]) -> list[list[int]]:
-    """``g[x][y]`` = number of right/up paths from (x, y) to (W-1, H-1) avoiding ``blocked``."""
-    g = [[0] * height for _ in range(width)]
-    for x in range(width - 1, -1, -1):
-        col, nxt = g[x], g[x + 1] if x < width - 1 else None
-        for y in range(height - 1, -1, -1):
-            if (x, y) in blocked:
-                continue
-            if x == width - 1 and y == height - 1:
-                col[y] = 1
-                continue
-            col[y] = (nxt[y] if nxt is not None else 0) + (col[y + 1] if y < height - 1 else 0)
-    return g
+    """``g[x][y]`` = number of right/up paths from (x, y) to (W-1, H-1) avoiding ``blocked`` (the paths from
+    the start of the grid turned by a half turn)."""
+    turned = [(width - 1 - x, height - 1 - y) for x, y in blocked]
+    return [col[::-1] for col in reversed(paths_from_start(width, height, turned))]
 
 
 def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell]) -> int:
@@ -83,7 +103,7 @@ def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell
 
     def lattice(a: Cell, b: Cell) -> int:
         dx, dy = b[0] - a[0], b[1] - a[1]
-        return math.comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
+        return comb(dx + dy, dx) if dx >= 0 and dy >= 0 else 0
 
     start, end = (0, 0), (width - 1, height - 1)
     if start in blocked or end in blocked:
@@ -92,10 +112,11 @@ def count_by_first_blocked_cell(width: int, height: int, blocked: frozenset[Cell
     first: list[int] = []
     for i, b in enumerate(order):
         value = lattice(start, b)
+        bx, by = b
         for j in range(i):
-            a = order[j]
-            if a[0] <= b[0] and a[1] <= b[1]:
-                value -= first[j] * lattice(a, b)
+            ax, ay = order[j]
+            if ax <= bx and ay <= by:
+                value -= first[j] * comb(bx - ax + by - ay, bx - ax)
         first.append(value)
     return lattice(start, end) - sum(fb * lattice(b, end) for fb, b in zip(first, order))
 
@@ -121,41 +142,93 @@ def count_by_enumeration(width: int, height: int, blocked: frozenset[Cell], limi
     return found
 
 
+def _draw_index(rng: random.Random, cum: list[int], last: int, removed: list[tuple[int, int]]) -> int:
+    """``rng.choices`` over the positive weights whose running sums (zero weights included, ``last`` the
+    position of the last positive one) are ``cum``, less the weights ``removed`` since (pairs (position,
+    weight)); returns a position. The same single ``rng.random()`` draw, the same float threshold against
+    the same exact running sums, and the same clamp to the last candidate as ``rng.choices(range(len(w)),
+    weights=w)[0]`` on the list of the positive weights alone, without building that list."""
+
+    def running(k: int) -> int:
+        return cum[k] - sum(w for j, w in removed if j <= k)
+
+    if not removed:
+        return bisect_right(cum, rng.random() * (cum[-1] + 0.0), 0, last)
+    threshold = rng.random() * (running(len(cum) - 1) + 0.0)
+    lo, hi = 0, last  # bisect_right(running sums, threshold), clamped to the last candidate
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if threshold < running(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def _cap_paths(rng: random.Random, width: int, height: int, blocked: set[Cell]) -> int:
-    """Block more cells until at most ANSWER_CAP paths remain (never zero); returns the final count."""
-    end = (width - 1, height - 1)
-    f = paths_from_start(width, height, blocked)
-    total = f[end[0]][end[1]]
+    """Block more cells until at most ANSWER_CAP paths remain (never zero); returns the final count.
+
+    ``f`` counts the paths from the start and ``t`` the paths from the end (``t`` is the start count of the
+    grid turned by a half turn, so the paths through (x, y) are ``f[x][y] * t[W-1-x][H-1-y]``); after a
+    round only the columns that the newly blocked cells can reach are recomputed.
+    """
+    rows = _blocked_rows(width, height, blocked)
+    turned_rows = [[height - 1 - y for y in reversed(col)] for col in reversed(rows)]
+    f = _column_sums(width, height, rows)
+    total = f[-1][-1]
     if total == 0:
         raise Reject("no path")
+    t = None
+    t_first = 0
     for _ in range(width * height):
         if total <= ANSWER_CAP:
             return total
-        g = paths_to_end(width, height, blocked)
-        cells, weights = [], []
-        for x in range(width):
-            for y in range(height):
-                through = f[x][y] * g[x][y]
-                if 0 < through < total:
-                    cells.append((x, y))
-                    weights.append(through)
-        if not cells:  # every path-carrying cell is on every path: total would be 1
+        t = _column_sums(width, height, turned_rows, t, t_first)
+        through: list[int] = []  # paths through each cell, cells in (x, y) order
+        for fx, tx in zip(f, reversed(t)):
+            through += map(mul, fx, reversed(tx))
+        # the candidates are the cells with 0 < through < total: cells on every path (through == total)
+        # get weight 0 like the cells on none, and a zero weight is never drawn
+        k = -1
+        try:
+            while True:
+                k = through.index(total, k + 1)
+                through[k] = 0
+        except ValueError:
+            pass
+        cum = list(accumulate(through))
+        if not cum[-1]:  # every path-carrying cell is on every path: total would be 1
             raise Reject("cannot lower the path count")
+        last = len(through) - 1
+        while not through[last]:
+            last -= 1
         # far above the cap, block a few cells per round; their through-counts sum to less than the
         # total, so at least one path survives (paths through several of them are subtracted twice)
         batch = min(1 + int(math.log10(total / ANSWER_CAP)), _MAX_BATCH)
-        removed = 0
+        removed: list[tuple[int, int]] = []
+        removed_sum = 0
+        lowest, highest = width, -1
         for _ in range(batch):
-            i = rng.choices(range(len(cells)), weights=weights)[0]
-            if removed + weights[i] >= total:
+            i = _draw_index(rng, cum, last, removed)
+            w = through[i]
+            if removed_sum + w >= total:
                 break
-            removed += weights[i]
-            blocked.add(cells[i])
-            weights[i] = 0
-            if not any(weights):
+            removed_sum += w
+            x, y = divmod(i, height)
+            blocked.add((x, y))
+            insort(rows[x], y)
+            insort(turned_rows[width - 1 - x], height - 1 - y)
+            lowest, highest = min(lowest, x), max(highest, x)
+            removed.append((i, w))
+            through[i] = 0
+            if removed_sum == cum[-1]:  # no weight left
                 break
-        f = paths_from_start(width, height, blocked)
-        total = f[end[0]][end[1]]
+        if highest >= 0:
+            f = _column_sums(width, height, rows, f, lowest)
+            t_first = width - 1 - highest
+        else:
+            t_first = width  # nothing blocked this round: both counts stand
+        total = f[-1][-1]
     raise Reject("path count did not drop below the cap")
 
 

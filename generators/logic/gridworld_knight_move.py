@@ -6,7 +6,8 @@ and in ``check`` alike (OMEGA weak point #10: the original bounded x by the heig
 and could ask for a target outside the grid). The target is drawn inside the grid, in the last four
 columns and rows; unreachable targets are re-drawn.
 
-solve: breadth-first search from the start.
+solve: breadth-first search from the start (layer by layer; generation runs it in ``complete``, only for drafts
+the split keeps, and ``solve`` reuses the cached distance).
 check: A* search with a consistent lower bound (each move changes |dx| + |dy| by at most a + b and each
 coordinate by at most max(a, b)), plus a parity test for leapers that keep the colour of a cell.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections import deque
+from functools import lru_cache
 
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key
@@ -43,20 +44,33 @@ def leaper_steps(a: int, b: int) -> list[Cell]:
     return sorted({(sx * p, sy * q) for p, q in ((a, b), (b, a)) for sx in (1, -1) for sy in (1, -1)})
 
 
+@lru_cache(maxsize=256)
 def bfs_distance(width: int, height: int, a: int, b: int, target: Cell) -> int | None:
-    """Fewest moves from (0, 0) to ``target`` by breadth-first search; ``None`` when unreachable."""
-    steps = leaper_steps(a, b)
-    dist = {(0, 0): 0}
-    queue = deque([(0, 0)])
-    while queue:
-        cell = queue.popleft()
-        if cell == target:
-            return dist[cell]
-        for dx, dy in steps:
-            nxt = (cell[0] + dx, cell[1] + dy)
-            if in_grid(nxt, width, height) and nxt not in dist:
-                dist[nxt] = dist[cell] + 1
-                queue.append(nxt)
+    """Fewest moves from (0, 0) to ``target`` by breadth-first search; ``None`` when unreachable.
+
+    Cells are numbered ``x * height + y``; the search goes layer by layer. Cached, so ``solve`` repeats
+    the reachability test of generation for free."""
+    if not (0 <= target[0] < width and 0 <= target[1] < height):
+        return None
+    goal = target[0] * height + target[1]
+    moves = leaper_steps(a, b)
+    seen = bytearray(width * height)
+    seen[0] = 1
+    layer, depth = [(0, 0)], 0
+    while layer:
+        if any(x * height + y == goal for x, y in layer):
+            return depth
+        depth += 1
+        grown = []
+        for x, y in layer:
+            for dx, dy in moves:
+                nx, ny = x + dx, y + dy
+                if 0 <= nx < width and 0 <= ny < height:
+                    k = nx * height + ny
+                    if not seen[k]:
+                        seen[k] = 1
+                        grown.append((nx, ny))
+        layer = grown
     return None
 
 
@@ -105,7 +119,8 @@ class LogicGridworldKnightMove(Family):
         5: {"size": (40, 49)},
     }
 
-    def generate(self, rng: random.Random, level: int) -> Problem:
+    def draft(self, rng: random.Random, level: int) -> Problem:
+        """The drawn problem; whether its target can be reached is left to :meth:`complete`."""
         lo, hi = self.levels[level]["size"]
         width, height = rng.randint(lo, hi), rng.randint(lo, hi)
         a, b = rng.choice(LEAPERS)
@@ -118,8 +133,6 @@ class LogicGridworldKnightMove(Family):
         else:
             tx, ty = rng.randint(width - 4, width - 1), rng.randint(height - 4, height - 1)
             target_text = f"the cell ({tx}, {ty})"
-        if bfs_distance(width, height, a, b, (tx, ty)) is None:
-            raise Reject("target unreachable")
         question = rng.choice(_QUESTIONS).format(
             convention=coordinate_convention(width, height), a=a, b=b, target=target_text
         )
@@ -127,6 +140,16 @@ class LogicGridworldKnightMove(Family):
             question=question,
             params={"width": width, "height": height, "a": a, "b": b, "target": [tx, ty]},
         )
+
+    def complete(self, problem: Problem) -> Problem:
+        """Re-draw unreachable targets (the search runs only for drafts the split keeps)."""
+        p = problem.params
+        if bfs_distance(p["width"], p["height"], p["a"], p["b"], (p["target"][0], p["target"][1])) is None:
+            raise Reject("target unreachable")
+        return problem
+
+    def generate(self, rng: random.Random, level: int) -> Problem:
+        return self.complete(self.draft(rng, level))
 
     def instance_key(self, params: dict) -> str:
         """An (a, b)-leaper is a (b, a)-leaper; transposing the grid (swap x and y) keeps the start (0, 0)."""

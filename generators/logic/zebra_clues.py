@@ -15,6 +15,7 @@ Clues are JSON dicts ``{"type": T, "x": item, "y": item, "house": h}`` (``y``/``
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 Item = tuple[int, int]
 Solution = list[list[int]]  # pos[category][value] -> house
@@ -45,6 +46,7 @@ CATEGORY_KEYS = tuple(sorted(CATEGORIES))
 CLUE_TYPES = ("at", "not_at", "same", "not_same", "left_of", "before", "next_to", "one_between")
 # relative frequencies when drawing clues (position facts are strong, so they are drawn less often)
 CLUE_WEIGHTS = (0.06, 0.10, 0.24, 0.14, 0.12, 0.12, 0.12, 0.10)
+_CUM_WEIGHTS = list(accumulate(CLUE_WEIGHTS))  # what random.choices builds from CLUE_WEIGHTS
 
 
 def clue_holds(clue: dict, pos: Solution) -> bool:
@@ -75,19 +77,28 @@ def random_solution(rng: random.Random, houses: int, categories: int) -> Solutio
     return pos
 
 
-def draw_true_clue(rng: random.Random, pos: Solution) -> dict | None:
-    """A random clue that holds in ``pos`` (``None`` when the drawn type does not fit this size)."""
+def houses_to_values(pos: Solution) -> list[list[int]]:
+    """``at_house[category][house]`` -> the value of that category living there (the inverse of ``pos``)."""
     m, n = len(pos), len(pos[0])
-    at_house = [[0] * n for _ in range(m)]  # at_house[category][house] -> value
+    at_house = [[0] * n for _ in range(m)]
     for c in range(m):
         for v, h in enumerate(pos[c]):
             at_house[c][h] = v
+    return at_house
+
+
+def draw_true_clue(rng: random.Random, pos: Solution, at_house: list[list[int]] | None = None) -> dict | None:
+    """A random clue that holds in ``pos`` (``None`` when the drawn type does not fit this size);
+    ``at_house`` is :func:`houses_to_values` of ``pos`` when the caller already has it."""
+    m, n = len(pos), len(pos[0])
+    if at_house is None:
+        at_house = houses_to_values(pos)
 
     def item_in(house: int) -> list[int]:
         c = rng.randrange(m)
         return [c, at_house[c][house]]
 
-    kind = rng.choices(CLUE_TYPES, weights=CLUE_WEIGHTS)[0]
+    kind = rng.choices(CLUE_TYPES, cum_weights=_CUM_WEIGHTS)[0]  # = weights=CLUE_WEIGHTS, summed once
     if kind in ("at", "not_at"):
         c, v = rng.randrange(m), rng.randrange(n)
         house = pos[c][v]

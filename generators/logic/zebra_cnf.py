@@ -78,7 +78,7 @@ def count_models_dpll(clues: list[dict], n: int, m: int, limit: int = 2) -> list
                 count = 0
                 satisfied = False
                 for other in clauses[ci]:
-                    val = value(assign, other)
+                    val = assign[other] if other > 0 else -assign[-other]
                     if val == 1:
                         satisfied = True
                         break
@@ -105,16 +105,17 @@ def count_models_dpll(clues: list[dict], n: int, m: int, limit: int = 2) -> list
         if not propagate(assign, queue):
             return
         best = None
-        for clause in choice_clauses:
-            if any(value(assign, lit) == 1 for lit in clause):
+        for clause in choice_clauses:  # all literals positive: a literal's value is its variable's
+            values = [assign[lit] for lit in clause]
+            if 1 in values:
                 continue
-            free = [lit for lit in clause if value(assign, lit) == 0]
+            free = [lit for lit, val in zip(clause, values) if val == 0]
             if not free:
                 return
             if best is None or len(free) < len(best):
                 best = free
         if best is None:
-            if all(any(value(assign, lit) == 1 for lit in clause) for clause in clauses):
+            if all(any(assign[lit] == 1 if lit > 0 else assign[-lit] == -1 for lit in clause) for clause in clauses):
                 models.append(decode(assign))
             return
         for lit in best:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import random
+from functools import lru_cache
 
 from generators.canonical_form import graph_key
 from generators.family import Family, Problem, Reject
@@ -36,10 +37,11 @@ from generators.logic.zebra_clues import (
     clue_holds,
     clue_key,
     draw_true_clue,
+    houses_to_values,
     random_solution,
 )
 from generators.logic.zebra_cnf import count_models_dpll, enumerate_all
-from generators.logic.zebra_solver import SearchLimit, solve_by_propagation
+from generators.logic.zebra_solver import IncrementalRoot, SearchLimit, solve_by_propagation, solve_compiled
 from generators.registration import register_family
 
 ENUMERATION_MAX = 1000  # candidate assignments (n!)^m up to which check enumerates them all
@@ -82,11 +84,15 @@ def reveals_house(clue: dict, item: list[int], n: int) -> bool:
         return len(allowed) == 1
     if clue["type"] in ("at", "not_at") or item not in (clue["x"], clue["y"]):
         return False
-    rel = _RELATIONS[clue["type"]]
-    same_category = clue["x"][0] == clue["y"][0]
+    return _houses_allowed(clue["type"], n, clue["x"][0] == clue["y"][0], clue["x"] == item) == 1
+
+
+@lru_cache(maxsize=None)
+def _houses_allowed(kind: str, n: int, same_category: bool, is_x: bool) -> int:
+    """How many houses the x side (or the y side) of a two-item clue of ``kind`` can occupy."""
+    rel = _RELATIONS[kind]
     pairs = [(hx, hy) for hx in range(n) for hy in range(n) if rel(hx, hy) and not (same_category and hx == hy)]
-    houses = {hx if clue["x"] == item else hy for hx, hy in pairs}
-    return len(houses) == 1
+    return len({hx if is_x else hy for hx, hy in pairs})
 
 
 def reveals_option(clue: dict, item: list[int], category: int, n: int) -> bool:
@@ -100,10 +106,15 @@ def reveals_option(clue: dict, item: list[int], category: int, n: int) -> bool:
     other = clue["y"] if clue["x"] == item else clue["x"]
     if other[0] != category:
         return False
-    rel = _RELATIONS[clue["type"]]
-    can_share = rel(0, 0)
-    must_share = not any(rel(hx, hy) for hx in range(n) for hy in range(n) if hx != hy)
+    can_share, must_share = _sharing(clue["type"], n)
     return must_share or (not can_share and n == 2)
+
+
+@lru_cache(maxsize=None)
+def _sharing(kind: str, n: int) -> tuple[bool, bool]:
+    """Whether a clue of ``kind`` allows, and whether it forces, its two items into one house."""
+    rel = _RELATIONS[kind]
+    return rel(0, 0), not any(rel(hx, hy) for hx in range(n) for hy in range(n) if hx != hy)
 
 
 @register_family
@@ -164,26 +175,25 @@ class LogicZebralogic(Family):
     def _unique_clue_set(self, rng: random.Random, pos: Solution, n: int, m: int) -> list[dict]:
         """True clues until the solution is unique, then without every clue that is not needed."""
 
-        def solutions(clues: list[dict]) -> list[Solution]:
-            try:
-                return solve_by_propagation(clues, n, m, limit=2, max_nodes=MAX_NODES)
-            except SearchLimit:
-                raise Reject("uniqueness test too expensive") from None
-
-        def unique(clues: list[dict]) -> bool:
-            return len(solutions(clues)) == 1
+        def expensive() -> Reject:
+            return Reject("uniqueness test too expensive")
 
         # each new clue holds in the hidden solution and fails in another solution the solver found,
         # so every round removes at least that rival
         clues: list[dict] = []
         keys: set[tuple] = set()
+        state = IncrementalRoot(n, m)  # the solver's root fixpoint, kept up to date clue by clue
+        at_house = houses_to_values(pos)
         for _ in range(4 * n * m):
-            found = solutions(clues)
+            try:
+                found = state.solutions(limit=2, max_nodes=MAX_NODES)
+            except SearchLimit:
+                raise expensive() from None
             rivals = [s for s in found if s != pos]
             if not rivals:
                 break
             for _ in range(500):
-                clue = draw_true_clue(rng, pos)
+                clue = draw_true_clue(rng, pos, at_house)
                 if clue is not None and clue_key(clue) not in keys and not clue_holds(clue, rivals[0]):
                     break
             else:
@@ -192,14 +202,21 @@ class LogicZebralogic(Family):
                 raise RuntimeError(f"drew a false clue {clue}")  # a bug in draw_true_clue
             clues.append(clue)
             keys.add(clue_key(clue))
+            state.add(clue)
         else:
             raise Reject("clues never pinned down the solution")
+        compiled = state.compiled
         order = list(range(len(clues)))
         rng.shuffle(order)
         keep = [True] * len(clues)
         for i in order:
             keep[i] = False
-            if not unique([c for c, k in zip(clues, keep) if k]):
+            try:
+                unique = len(solve_compiled([c for c, k in zip(compiled, keep) if k], n, m, limit=2,
+                                            max_nodes=MAX_NODES)) == 1
+            except SearchLimit:
+                raise expensive() from None
+            if not unique:
                 keep[i] = True
         return [c for c, k in zip(clues, keep) if k]
 

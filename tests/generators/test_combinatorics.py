@@ -97,6 +97,40 @@ def test_sub_multisets_enumerates_exactly_the_bounded_vectors():
     assert got == sorted(expected)
 
 
+def test_ordered_draw_weights_match_a_walk_over_every_draw_sequence():
+    """The per-count-vector DP gives, key for key and in the same order, the probabilities of a literal walk
+    over every ordered draw sequence (callers iterate the dict)."""
+    from math import prod
+
+    from generators.combinatorics.shuffle_events import ordered_draw_weights
+
+    rng = random.Random(3)
+    for _ in range(25):
+        counts = tuple(rng.randint(1, 4) for _ in range(rng.randint(1, 5)))
+        length = rng.randint(0, min(5, sum(counts)))
+        walked: dict[tuple[int, ...], int] = {}
+
+        def walk(remaining, drawn, weight, left):
+            if left == 0:
+                walked[tuple(drawn)] = walked.get(tuple(drawn), 0) + weight
+                return
+            for i, c in enumerate(remaining):
+                if c:
+                    remaining[i] -= 1
+                    drawn[i] += 1
+                    walk(remaining, drawn, weight * c, left - 1)
+                    remaining[i] += 1
+                    drawn[i] -= 1
+
+        walk(list(counts), [0] * len(counts), 1, length)
+        pool = sum(counts)
+        denominator = prod(range(pool - length + 1, pool + 1))
+        want = {k: Fraction(v, denominator) for k, v in walked.items()}
+        got = ordered_draw_weights(counts, length)
+        assert list(got.items()) == list(want.items())
+        assert sum(got.values()) == 1
+
+
 # ------------------------------------------------------------------ hand-computed cases
 def test_no_fixed_points_hand_case_two_letters():
     # {e:1, i:2, s:1}, 2 letters: "ii" (prob 1/6) can never be deranged; distinct pairs are swapped with prob 1/2

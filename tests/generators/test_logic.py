@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 import pytest
 
@@ -10,8 +11,10 @@ from generators.logic.grid_common import cells_from_params
 from generators.logic.gridworld_blocked import (
     ANSWER_CAP,
     count_by_enumeration,
+    _draw_index,
     count_by_first_blocked_cell,
     paths_from_start,
+    paths_to_end,
 )
 from generators.logic.gridworld_knight_move import astar_distance, bfs_distance, leaper_steps
 from generators.logic.gridworld_rookmove import fewest_moves_01bfs, fewest_moves_dp
@@ -24,7 +27,7 @@ from generators.logic.puzzles_grid_chip import (
 )
 from generators.logic.zebra_clues import clue_holds, draw_true_clue, random_solution
 from generators.logic.zebra_cnf import count_models_dpll, enumerate_all
-from generators.logic.zebra_solver import solve_by_propagation
+from generators.logic.zebra_solver import IncrementalRoot, SearchLimit, solve_by_propagation
 from generators.settings import make_record
 
 
@@ -63,6 +66,52 @@ def test_blocked_three_counting_methods_agree_on_random_grids():
         dp = paths_from_start(w, h, blocked)[w - 1][h - 1]
         assert count_by_first_blocked_cell(w, h, blocked) == dp
         assert count_by_enumeration(w, h, blocked, limit=10**6) == dp
+
+
+def test_blocked_draw_index_replays_random_choices():
+    """The cap loop's weighted draw (running sums over every cell, zero weights included, weights removed
+    after drawing) picks the same cell and consumes the same randomness as rng.choices on the list of
+    positive weights alone: the generated grids depend on it."""
+    rng = random.Random(4)
+    for trial in range(300):
+        size = rng.randint(1, 40)
+        weights = [rng.choice([0, 0, 1, rng.randint(1, 10**30)]) for _ in range(size)]
+        if not any(weights):
+            weights[rng.randrange(size)] = rng.randint(1, 10**20)
+        positions = [k for k, w in enumerate(weights) if w]
+        cum = list(accumulate(weights))
+        last = positions[-1]
+        seed = rng.randrange(10**9)
+        mine, theirs = random.Random(seed), random.Random(seed)
+        left = [weights[k] for k in positions]  # the original's candidate list
+        removed = []
+        for _ in range(rng.randint(1, 5)):
+            if not any(left):
+                break
+            i = theirs.choices(range(len(left)), weights=left)[0]
+            k = _draw_index(mine, cum, last, removed)
+            assert k == positions[i]
+            removed.append((k, weights[k]))
+            left[i] = 0
+        assert mine.random() == theirs.random()
+
+
+def test_blocked_path_count_tables_match_a_cell_by_cell_dp():
+    rng = random.Random(6)
+    for _ in range(40):
+        w, h = rng.randint(1, 9), rng.randint(1, 9)
+        cells = [(x, y) for x in range(w) for y in range(h)]
+        blocked = frozenset(rng.sample(cells, rng.randint(0, len(cells) // 2)))
+        f, g = paths_from_start(w, h, blocked), paths_to_end(w, h, blocked)
+        for x in range(w):
+            for y in range(h):
+                if (x, y) in blocked:
+                    want_f = want_g = 0
+                else:
+                    want_f = 1 if (x, y) == (0, 0) else (f[x - 1][y] if x else 0) + (f[x][y - 1] if y else 0)
+                    want_g = 1 if (x, y) == (w - 1, h - 1) else (
+                        (g[x + 1][y] if x + 1 < w else 0) + (g[x][y + 1] if y + 1 < h else 0))
+                assert f[x][y] == want_f and g[x][y] == want_g
 
 
 def _check_blocked_records(recs, lo, hi):
@@ -329,6 +378,36 @@ def test_zebra_three_solvers_agree_on_random_clue_sets():
         assert all(all(clue_holds(c, s) for c in clues) for s in enumerate_all(clues, n, m, limit=10**6))
 
 
+def test_zebra_incremental_root_searches_like_a_fresh_solve():
+    """Clues added one at a time to IncrementalRoot give the same solutions (in the same order) and the same
+    node count as solving the whole clue list from scratch: the search budget trips at the same size."""
+    rng = random.Random(8)
+    for _ in range(60):
+        n, m = rng.choice([(3, 3), (4, 3), (4, 4), (5, 4)])
+        pos = random_solution(rng, n, m)
+        state = IncrementalRoot(n, m)
+        clues = []
+        for _ in range(rng.randint(1, 10)):
+            clue = draw_true_clue(rng, pos)
+            if clue is None:
+                continue
+            clues.append(clue)
+            state.add(clue)
+            for limit in (1, 2, 3):
+                assert state.solutions(limit=limit, max_nodes=10**6) == solve_by_propagation(clues, n, m, limit=limit)
+            for budget in (1, 2, 5, 20):
+                fresh = incremental = "ok"
+                try:
+                    solve_by_propagation(clues, n, m, limit=2, max_nodes=budget)
+                except SearchLimit:
+                    fresh = "limit"
+                try:
+                    state.solutions(limit=2, max_nodes=budget)
+                except SearchLimit:
+                    incremental = "limit"
+                assert fresh == incremental
+
+
 def test_zebra_generated_puzzles_are_unique_and_minimal():
     for level in (2, 3, 4):
         for r in _items("logic_zebralogic", level, 6, seed=17):
@@ -368,3 +447,28 @@ def test_zebra_large_levels_quick(level):
 @pytest.mark.parametrize("level", [4, 5])
 def test_zebra_large_levels_200_items(level):
     assert len(_items("logic_zebralogic", level, 200)) == 200
+
+
+@pytest.mark.parametrize("name, level", [("logic_gridworld_knight_move", 1), ("logic_gridworld_knight_move", 4),
+                                         ("logic_gridworld_rookmove", 1), ("logic_gridworld_rookmove", 3)])
+def test_reachability_in_complete_gives_the_items_of_one_generate(name, level):
+    """knight/rook test reachability in ``complete`` (only for drafts the split keeps): the items of every
+    split are those of the same family doing all of its work in one ``generate``."""
+    from generators.settings import SPLIT_BUCKETS
+
+    family = registry.get_family(name)
+
+    class Monolithic(type(family)):
+        def draft(self, rng, lv):
+            return type(family).complete(self, type(family).draft(self, rng, lv))
+
+        def complete(self, problem):
+            return problem
+
+    def items(fam, split):
+        seen: set[str] = set()
+        return [make_record(fam, setting_key=name, setting_name=name, axis=fam.axis, split=split, level=level,
+                            seed=5, index=i, bucket=SPLIT_BUCKETS[split], seen=seen).to_json() for i in range(6)]
+
+    for split in ("train", "test_out"):
+        assert items(family, split) == items(Monolithic(), split)
