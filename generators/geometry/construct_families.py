@@ -11,7 +11,8 @@ measured quantity is cut out of.
   (``construct_pipeline``, ``construct_render``);
 * solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
 * check: the independent complex-number evaluator at three other instantiations seeded from the
-  params, which must agree to 1e-20 and round to the same 2-place string; plus the length band.
+  params, in arb/acb ball arithmetic (136 bits): the balls must certainly agree to 1e-20 and both ends of
+  each must round to the same 2-place string; plus the length band.
 
 Ladder: level L+1 has a longer construction program (4-6, 7-9, 10-12, 13-15, 16-18 steps), so more objects to
 construct before the measurement (the test's proxy: the program length).
@@ -26,7 +27,7 @@ from generators.answers import format_decimal
 from generators.family import Family, Problem, Reject
 from generators.geometry.construct_complex import evaluate_complex, measure_complex
 from generators.geometry.construct_eval import Degenerate
-from generators.geometry.construct_numbers import Instance, to_fraction
+from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision, to_fraction
 from generators.geometry.construct_pipeline import (
     INVARIANCE_REL,
     PLACES,
@@ -34,7 +35,6 @@ from generators.geometry.construct_pipeline import (
     certify_construction,
     draft_construction,
     canonical_value,
-    mp_context,
     program_key,
 )
 from generators.geometry.construct_program import OPS, construction_length
@@ -109,23 +109,28 @@ class _ConstructionFamily(Family):
             OPS[c["op"]].group == self.group and not OPS[c["op"]].trivial for c in program
         ):
             return False
-        ctx = mp_context()
         key = program_key(program, measure)
-        values = []
-        for k in range(CHECK_DRAWS):
-            inst = Instance(random.Random(derive_seed("geometry-construct-check", key, k)))
-            try:
-                values.append(measure_complex(ctx, measure, evaluate_complex(ctx, inst, program)))
-            except (Degenerate, ValueError, ZeroDivisionError):
-                continue
-            if len(values) == CHECK_INSTANCES:
-                break
-        if len(values) < CHECK_INSTANCES:
-            return False
-        ref = values[0]
-        if any(abs(v - ref) > INVARIANCE_REL * max(1, abs(ref)) for v in values):
-            return False
-        return all(format_decimal(to_fraction(v), PLACES) == answer for v in values)
+        with arb_precision() as ctx:
+            values = []
+            for k in range(CHECK_DRAWS):
+                inst = Instance(random.Random(derive_seed("geometry-construct-check", key, k)))
+                try:
+                    value = measure_complex(ctx, measure, evaluate_complex(ctx, inst, program))
+                except (Degenerate, ValueError, ZeroDivisionError):
+                    continue
+                if not value.is_finite():
+                    continue
+                values.append(value)
+                if len(values) == CHECK_INSTANCES:
+                    break
+            if len(values) < CHECK_INSTANCES:
+                return False
+            ref = values[0]
+            tol = INVARIANCE_REL * max(1, abs(ref))
+            if not all(abs(v - ref) <= tol for v in values):  # certainly within the tolerance
+                return False
+            # both ends of every ball round to the answer, so the rounding is certain
+            return all(format_decimal(end, PLACES) == answer for v in values for end in arb_bounds(v))
 
 
 @register_family

@@ -12,7 +12,7 @@ import math
 import random
 
 import mpmath
-from flint import arb, ctx as flint_ctx
+from flint import acb, arb, ctx as flint_ctx
 
 VALIDATION_DPS = 40
 
@@ -83,7 +83,7 @@ def _arb(x) -> arb:
 
 
 class ArbContext:
-    """arb balls (python-flint, C) with the functions the Cartesian evaluator needs: every value carries a
+    """arb / acb balls (python-flint, C) with the functions the evaluators need: every value carries a
     rigorous error bound; a comparison with an uncertain outcome is False. Create and use it only inside
     :func:`arb_precision` (``pi`` and every operation use flint's global precision)."""
 
@@ -116,6 +116,23 @@ class ArbContext:
     @staticmethod
     def atan2(y, x) -> arb:
         return arb.atan2(_arb(y), _arb(x))
+
+    @staticmethod
+    def cnum(re, im=0) -> acb:
+        return acb(re, im)
+
+    @staticmethod
+    def expj(theta) -> acb:
+        sin, cos = _arb(theta).sin_cos()
+        return acb(cos, sin)
+
+    @staticmethod
+    def arg(z) -> arb:
+        return z.arg()
+
+    @staticmethod
+    def conj(z):
+        return z.conjugate()
 
     @staticmethod
     def from_mpf(x) -> arb:
@@ -164,3 +181,16 @@ def to_fraction(x) -> "Fraction":
         return Fraction(x)
     man, exp = x.man_exp
     return Fraction(man) * Fraction(2) ** exp
+
+
+def arb_bounds(x: arb) -> "tuple[Fraction, Fraction]":
+    """The exact lower and upper ends of a finite arb ball as Fractions (ValueError if not finite)."""
+    from fractions import Fraction
+
+    if not x.is_finite():
+        raise ValueError("ball is not finite")
+    ends = []
+    for end in (x.lower(), x.upper()):
+        man, exp = end.man_exp()
+        ends.append(Fraction(int(man)) * Fraction(2) ** int(exp))
+    return ends[0], ends[1]
