@@ -11,6 +11,7 @@ collinear boundary pieces always merge into one side.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +42,18 @@ def _cross(ax, ay, bx, by):
 
 
 def build_arrangement(n: int, diagonals: Iterable[Chord]) -> Arrangement:
-    diags = sorted(set(diagonals))
+    """The arrangement of ``diagonals`` in the regular n-gon (a fresh copy of a memoised result: generate
+    and solve of the same item ask for the same figure)."""
+    cached = _cached_arrangement(n, tuple(sorted(set(diagonals))))
+    return Arrangement(face_sides=list(cached.face_sides), interior_points=list(cached.interior_points))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_arrangement(n: int, diags: tuple[Chord, ...]) -> Arrangement:
+    return _build_arrangement(n, list(diags))
+
+
+def _build_arrangement(n: int, diags: list[Chord]) -> Arrangement:
     with mpmath.workdps(PRECISION_DIGITS):
         tol = mpmath.mpf(10) ** MERGE_TOLERANCE_EXPONENT
         verts = [vertex_point(k, n) for k in range(1, n + 1)]
