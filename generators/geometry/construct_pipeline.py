@@ -52,7 +52,11 @@ def program_key(program: list[dict[str, Any]], measure: dict[str, Any]) -> str:
 
 def canonical_instance(program: list[dict[str, Any]], measure: dict[str, Any]) -> Instance:
     """The instantiation ``solve`` uses: seeded by the program text, so anyone can re-derive it."""
-    return Instance(random.Random(derive_seed("geometry-construct-canonical", program_key(program, measure))))
+    return _canonical_instance_of_key(program_key(program, measure))
+
+
+def _canonical_instance_of_key(key: str) -> Instance:
+    return Instance(random.Random(derive_seed("geometry-construct-canonical", key)))
 
 
 def value_at(program, measure, inst: Instance):
@@ -60,9 +64,23 @@ def value_at(program, measure, inst: Instance):
     return measure_value(ctx, measure, evaluate(ctx, inst, program))
 
 
+_CANONICAL_CACHE: dict[str, Any] = {}  # program_key -> canonical value (certify and solve of one item)
+_CANONICAL_CACHE_SIZE = 256
+
+
 def canonical_value(program: list[dict[str, Any]], measure: dict[str, Any]):
-    """The measured quantity (mpf, 40 digits) at the canonical instantiation; raises Degenerate."""
-    return value_at(program, measure, canonical_instance(program, measure))
+    """The measured quantity (mpf, 40 digits) at the canonical instantiation; raises Degenerate.
+
+    Memoised by the program text (generation certifies this value and ``solve`` then asks for it again;
+    mpf values are immutable). Degenerate programs are not remembered."""
+    key = program_key(program, measure)
+    value = _CANONICAL_CACHE.get(key)
+    if value is None:
+        value = value_at(program, measure, _canonical_instance_of_key(key))
+        if len(_CANONICAL_CACHE) >= _CANONICAL_CACHE_SIZE:
+            del _CANONICAL_CACHE[next(iter(_CANONICAL_CACHE))]
+        _CANONICAL_CACHE[key] = value
+    return value
 
 
 def validated_value(program, measure, rng: random.Random):
