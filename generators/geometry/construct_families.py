@@ -6,8 +6,9 @@ Level ladder (construction length after pruning, counting every command except t
 L1 4-6, L2 7-9, L3 10-12, L4 13-15, L5 16-18. ``raw_commands`` is the size of the random program the
 measured quantity is cut out of.
 
-* generate: sample, prune, refuse decoration, render (the draft); then validate invariance at 20 + 1
-  instantiations (mpmath, 40 digits, agreement 1e-20) only if the split keeps the question
+* generate: sample, prune, render (the draft); then, only if the split keeps the instance, refuse
+  decoration (every counted command must matter) and validate invariance at 20 + 1 instantiations
+  (40 digits: mpmath for the canonical one, arb balls for the others; agreement 1e-20)
   (``construct_pipeline``, ``construct_render``);
 * solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
 * check: the independent complex-number evaluator at three other instantiations seeded from the
@@ -61,7 +62,7 @@ class _ConstructionFamily(Family):
     answer_type = f"decimal:{PLACES}"
     levels = LEVELS
     group = "basic"
-    version = "2"  # 2: validation seeded in the draft (validated only when the split keeps the question)
+    version = "3"  # 3: the relevance test moved from the draft to complete (runs only on drafts the split keeps)
     test_items = 25  # items per level in the shared default test; 200 per level run under -m slow
     # instance key: the program and the measured quantity; the level's length band and the program's length
     # (derived from it) are not part of the problem
@@ -71,22 +72,23 @@ class _ConstructionFamily(Family):
         return self.complete(self.draft(rng, level))
 
     def draft(self, rng: random.Random, level: int) -> Problem:
-        """Program, measure and question; the 40-digit validation waits for ``complete`` (only drafts the
-        split keeps are validated)."""
+        """Program, measure and question; the relevance test and the 40-digit validation wait for
+        ``complete`` (only drafts the split keeps are tested)."""
         knobs = self.levels[level]
         band = tuple(knobs["length"])
         try:
-            program, measure, validation_seed = draft_construction(rng, self.group, band, knobs["raw_commands"])
+            program, measure = draft_construction(rng, self.group, band, knobs["raw_commands"])
         except ConstructionRejected as exc:
             raise Reject(str(exc)) from exc
         question = render_question(program, measure, rng)
+        seeds = (rng.getrandbits(64), rng.getrandbits(64))  # relevance test, validation
         params = {"program": program, "measure": measure, "band": list(band),
                   "length": construction_length(program)}
-        return Problem(question=question, params=params, draft_state=validation_seed)
+        return Problem(question=question, params=params, draft_state=seeds)
 
     def complete(self, problem: Problem) -> Problem:
         try:
-            certify_construction(problem.params["program"], problem.params["measure"], problem.draft_state)
+            certify_construction(problem.params["program"], problem.params["measure"], *problem.draft_state)
         except ConstructionRejected as exc:
             raise Reject(str(exc)) from exc
         return problem

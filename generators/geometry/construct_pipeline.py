@@ -7,8 +7,9 @@ the quantity must be defined and non-degenerate at all of them and agree to ``IN
 tiny, huge, equal to a number stated in the question, or within 1e-9 of a 2-place rounding boundary.
 
 The families split this in two (``draft_construction``, then ``certify_construction``): the draft picks
-the first relevant candidate and draws the seed of its validation instances, so the question exists
-before any high-precision work, and the framework validates only drafts whose question its split keeps.
+the first screened candidate (which fixes the instance key, so the split bucket) and the question; the
+relevance test and the high-precision validation run only on drafts the split keeps (a candidate with a
+decorative command is then rejected and the item re-drawn).
 """
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from generators.seeding import derive_seed
 VALIDATION_INSTANCES = 20
 INVARIANCE_REL = 1e-20
 PLACES = 2
-CANDIDATES_PER_PROGRAM = 4
 
 _MP: MPContext | None = None
 
@@ -125,60 +125,29 @@ def answer_problems(program, measure, value) -> str | None:
 
 
 def draft_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
-    """(program, measure, validation seed) of the first candidate in which every command matters; no
-    high-precision validation yet (``certify_construction``). Raises ConstructionRejected to re-draw."""
+    """(program, measure) of the first screened candidate measure, pruned; nothing more (the relevance
+    test and the high-precision validation are ``certify_construction``'s). Raises ConstructionRejected
+    to re-draw."""
     builder = build_raw_program(rng, family_group, raw_length)
-    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
+    measures = find_measures(builder, rng, family_group, band, 1)
     if not measures:
         raise ConstructionRejected("no invariant quantity in the length band")
-    reasons = []
-    for raw_measure in measures:
-        program, measure = prune_and_relabel(builder.cmds, raw_measure)
-        length = construction_length(program)
-        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
-            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
-        k = irrelevant_command(program, measure, rng)
-        if k is not None:
-            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
-            continue
-        return program, measure, rng.getrandbits(64)
-    raise ConstructionRejected("; ".join(reasons))
+    program, measure = prune_and_relabel(builder.cmds, measures[0])
+    length = construction_length(program)
+    if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
+        raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
+    return program, measure
 
 
-def certify_construction(program, measure, validation_seed: int) -> str:
-    """The 2-place answer of a drafted construction after validation at its seeded instantiations;
-    raises ConstructionRejected when it is not invariant, degenerate or a poor answer."""
+def certify_construction(program, measure, relevance_seed: int, validation_seed: int) -> str:
+    """The 2-place answer of a drafted construction after the relevance test (every counted command
+    matters) and validation at its seeded instantiations; raises ConstructionRejected when a command is
+    decoration, or the quantity is not invariant, degenerate or a poor answer."""
+    k = irrelevant_command(program, measure, random.Random(relevance_seed))
+    if k is not None:
+        raise ConstructionRejected(f"command {k} ({program[k]['op']}) does not affect the quantity")
     value = validated_value(program, measure, random.Random(validation_seed))
     problem = answer_problems(program, measure, value)
     if problem:
         raise ConstructionRejected(problem)
     return format_decimal(to_fraction(value), PLACES)
-
-
-def build_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
-    """(program, measure, answer) for one drawn instance; raises ConstructionRejected to re-draw."""
-    builder = build_raw_program(rng, family_group, raw_length)
-    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
-    if not measures:
-        raise ConstructionRejected("no invariant quantity in the length band")
-    reasons = []
-    for raw_measure in measures:
-        program, measure = prune_and_relabel(builder.cmds, raw_measure)
-        length = construction_length(program)
-        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
-            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
-        k = irrelevant_command(program, measure, rng)
-        if k is not None:
-            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
-            continue
-        try:
-            value = validated_value(program, measure, rng)
-        except ConstructionRejected as exc:
-            reasons.append(str(exc))
-            continue
-        problem = answer_problems(program, measure, value)
-        if problem:
-            reasons.append(problem)
-            continue
-        return program, measure, format_decimal(to_fraction(value), PLACES)
-    raise ConstructionRejected("; ".join(reasons))
