@@ -10,7 +10,8 @@ measured quantity is cut out of.
   decoration (every counted command must matter) and validate invariance at 20 + 1 instantiations
   (40 digits: mpmath for the canonical one, arb balls for the others; agreement 1e-20)
   (``construct_pipeline``, ``construct_render``);
-* solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
+* solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text),
+  in arb balls (136 bits); both ends of the ball must round to the same 2-place answer;
 * check: the independent complex-number evaluator at three other instantiations seeded from the
   params, in arb/acb ball arithmetic (136 bits): the balls must certainly agree to 1e-20 and both ends of
   each must round to the same 2-place string; plus the length band.
@@ -28,7 +29,7 @@ from generators.answers import format_decimal
 from generators.family import Family, Problem, Reject
 from generators.geometry.construct_complex import evaluate_complex, measure_complex
 from generators.geometry.construct_eval import Degenerate
-from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision, to_fraction
+from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision
 from generators.geometry.construct_pipeline import (
     INVARIANCE_REL,
     PLACES,
@@ -36,6 +37,7 @@ from generators.geometry.construct_pipeline import (
     certify_construction,
     draft_construction,
     canonical_value,
+    certain_answer,
     program_key,
 )
 from generators.geometry.construct_program import OPS, construction_length
@@ -95,10 +97,9 @@ class _ConstructionFamily(Family):
 
     def solve(self, params: dict[str, Any]) -> str:
         try:
-            value = canonical_value(params["program"], params["measure"])
-        except Degenerate as exc:  # generate validated this instantiation; reaching here is a bug
+            return certain_answer(canonical_value(params["program"], params["measure"]))
+        except (Degenerate, ValueError) as exc:  # generate validated this instantiation; reaching here is a bug
             raise ValueError(f"{self.name}: canonical instantiation is degenerate ({exc})") from exc
-        return format_decimal(to_fraction(value), PLACES)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         if not isinstance(answer, str) or not _ANSWER.match(answer):

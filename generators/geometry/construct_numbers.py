@@ -174,11 +174,14 @@ class Instance:
 
 
 def to_fraction(x) -> "Fraction":
-    """The exact binary value of an mpf (or float) as a Fraction."""
+    """The exact binary value of an mpf (or float, or the midpoint of an arb ball) as a Fraction."""
     from fractions import Fraction
 
     if isinstance(x, float):
         return Fraction(x)
+    if isinstance(x, arb):
+        man, exp = x.mid().man_exp()
+        return Fraction(int(man)) * Fraction(2) ** int(exp)
     man, exp = x.man_exp
     return Fraction(man) * Fraction(2) ** exp
 

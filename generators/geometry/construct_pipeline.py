@@ -21,7 +21,7 @@ from typing import Any
 from generators.answers import format_decimal, near_rounding_boundary
 from generators.geometry.construct_eval import Degenerate, evaluate, measure_value
 from generators.geometry.construct_measure import MAX_ANGLE, MAX_VALUE, MIN_ANGLE, MIN_VALUE, find_measures
-from generators.geometry.construct_numbers import Instance, MPContext, arb_precision, to_fraction
+from generators.geometry.construct_numbers import Instance, MPContext, arb_bounds, arb_precision, to_fraction
 from generators.geometry.construct_program import construction_length, given_numbers, prune_and_relabel
 from generators.geometry.construct_relevance import irrelevant_command
 from generators.geometry.construct_sample import build_raw_program
@@ -60,8 +60,13 @@ def _canonical_instance_of_key(key: str) -> Instance:
 
 
 def value_at(program, measure, inst: Instance):
-    ctx = mp_context()
-    return measure_value(ctx, measure, evaluate(ctx, inst, program))
+    """The measured quantity at one instantiation, as an arb ball at the validation precision (136 bits);
+    raises Degenerate, or ValueError when the ball is not finite."""
+    with arb_precision() as ctx:
+        value = measure_value(ctx, measure, evaluate(ctx, inst, program))
+    if not value.is_finite():
+        raise ValueError("the measured quantity is not finite")
+    return value
 
 
 _CANONICAL_CACHE: dict[str, Any] = {}  # program_key -> canonical value (certify and solve of one item)
@@ -69,10 +74,11 @@ _CANONICAL_CACHE_SIZE = 256
 
 
 def canonical_value(program: list[dict[str, Any]], measure: dict[str, Any]):
-    """The measured quantity (mpf, 40 digits) at the canonical instantiation; raises Degenerate.
+    """The measured quantity (an arb ball, 136 bits) at the canonical instantiation; raises Degenerate or
+    ValueError.
 
     Memoised by the program text (generation certifies this value and ``solve`` then asks for it again;
-    mpf values are immutable). Degenerate programs are not remembered."""
+    balls are immutable). Degenerate programs are not remembered."""
     key = program_key(program, measure)
     value = _CANONICAL_CACHE.get(key)
     if value is None:
@@ -83,21 +89,25 @@ def canonical_value(program: list[dict[str, Any]], measure: dict[str, Any]):
     return value
 
 
-def validated_value(program, measure, rng: random.Random):
-    """The canonical value, after checking invariance at ``VALIDATION_INSTANCES`` more instantiations.
+def certain_answer(value) -> str:
+    """The 2-place decimal of a ball whose two ends round alike (ValueError when they do not)."""
+    lo, hi = (format_decimal(end, PLACES) for end in arb_bounds(value))
+    if lo != hi:
+        raise ValueError(f"the value {value} straddles a rounding boundary")
+    return lo
 
-    The canonical value is the mpmath one ``solve`` computes; the other instantiations are evaluated in
-    arb ball arithmetic at the same precision (the same evaluator, ~20x faster than mpmath), and each
-    must be certainly within ``INVARIANCE_REL`` of it (an uncertain or non-finite ball is a rejection)."""
+
+def validated_value(program, measure, rng: random.Random):
+    """The canonical value, after checking invariance at ``VALIDATION_INSTANCES`` more instantiations: each
+    ball must be certainly within ``INVARIANCE_REL`` of the canonical one (an uncertain or non-finite ball
+    is a rejection)."""
     try:
         value = canonical_value(program, measure)
-        with arb_precision() as actx:
-            exact = actx.from_mpf(value)
-            tol = INVARIANCE_REL * max(1, abs(exact))
+        with arb_precision():
+            tol = INVARIANCE_REL * max(1, abs(value))
             for _ in range(VALIDATION_INSTANCES):
-                inst = Instance(random.Random(rng.getrandbits(64)))
-                other = measure_value(actx, measure, evaluate(actx, inst, program))
-                if not abs(other - exact) <= tol:
+                other = value_at(program, measure, Instance(random.Random(rng.getrandbits(64))))
+                if not abs(other - value) <= tol:
                     raise ConstructionRejected("quantity is not invariant")
     except (Degenerate, ValueError, ZeroDivisionError) as exc:
         raise ConstructionRejected(f"degenerate: {exc}") from exc
@@ -115,10 +125,10 @@ def answer_problems(program, measure, value) -> str | None:
     if kind in ("distance", "point_line_distance", "radius") and any(abs(exact - g) < tol for g in lengths):
         return "answer repeats a stated length"
     if kind == "angle":
-        ctx = mp_context()
-        degrees = value if measure["unit"] == "degrees" else value * 180 / ctx.pi
-        if not MIN_ANGLE <= degrees <= MAX_ANGLE or any(abs(degrees - g) < 1e-12 for g in angles):
-            return "answer repeats a stated angle or is too slim or too straight"
+        with arb_precision() as ctx:
+            degrees = value if measure["unit"] == "degrees" else value * 180 / ctx.pi
+            if not MIN_ANGLE <= degrees <= MAX_ANGLE or any(abs(degrees - g) < 1e-12 for g in angles):
+                return "answer repeats a stated angle or is too slim or too straight"
     if near_rounding_boundary(exact, PLACES):
         return "too close to a rounding boundary"
     return None
@@ -150,4 +160,4 @@ def certify_construction(program, measure, relevance_seed: int, validation_seed:
     problem = answer_problems(program, measure, value)
     if problem:
         raise ConstructionRejected(problem)
-    return format_decimal(to_fraction(value), PLACES)
+    return certain_answer(value)
