@@ -16,7 +16,7 @@ SCREEN_REL = 1e-7  # float screening agreement (the mpmath validation later asks
 MIN_VALUE = 0.1  # answers keep two significant digits (stricter than the |value| > 1e-4 rule)
 MAX_VALUE = 1e4
 MIN_ANGLE, MAX_ANGLE = 1.0, 179.0  # degrees; slimmer (or straighter) angles make poor questions
-TRIPLE_SAMPLES = 400  # random point triples tried (per kind) for angles and triangle areas
+TRIPLE_SAMPLES = 400  # random point triples tried for angles and triangle areas (in all)
 
 KIND_WEIGHTS = {
     "basic": {"distance": 3, "point_line_distance": 1, "angle": 2, "triangle_area": 1},
@@ -43,13 +43,23 @@ def _listed_candidates(b: ProgramBuilder) -> dict[str, list[tuple[list[str], int
 
 
 def _draw_triple(b: ProgramBuilder, rng: random.Random, fits, tried: set, tries: list[int]) -> list[str] | None:
-    """A random point triple (p, q, r) whose dependency bits fit and that was not drawn before, within the
-    kind's remaining ``tries`` (``TRIPLE_SAMPLES`` in all); None when they run out."""
-    pts = b.by_type[POINT]
+    """A uniformly random ordered point triple (p, q, r) of distinct points whose dependency bits fit and
+    that was not drawn before for this kind, within the remaining ``tries`` (``TRIPLE_SAMPLES`` shared by
+    the triple kinds: they fit alike); None when they run out."""
+    pts, mask = b.by_type[POINT], b.mask
+    n = len(pts)
+    draw = rng.random
     while tries[0] > 0:
         tries[0] -= 1
-        p, q, r = rng.sample(pts, 3)
-        if (p, q, r) in tried or not fits(b.mask[p] | b.mask[q] | b.mask[r]):
+        i = int(draw() * n)
+        j = int(draw() * (n - 1))
+        j += j >= i
+        k = int(draw() * (n - 2))
+        lo, hi = (i, j) if i < j else (j, i)
+        k += k >= lo
+        k += k >= hi
+        p, q, r = pts[i], pts[j], pts[k]
+        if (p, q, r) in tried or not fits(mask[p] | mask[q] | mask[r]):
             continue
         tried.add((p, q, r))
         return [p, q, r]
@@ -92,7 +102,8 @@ def find_measures(
         pool = [(args, bits) for args, bits in listed[kind] if fits(bits)]
         if pool:
             pools[kind] = pool
-    triple_state = {kind: (set(), [TRIPLE_SAMPLES]) for kind in TRIPLE_KINDS}
+    triple_tries = [TRIPLE_SAMPLES]  # shared: a triple fits the band for one kind iff for the other
+    triple_tried: dict[str, set] = {kind: set() for kind in TRIPLE_KINDS}
     chosen: list[dict[str, Any]] = []
     budget = 60  # screened evaluations per raw program (bounded)
     while pools and len(chosen) < limit and budget > 0:
@@ -100,9 +111,10 @@ def find_measures(
         kind = rng.choices(kinds, weights=[weights[k] for k in kinds])[0]
         pool = pools[kind]
         if pool is None:
-            args = _draw_triple(b, rng, fits, *triple_state[kind])
+            args = _draw_triple(b, rng, fits, triple_tried[kind], triple_tries)
             if args is None:
-                del pools[kind]
+                for other in TRIPLE_KINDS:
+                    pools.pop(other, None)
                 continue
         else:  # uniform draw without replacement
             i = rng.randrange(len(pool))
