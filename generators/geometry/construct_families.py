@@ -8,7 +8,7 @@ measured quantity is cut out of.
 
 * generate: sample, prune, render (the draft); then, only if the split keeps the instance, refuse
   decoration (every counted command must matter) and validate invariance at 20 + 1 instantiations
-  (40 digits: mpmath for the canonical one, arb balls for the others; agreement 1e-20)
+  (arb balls at 136 bits = 40 digits; certain agreement 1e-20)
   (``construct_pipeline``, ``construct_render``);
 * solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text),
   in arb balls (136 bits); both ends of the ball must round to the same 2-place answer;

@@ -12,7 +12,7 @@ from generators.geometry.construct_eval import Degenerate, measure_value
 from generators.geometry.construct_program import CIRCLE, LINE, POINT, POLYGON, TRIANGLE
 from generators.geometry.construct_sample import ProgramBuilder
 
-SCREEN_REL = 1e-7  # float screening agreement (the mpmath validation later asks for 1e-20)
+SCREEN_REL = 1e-7  # float screening agreement (the 136-bit validation later asks for 1e-20)
 MIN_VALUE = 0.1  # answers keep two significant digits (stricter than the |value| > 1e-4 rule)
 MAX_VALUE = 1e4
 MIN_ANGLE, MAX_ANGLE = 1.0, 179.0  # degrees; slimmer (or straighter) angles make poor questions

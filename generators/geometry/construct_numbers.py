@@ -1,6 +1,6 @@
-"""Number contexts for the construction evaluators: plain floats (fast screening), a private mpmath
-context at a fixed precision (answers), or arb balls at the same precision (invariance validation), plus
-the instantiation of free elements.
+"""Number contexts for the construction evaluators: plain floats (fast screening), arb / acb balls at
+136 bits (python-flint: canonical values, validation, check), or a private mpmath context at 40 digits
+(the same precision; kept for cross-checks in the tests), plus the instantiation of free elements.
 
 The mpmath context is private (``mpmath.MPContext``), so setting its precision never touches the
 global ``mpmath.mp`` state that other families may use. python-flint's precision is global, so the arb

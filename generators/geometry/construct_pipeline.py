@@ -1,10 +1,11 @@
 """The construction pipeline: sample a raw program, choose a measured quantity in the level's length
 band, prune to its ancestors, then validate at many high-precision instantiations.
 
-Validation (40 digits): the pruned program is evaluated at its canonical instantiation (mpmath, the one
-``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones (arb balls at the same precision);
-the quantity must be defined and non-degenerate at all of them and agree to ``INVARIANCE_REL``. The answer is then rejected when it is
-tiny, huge, equal to a number stated in the question, or within 1e-9 of a 2-place rounding boundary.
+Validation (arb balls, 136 bits = 40 digits, python-flint): the pruned program is evaluated at its
+canonical instantiation (the one ``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones;
+the quantity must be defined and non-degenerate at all of them and certainly agree to ``INVARIANCE_REL``.
+The answer is then rejected when it is tiny, huge, equal to a number stated in the question, or within
+1e-9 of a 2-place rounding boundary.
 
 The families split this in two (``draft_construction``, then ``certify_construction``): the draft picks
 the first screened candidate (which fixes the instance key, so the split bucket) and the question; the
@@ -21,7 +22,7 @@ from typing import Any
 from generators.answers import format_decimal, near_rounding_boundary
 from generators.geometry.construct_eval import Degenerate, evaluate, measure_value
 from generators.geometry.construct_measure import MAX_ANGLE, MAX_VALUE, MIN_ANGLE, MIN_VALUE, find_measures
-from generators.geometry.construct_numbers import Instance, MPContext, arb_bounds, arb_precision, to_fraction
+from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision, to_fraction
 from generators.geometry.construct_program import construction_length, given_numbers, prune_and_relabel
 from generators.geometry.construct_relevance import irrelevant_command
 from generators.geometry.construct_sample import build_raw_program
@@ -31,19 +32,9 @@ VALIDATION_INSTANCES = 20
 INVARIANCE_REL = 1e-20
 PLACES = 2
 
-_MP: MPContext | None = None
-
 
 class ConstructionRejected(Exception):
     """The drawn program yields no valid measured quantity (the family turns this into a re-draw)."""
-
-
-def mp_context() -> MPContext:
-    """The shared 40-digit private context (created once; its precision is never changed)."""
-    global _MP
-    if _MP is None:
-        _MP = MPContext()
-    return _MP
 
 
 def program_key(program: list[dict[str, Any]], measure: dict[str, Any]) -> str:
