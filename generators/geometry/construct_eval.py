@@ -181,166 +181,281 @@ def _vertex_centroid(poly):
     return (sum(p[0] for p in poly) / n, sum(p[1] for p in poly) / n)
 
 
+# --- one handler per command: (ctx, inst, cmd, env, argument values, nums, op) -> output values
+def _op_free_point(ctx, inst, cmd, env, a, nums, op):
+    return [(ctx.num(inst.coordinate()), ctx.num(inst.coordinate()))]
+
+
+def _op_point_at_distance(ctx, inst, cmd, env, a, nums, op):
+    phi = ctx.num(inst.direction())
+    return [_point((a[0][0] + nums[0] * ctx.cos(phi), a[0][1] + nums[0] * ctx.sin(phi)))]
+
+
+def _op_line(ctx, inst, cmd, env, a, nums, op):
+    return [_line_through(ctx, a[0], a[1])]
+
+
+def _op_midpoint(ctx, inst, cmd, env, a, nums, op):
+    if _dist(ctx, a[0], a[1]) < EPS_POINT:
+        raise Degenerate("midpoint of coincident points")
+    return [((a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2)]
+
+
+def _op_point_on_ray(ctx, inst, cmd, env, a, nums, op):
+    ray = _line_through(ctx, a[0], a[1])
+    return [_point((ray[0] + nums[0] * ray[2], ray[1] + nums[0] * ray[3]))]
+
+
+def _op_perp_line(ctx, inst, cmd, env, a, nums, op):
+    return [(a[0][0], a[0][1], -a[1][3], a[1][2])]
+
+
+def _op_parallel_line(ctx, inst, cmd, env, a, nums, op):
+    return [(a[0][0], a[0][1], a[1][2], a[1][3])]
+
+
+def _op_perp_bisector(ctx, inst, cmd, env, a, nums, op):
+    seg = _line_through(ctx, a[0], a[1])
+    return [((a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2, -seg[3], seg[2])]
+
+
+def _op_angle_bisector(ctx, inst, cmd, env, a, nums, op):
+    return [_bisector_line(ctx, a[0], a[1], a[2])]
+
+
+def _op_foot(ctx, inst, cmd, env, a, nums, op):
+    return [_foot(a[0], a[1])]
+
+
+def _op_reflect_line(ctx, inst, cmd, env, a, nums, op):
+    f = _foot(a[0], a[1])
+    return [_point((2 * f[0] - a[0][0], 2 * f[1] - a[0][1]))]
+
+
+def _op_reflect_point(ctx, inst, cmd, env, a, nums, op):
+    return [_point((2 * a[1][0] - a[0][0], 2 * a[1][1] - a[0][1]))]
+
+
+def _op_rotate(ctx, inst, cmd, env, a, nums, op):
+    return [_rotate(ctx, a[0], a[1], _radians(ctx, nums[0]))]
+
+
+def _op_intersect_lines(ctx, inst, cmd, env, a, nums, op):
+    return [_meet_lines(a[0], a[1])]
+
+
+def _op_circle_center_radius(ctx, inst, cmd, env, a, nums, op):
+    return [_circle(ctx, a[0], ctx.num(nums[0]))]
+
+
+def _op_circle_center_point(ctx, inst, cmd, env, a, nums, op):
+    return [_circle(ctx, a[0], _dist(ctx, a[0], a[1]))]
+
+
+def _op_circle_three_points(ctx, inst, cmd, env, a, nums, op):
+    tri = _triangle_ok(ctx, a[0], a[1], a[2])
+    o = _circumcenter(ctx, *tri)
+    return [_circle(ctx, o, _dist(ctx, o, a[0]))]
+
+
+def _op_circle_tangent_line(ctx, inst, cmd, env, a, nums, op):
+    f = _foot(a[0], a[1])
+    return [_circle(ctx, a[0], _dist(ctx, a[0], f))]
+
+
+def _op_center(ctx, inst, cmd, env, a, nums, op):
+    return [(a[0][0], a[0][1])]
+
+
+def _op_point_on_circle(ctx, inst, cmd, env, a, nums, op):
+    phi = ctx.num(inst.direction())
+    c = a[0]
+    return [(c[0] + c[2] * ctx.cos(phi), c[1] + c[2] * ctx.sin(phi))]
+
+
+def _op_intersect_line_circle(ctx, inst, cmd, env, a, nums, op):
+    return [_choose(ctx, _line_circle_points(ctx, a[0], a[1]), cmd["pick"], env)]
+
+
+def _op_intersect_circles(ctx, inst, cmd, env, a, nums, op):
+    return [_choose(ctx, _circle_circle_points(ctx, a[0], a[1]), cmd["pick"], env)]
+
+
+def _op_tangent_point(ctx, inst, cmd, env, a, nums, op):
+    p, c = a[0], a[1]
+    d = _dist(ctx, p, c)
+    if d < c[2] * (1 + TANGENT_REL):
+        raise Degenerate("point inside or nearly on the circle")
+    # the touching points lie on the circle with diameter from p to the centre
+    thales = ((p[0] + c[0]) / 2, (p[1] + c[1]) / 2, d / 2)
+    return [_choose(ctx, _circle_circle_points(ctx, c, thales), cmd["pick"], env)]
+
+
+def _op_tangent_line(ctx, inst, cmd, env, a, nums, op):
+    p, c = a[0], a[1]
+    if abs(_dist(ctx, p, c) - c[2]) > ON_TOL:
+        raise Degenerate("tangent point is not on the circle")
+    return [_line_pd(ctx, p, -(p[1] - c[1]), p[0] - c[0])]
+
+
+def _op_point_two_distances(ctx, inst, cmd, env, a, nums, op):
+    p, q = a[0], a[1]
+    base = _dist(ctx, p, q)
+    d1, d2 = ctx.num(nums[0]), ctx.num(nums[1])
+    margin = TANGENT_REL * max(d1, d2)
+    if not (abs(d1 - d2) + margin < base < d1 + d2 - margin):
+        raise Degenerate("no such triangle")
+    x = (d1 * d1 - d2 * d2 + base * base) / (2 * base)
+    y = ctx.sqrt(d1 * d1 - x * x)
+    if cmd["pick"][0] == "cw":
+        y = -y
+    ux, uy = (q[0] - p[0]) / base, (q[1] - p[1]) / base
+    return [_point((p[0] + x * ux - y * uy, p[1] + x * uy + y * ux))]
+
+
+def _op_equilateral_point(ctx, inst, cmd, env, a, nums, op):
+    p, q = a[0], a[1]
+    side = _dist(ctx, p, q)
+    if side < EPS_POINT:
+        raise Degenerate("equilateral triangle on coincident points")
+    h = ctx.sqrt(ctx.num(3)) / 2
+    if cmd["pick"][0] == "cw":
+        h = -h
+    mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+    return [_point((mx - h * (q[1] - p[1]), my + h * (q[0] - p[0])))]
+
+
+def _op_triangle(ctx, inst, cmd, env, a, nums, op):
+    return [_triangle_ok(ctx, a[0], a[1], a[2])]
+
+
+def _op_centroid(ctx, inst, cmd, env, a, nums, op):
+    t = a[0]
+    m1 = _line_through(ctx, t[0], ((t[1][0] + t[2][0]) / 2, (t[1][1] + t[2][1]) / 2))
+    m2 = _line_through(ctx, t[1], ((t[2][0] + t[0][0]) / 2, (t[2][1] + t[0][1]) / 2))
+    return [_meet_lines(m1, m2)]
+
+
+def _op_circumcenter(ctx, inst, cmd, env, a, nums, op):
+    t = a[0]
+    o = _circumcenter(ctx, *t)
+    return [o] if op == "circumcenter" else [_circle(ctx, o, _dist(ctx, o, t[0]))]
+
+
+def _op_incenter(ctx, inst, cmd, env, a, nums, op):
+    t = a[0]
+    i = _meet_lines(_bisector_line(ctx, t[1], t[0], t[2]), _bisector_line(ctx, t[0], t[1], t[2]))
+    if op == "incenter":
+        return [i]
+    return [_circle(ctx, i, _dist(ctx, i, _foot(i, _line_through(ctx, t[0], t[1]))))]
+
+
+def _op_orthocenter(ctx, inst, cmd, env, a, nums, op):
+    t = a[0]
+    alt_a = _line_pd(ctx, t[0], -(t[2][1] - t[1][1]), t[2][0] - t[1][0])
+    alt_b = _line_pd(ctx, t[1], -(t[0][1] - t[2][1]), t[0][0] - t[2][0])
+    return [_meet_lines(alt_a, alt_b)]
+
+
+def _op_regular_polygon(ctx, inst, cmd, env, a, nums, op):
+    r, n = nums
+    _check_n(n)
+    poly = _regular_from_angle(ctx, a[0], ctx.num(r), ctx.num(inst.direction()), n)
+    return [poly, *poly]
+
+
+def _op_regular_polygon_vertex(ctx, inst, cmd, env, a, nums, op):
+    (n,) = nums
+    _check_n(n)
+    o, p = a
+    radius = _dist(ctx, o, p)
+    if radius < EPS_POINT:
+        raise Degenerate("vertex at the centre")
+    poly = (p,) + _regular_from_angle(ctx, o, radius, ctx.atan2(p[1] - o[1], p[0] - o[0]), n)[1:]
+    return [poly, *poly[1:]]
+
+
+def _op_regular_polygon_side(ctx, inst, cmd, env, a, nums, op):
+    (n,) = nums
+    _check_n(n)
+    p, q = a
+    side = _dist(ctx, p, q)
+    if side < EPS_POINT:
+        raise Degenerate("side of zero length")
+    # centre: on the left normal of pq through its midpoint, at distance (side/2)*cot(pi/n)
+    apothem = side / 2 * ctx.cos(ctx.pi / n) / ctx.sin(ctx.pi / n)
+    ux, uy = (q[0] - p[0]) / side, (q[1] - p[1]) / side
+    o = ((p[0] + q[0]) / 2 - apothem * uy, (p[1] + q[1]) / 2 + apothem * ux)
+    radius = _dist(ctx, o, p)
+    rest = _regular_from_angle(ctx, o, radius, ctx.atan2(p[1] - o[1], p[0] - o[0]), n)[2:]
+    poly = (p, q) + rest
+    return [poly, *rest]
+
+
+def _op_rotate_polygon(ctx, inst, cmd, env, a, nums, op):
+    theta = _radians(ctx, nums[0])
+    poly = tuple(_rotate(ctx, v, a[1], theta) for v in a[0])
+    return [poly, *poly]
+
+
+def _op_polygon_circumcircle(ctx, inst, cmd, env, a, nums, op):
+    poly = a[0]
+    o = _vertex_centroid(poly)
+    if op == "polygon_circumcircle":
+        return [_circle(ctx, o, _dist(ctx, o, poly[0]))]
+    mid = ((poly[0][0] + poly[1][0]) / 2, (poly[0][1] + poly[1][1]) / 2)
+    return [_circle(ctx, o, _dist(ctx, o, mid))]
+
+
+_HANDLERS = {
+    "free_point": _op_free_point,
+    "point_at_distance": _op_point_at_distance,
+    "line": _op_line,
+    "midpoint": _op_midpoint,
+    "point_on_ray": _op_point_on_ray,
+    "perp_line": _op_perp_line,
+    "parallel_line": _op_parallel_line,
+    "perp_bisector": _op_perp_bisector,
+    "angle_bisector": _op_angle_bisector,
+    "foot": _op_foot,
+    "reflect_line": _op_reflect_line,
+    "reflect_point": _op_reflect_point,
+    "rotate": _op_rotate,
+    "intersect_lines": _op_intersect_lines,
+    "circle_center_radius": _op_circle_center_radius,
+    "circle_center_point": _op_circle_center_point,
+    "circle_three_points": _op_circle_three_points,
+    "circle_tangent_line": _op_circle_tangent_line,
+    "center": _op_center,
+    "point_on_circle": _op_point_on_circle,
+    "intersect_line_circle": _op_intersect_line_circle,
+    "intersect_circles": _op_intersect_circles,
+    "tangent_point": _op_tangent_point,
+    "tangent_line": _op_tangent_line,
+    "point_two_distances": _op_point_two_distances,
+    "equilateral_point": _op_equilateral_point,
+    "triangle": _op_triangle,
+    "centroid": _op_centroid,
+    "circumcenter": _op_circumcenter,
+    "circumcircle": _op_circumcenter,
+    "incenter": _op_incenter,
+    "incircle": _op_incenter,
+    "orthocenter": _op_orthocenter,
+    "regular_polygon": _op_regular_polygon,
+    "regular_polygon_vertex": _op_regular_polygon_vertex,
+    "regular_polygon_side": _op_regular_polygon_side,
+    "rotate_polygon": _op_rotate_polygon,
+    "polygon_circumcircle": _op_polygon_circumcircle,
+    "polygon_incircle": _op_polygon_circumcircle,
+}
+
+
 def _op_outputs(ctx, inst: Instance, cmd: dict[str, Any], env: dict[str, Any]) -> list[Any]:
-    op, nums = cmd["op"], cmd.get("nums", [])
-    a = [env[x] for x in cmd["args"]]
-    if op == "free_point":
-        return [(ctx.num(inst.coordinate()), ctx.num(inst.coordinate()))]
-    if op == "point_at_distance":
-        phi = ctx.num(inst.direction())
-        return [_point((a[0][0] + nums[0] * ctx.cos(phi), a[0][1] + nums[0] * ctx.sin(phi)))]
-    if op == "line":
-        return [_line_through(ctx, a[0], a[1])]
-    if op == "midpoint":
-        if _dist(ctx, a[0], a[1]) < EPS_POINT:
-            raise Degenerate("midpoint of coincident points")
-        return [((a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2)]
-    if op == "point_on_ray":
-        ray = _line_through(ctx, a[0], a[1])
-        return [_point((ray[0] + nums[0] * ray[2], ray[1] + nums[0] * ray[3]))]
-    if op == "perp_line":
-        return [(a[0][0], a[0][1], -a[1][3], a[1][2])]
-    if op == "parallel_line":
-        return [(a[0][0], a[0][1], a[1][2], a[1][3])]
-    if op == "perp_bisector":
-        seg = _line_through(ctx, a[0], a[1])
-        return [((a[0][0] + a[1][0]) / 2, (a[0][1] + a[1][1]) / 2, -seg[3], seg[2])]
-    if op == "angle_bisector":
-        return [_bisector_line(ctx, a[0], a[1], a[2])]
-    if op == "foot":
-        return [_foot(a[0], a[1])]
-    if op == "reflect_line":
-        f = _foot(a[0], a[1])
-        return [_point((2 * f[0] - a[0][0], 2 * f[1] - a[0][1]))]
-    if op == "reflect_point":
-        return [_point((2 * a[1][0] - a[0][0], 2 * a[1][1] - a[0][1]))]
-    if op == "rotate":
-        return [_rotate(ctx, a[0], a[1], _radians(ctx, nums[0]))]
-    if op == "intersect_lines":
-        return [_meet_lines(a[0], a[1])]
-    # circles
-    if op == "circle_center_radius":
-        return [_circle(ctx, a[0], ctx.num(nums[0]))]
-    if op == "circle_center_point":
-        return [_circle(ctx, a[0], _dist(ctx, a[0], a[1]))]
-    if op == "circle_three_points":
-        tri = _triangle_ok(ctx, a[0], a[1], a[2])
-        o = _circumcenter(ctx, *tri)
-        return [_circle(ctx, o, _dist(ctx, o, a[0]))]
-    if op == "circle_tangent_line":
-        f = _foot(a[0], a[1])
-        return [_circle(ctx, a[0], _dist(ctx, a[0], f))]
-    if op == "center":
-        return [(a[0][0], a[0][1])]
-    if op == "point_on_circle":
-        phi = ctx.num(inst.direction())
-        c = a[0]
-        return [(c[0] + c[2] * ctx.cos(phi), c[1] + c[2] * ctx.sin(phi))]
-    if op == "intersect_line_circle":
-        return [_choose(ctx, _line_circle_points(ctx, a[0], a[1]), cmd["pick"], env)]
-    if op == "intersect_circles":
-        return [_choose(ctx, _circle_circle_points(ctx, a[0], a[1]), cmd["pick"], env)]
-    if op == "tangent_point":
-        p, c = a[0], a[1]
-        d = _dist(ctx, p, c)
-        if d < c[2] * (1 + TANGENT_REL):
-            raise Degenerate("point inside or nearly on the circle")
-        # the touching points lie on the circle with diameter from p to the centre
-        thales = ((p[0] + c[0]) / 2, (p[1] + c[1]) / 2, d / 2)
-        return [_choose(ctx, _circle_circle_points(ctx, c, thales), cmd["pick"], env)]
-    if op == "tangent_line":
-        p, c = a[0], a[1]
-        if abs(_dist(ctx, p, c) - c[2]) > ON_TOL:
-            raise Degenerate("tangent point is not on the circle")
-        return [_line_pd(ctx, p, -(p[1] - c[1]), p[0] - c[0])]
-    # triangles
-    if op == "point_two_distances":
-        p, q = a[0], a[1]
-        base = _dist(ctx, p, q)
-        d1, d2 = ctx.num(nums[0]), ctx.num(nums[1])
-        margin = TANGENT_REL * max(d1, d2)
-        if not (abs(d1 - d2) + margin < base < d1 + d2 - margin):
-            raise Degenerate("no such triangle")
-        x = (d1 * d1 - d2 * d2 + base * base) / (2 * base)
-        y = ctx.sqrt(d1 * d1 - x * x)
-        if cmd["pick"][0] == "cw":
-            y = -y
-        ux, uy = (q[0] - p[0]) / base, (q[1] - p[1]) / base
-        return [_point((p[0] + x * ux - y * uy, p[1] + x * uy + y * ux))]
-    if op == "equilateral_point":
-        p, q = a[0], a[1]
-        side = _dist(ctx, p, q)
-        if side < EPS_POINT:
-            raise Degenerate("equilateral triangle on coincident points")
-        h = ctx.sqrt(ctx.num(3)) / 2
-        if cmd["pick"][0] == "cw":
-            h = -h
-        mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
-        return [_point((mx - h * (q[1] - p[1]), my + h * (q[0] - p[0])))]
-    if op == "triangle":
-        return [_triangle_ok(ctx, a[0], a[1], a[2])]
-    if op == "centroid":
-        t = a[0]
-        m1 = _line_through(ctx, t[0], ((t[1][0] + t[2][0]) / 2, (t[1][1] + t[2][1]) / 2))
-        m2 = _line_through(ctx, t[1], ((t[2][0] + t[0][0]) / 2, (t[2][1] + t[0][1]) / 2))
-        return [_meet_lines(m1, m2)]
-    if op in ("circumcenter", "circumcircle"):
-        t = a[0]
-        o = _circumcenter(ctx, *t)
-        return [o] if op == "circumcenter" else [_circle(ctx, o, _dist(ctx, o, t[0]))]
-    if op in ("incenter", "incircle"):
-        t = a[0]
-        i = _meet_lines(_bisector_line(ctx, t[1], t[0], t[2]), _bisector_line(ctx, t[0], t[1], t[2]))
-        if op == "incenter":
-            return [i]
-        return [_circle(ctx, i, _dist(ctx, i, _foot(i, _line_through(ctx, t[0], t[1]))))]
-    if op == "orthocenter":
-        t = a[0]
-        alt_a = _line_pd(ctx, t[0], -(t[2][1] - t[1][1]), t[2][0] - t[1][0])
-        alt_b = _line_pd(ctx, t[1], -(t[0][1] - t[2][1]), t[0][0] - t[2][0])
-        return [_meet_lines(alt_a, alt_b)]
-    # regular polygons
-    if op == "regular_polygon":
-        r, n = nums
-        _check_n(n)
-        poly = _regular_from_angle(ctx, a[0], ctx.num(r), ctx.num(inst.direction()), n)
-        return [poly, *poly]
-    if op == "regular_polygon_vertex":
-        (n,) = nums
-        _check_n(n)
-        o, p = a
-        radius = _dist(ctx, o, p)
-        if radius < EPS_POINT:
-            raise Degenerate("vertex at the centre")
-        poly = (p,) + _regular_from_angle(ctx, o, radius, ctx.atan2(p[1] - o[1], p[0] - o[0]), n)[1:]
-        return [poly, *poly[1:]]
-    if op == "regular_polygon_side":
-        (n,) = nums
-        _check_n(n)
-        p, q = a
-        side = _dist(ctx, p, q)
-        if side < EPS_POINT:
-            raise Degenerate("side of zero length")
-        # centre: on the left normal of pq through its midpoint, at distance (side/2)*cot(pi/n)
-        apothem = side / 2 * ctx.cos(ctx.pi / n) / ctx.sin(ctx.pi / n)
-        ux, uy = (q[0] - p[0]) / side, (q[1] - p[1]) / side
-        o = ((p[0] + q[0]) / 2 - apothem * uy, (p[1] + q[1]) / 2 + apothem * ux)
-        radius = _dist(ctx, o, p)
-        rest = _regular_from_angle(ctx, o, radius, ctx.atan2(p[1] - o[1], p[0] - o[0]), n)[2:]
-        poly = (p, q) + rest
-        return [poly, *rest]
-    if op == "rotate_polygon":
-        theta = _radians(ctx, nums[0])
-        poly = tuple(_rotate(ctx, v, a[1], theta) for v in a[0])
-        return [poly, *poly]
-    if op in ("polygon_circumcircle", "polygon_incircle"):
-        poly = a[0]
-        o = _vertex_centroid(poly)
-        if op == "polygon_circumcircle":
-            return [_circle(ctx, o, _dist(ctx, o, poly[0]))]
-        mid = ((poly[0][0] + poly[1][0]) / 2, (poly[0][1] + poly[1][1]) / 2)
-        return [_circle(ctx, o, _dist(ctx, o, mid))]
-    raise ValueError(f"unknown construction command {op!r}")
+    op = cmd["op"]
+    handler = _HANDLERS.get(op)
+    if handler is None:
+        raise ValueError(f"unknown construction command {op!r}")
+    return handler(ctx, inst, cmd, env, [env[x] for x in cmd["args"]], cmd.get("nums", []), op)
 
 
 def run_command(ctx, inst: Instance, cmd: dict[str, Any], env: dict[str, Any]) -> None:

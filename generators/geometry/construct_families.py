@@ -6,12 +6,15 @@ Level ladder (construction length after pruning, counting every command except t
 L1 4-6, L2 7-9, L3 10-12, L4 13-15, L5 16-18. ``raw_commands`` is the size of the random program the
 measured quantity is cut out of.
 
-* generate: sample, prune, refuse decoration, render (the draft); then validate invariance at 20 + 1
-  instantiations (mpmath, 40 digits, agreement 1e-20) only if the split keeps the question
+* generate: sample, prune, render (the draft); then, only if the split keeps the instance, refuse
+  decoration (every counted command must matter) and validate invariance at 20 + 1 instantiations
+  (arb balls at 136 bits = 40 digits; certain agreement 1e-20)
   (``construct_pipeline``, ``construct_render``);
-* solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text);
+* solve: the primary Cartesian evaluator at the canonical instantiation (seeded by the program text),
+  in arb balls (136 bits); both ends of the ball must round to the same 2-place answer;
 * check: the independent complex-number evaluator at three other instantiations seeded from the
-  params, which must agree to 1e-20 and round to the same 2-place string; plus the length band.
+  params, in arb/acb ball arithmetic (136 bits): the balls must certainly agree to 1e-20 and both ends of
+  each must round to the same 2-place string; plus the length band.
 
 Ladder: level L+1 has a longer construction program (4-6, 7-9, 10-12, 13-15, 16-18 steps), so more objects to
 construct before the measurement (the test's proxy: the program length).
@@ -26,7 +29,7 @@ from generators.answers import format_decimal
 from generators.family import Family, Problem, Reject
 from generators.geometry.construct_complex import evaluate_complex, measure_complex
 from generators.geometry.construct_eval import Degenerate
-from generators.geometry.construct_numbers import Instance, to_fraction
+from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision
 from generators.geometry.construct_pipeline import (
     INVARIANCE_REL,
     PLACES,
@@ -34,7 +37,7 @@ from generators.geometry.construct_pipeline import (
     certify_construction,
     draft_construction,
     canonical_value,
-    mp_context,
+    certain_answer,
     program_key,
 )
 from generators.geometry.construct_program import OPS, construction_length
@@ -61,7 +64,7 @@ class _ConstructionFamily(Family):
     answer_type = f"decimal:{PLACES}"
     levels = LEVELS
     group = "basic"
-    version = "2"  # 2: validation seeded in the draft (validated only when the split keeps the question)
+    version = "3"  # 3: the relevance test moved from the draft to complete (runs only on drafts the split keeps)
     test_items = 25  # items per level in the shared default test; 200 per level run under -m slow
     # instance key: the program and the measured quantity; the level's length band and the program's length
     # (derived from it) are not part of the problem
@@ -71,32 +74,32 @@ class _ConstructionFamily(Family):
         return self.complete(self.draft(rng, level))
 
     def draft(self, rng: random.Random, level: int) -> Problem:
-        """Program, measure and question; the 40-digit validation waits for ``complete`` (only drafts the
-        split keeps are validated)."""
+        """Program, measure and question; the relevance test and the 40-digit validation wait for
+        ``complete`` (only drafts the split keeps are tested)."""
         knobs = self.levels[level]
         band = tuple(knobs["length"])
         try:
-            program, measure, validation_seed = draft_construction(rng, self.group, band, knobs["raw_commands"])
+            program, measure = draft_construction(rng, self.group, band, knobs["raw_commands"])
         except ConstructionRejected as exc:
             raise Reject(str(exc)) from exc
         question = render_question(program, measure, rng)
+        seeds = (rng.getrandbits(64), rng.getrandbits(64))  # relevance test, validation
         params = {"program": program, "measure": measure, "band": list(band),
                   "length": construction_length(program)}
-        return Problem(question=question, params=params, draft_state=validation_seed)
+        return Problem(question=question, params=params, draft_state=seeds)
 
     def complete(self, problem: Problem) -> Problem:
         try:
-            certify_construction(problem.params["program"], problem.params["measure"], problem.draft_state)
+            certify_construction(problem.params["program"], problem.params["measure"], *problem.draft_state)
         except ConstructionRejected as exc:
             raise Reject(str(exc)) from exc
         return problem
 
     def solve(self, params: dict[str, Any]) -> str:
         try:
-            value = canonical_value(params["program"], params["measure"])
-        except Degenerate as exc:  # generate validated this instantiation; reaching here is a bug
+            return certain_answer(canonical_value(params["program"], params["measure"]))
+        except (Degenerate, ValueError) as exc:  # generate validated this instantiation; reaching here is a bug
             raise ValueError(f"{self.name}: canonical instantiation is degenerate ({exc})") from exc
-        return format_decimal(to_fraction(value), PLACES)
 
     def check(self, params: dict[str, Any], answer: Any) -> bool:
         if not isinstance(answer, str) or not _ANSWER.match(answer):
@@ -109,23 +112,28 @@ class _ConstructionFamily(Family):
             OPS[c["op"]].group == self.group and not OPS[c["op"]].trivial for c in program
         ):
             return False
-        ctx = mp_context()
         key = program_key(program, measure)
-        values = []
-        for k in range(CHECK_DRAWS):
-            inst = Instance(random.Random(derive_seed("geometry-construct-check", key, k)))
-            try:
-                values.append(measure_complex(ctx, measure, evaluate_complex(ctx, inst, program)))
-            except (Degenerate, ValueError, ZeroDivisionError):
-                continue
-            if len(values) == CHECK_INSTANCES:
-                break
-        if len(values) < CHECK_INSTANCES:
-            return False
-        ref = values[0]
-        if any(abs(v - ref) > INVARIANCE_REL * max(1, abs(ref)) for v in values):
-            return False
-        return all(format_decimal(to_fraction(v), PLACES) == answer for v in values)
+        with arb_precision() as ctx:
+            values = []
+            for k in range(CHECK_DRAWS):
+                inst = Instance(random.Random(derive_seed("geometry-construct-check", key, k)))
+                try:
+                    value = measure_complex(ctx, measure, evaluate_complex(ctx, inst, program))
+                except (Degenerate, ValueError, ZeroDivisionError):
+                    continue
+                if not value.is_finite():
+                    continue
+                values.append(value)
+                if len(values) == CHECK_INSTANCES:
+                    break
+            if len(values) < CHECK_INSTANCES:
+                return False
+            ref = values[0]
+            tol = INVARIANCE_REL * max(1, abs(ref))
+            if not all(abs(v - ref) <= tol for v in values):  # certainly within the tolerance
+                return False
+            # both ends of every ball round to the answer, so the rounding is certain
+            return all(format_decimal(end, PLACES) == answer for v in values for end in arb_bounds(v))
 
 
 @register_family

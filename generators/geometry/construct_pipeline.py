@@ -1,14 +1,16 @@
 """The construction pipeline: sample a raw program, choose a measured quantity in the level's length
 band, prune to its ancestors, then validate at many high-precision instantiations.
 
-Validation (mpmath, 40 digits): the pruned program is evaluated at its canonical instantiation (the one
-``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones; the quantity must be defined and
-non-degenerate at all of them and agree to ``INVARIANCE_REL``. The answer is then rejected when it is
-tiny, huge, equal to a number stated in the question, or within 1e-9 of a 2-place rounding boundary.
+Validation (arb balls, 136 bits = 40 digits, python-flint): the pruned program is evaluated at its
+canonical instantiation (the one ``solve`` uses) and at ``VALIDATION_INSTANCES`` further random ones;
+the quantity must be defined and non-degenerate at all of them and certainly agree to ``INVARIANCE_REL``.
+The answer is then rejected when it is tiny, huge, equal to a number stated in the question, or within
+1e-9 of a 2-place rounding boundary.
 
 The families split this in two (``draft_construction``, then ``certify_construction``): the draft picks
-the first relevant candidate and draws the seed of its validation instances, so the question exists
-before any high-precision work, and the framework validates only drafts whose question its split keeps.
+the first screened candidate (which fixes the instance key, so the split bucket) and the question; the
+relevance test and the high-precision validation run only on drafts the split keeps (a candidate with a
+decorative command is then rejected and the item re-drawn).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import Any
 from generators.answers import format_decimal, near_rounding_boundary
 from generators.geometry.construct_eval import Degenerate, evaluate, measure_value
 from generators.geometry.construct_measure import MAX_ANGLE, MAX_VALUE, MIN_ANGLE, MIN_VALUE, find_measures
-from generators.geometry.construct_numbers import Instance, MPContext, to_fraction
+from generators.geometry.construct_numbers import Instance, arb_bounds, arb_precision, to_fraction
 from generators.geometry.construct_program import construction_length, given_numbers, prune_and_relabel
 from generators.geometry.construct_relevance import irrelevant_command
 from generators.geometry.construct_sample import build_raw_program
@@ -29,21 +31,10 @@ from generators.seeding import derive_seed
 VALIDATION_INSTANCES = 20
 INVARIANCE_REL = 1e-20
 PLACES = 2
-CANDIDATES_PER_PROGRAM = 4
-
-_MP: MPContext | None = None
 
 
 class ConstructionRejected(Exception):
     """The drawn program yields no valid measured quantity (the family turns this into a re-draw)."""
-
-
-def mp_context() -> MPContext:
-    """The shared 40-digit private context (created once; its precision is never changed)."""
-    global _MP
-    if _MP is None:
-        _MP = MPContext()
-    return _MP
 
 
 def program_key(program: list[dict[str, Any]], measure: dict[str, Any]) -> str:
@@ -52,27 +43,63 @@ def program_key(program: list[dict[str, Any]], measure: dict[str, Any]) -> str:
 
 def canonical_instance(program: list[dict[str, Any]], measure: dict[str, Any]) -> Instance:
     """The instantiation ``solve`` uses: seeded by the program text, so anyone can re-derive it."""
-    return Instance(random.Random(derive_seed("geometry-construct-canonical", program_key(program, measure))))
+    return _canonical_instance_of_key(program_key(program, measure))
+
+
+def _canonical_instance_of_key(key: str) -> Instance:
+    return Instance(random.Random(derive_seed("geometry-construct-canonical", key)))
 
 
 def value_at(program, measure, inst: Instance):
-    ctx = mp_context()
-    return measure_value(ctx, measure, evaluate(ctx, inst, program))
+    """The measured quantity at one instantiation, as an arb ball at the validation precision (136 bits);
+    raises Degenerate, or ValueError when the ball is not finite."""
+    with arb_precision() as ctx:
+        value = measure_value(ctx, measure, evaluate(ctx, inst, program))
+    if not value.is_finite():
+        raise ValueError("the measured quantity is not finite")
+    return value
+
+
+_CANONICAL_CACHE: dict[str, Any] = {}  # program_key -> canonical value (certify and solve of one item)
+_CANONICAL_CACHE_SIZE = 256
 
 
 def canonical_value(program: list[dict[str, Any]], measure: dict[str, Any]):
-    """The measured quantity (mpf, 40 digits) at the canonical instantiation; raises Degenerate."""
-    return value_at(program, measure, canonical_instance(program, measure))
+    """The measured quantity (an arb ball, 136 bits) at the canonical instantiation; raises Degenerate or
+    ValueError.
+
+    Memoised by the program text (generation certifies this value and ``solve`` then asks for it again;
+    balls are immutable). Degenerate programs are not remembered."""
+    key = program_key(program, measure)
+    value = _CANONICAL_CACHE.get(key)
+    if value is None:
+        value = value_at(program, measure, _canonical_instance_of_key(key))
+        if len(_CANONICAL_CACHE) >= _CANONICAL_CACHE_SIZE:
+            del _CANONICAL_CACHE[next(iter(_CANONICAL_CACHE))]
+        _CANONICAL_CACHE[key] = value
+    return value
+
+
+def certain_answer(value) -> str:
+    """The 2-place decimal of a ball whose two ends round alike (ValueError when they do not)."""
+    lo, hi = (format_decimal(end, PLACES) for end in arb_bounds(value))
+    if lo != hi:
+        raise ValueError(f"the value {value} straddles a rounding boundary")
+    return lo
 
 
 def validated_value(program, measure, rng: random.Random):
-    """The canonical value, after checking invariance at ``VALIDATION_INSTANCES`` more instantiations."""
+    """The canonical value, after checking invariance at ``VALIDATION_INSTANCES`` more instantiations: each
+    ball must be certainly within ``INVARIANCE_REL`` of the canonical one (an uncertain or non-finite ball
+    is a rejection)."""
     try:
         value = canonical_value(program, measure)
-        for _ in range(VALIDATION_INSTANCES):
-            other = value_at(program, measure, Instance(random.Random(rng.getrandbits(64))))
-            if abs(other - value) > INVARIANCE_REL * max(1, abs(value)):
-                raise ConstructionRejected("quantity is not invariant")
+        with arb_precision():
+            tol = INVARIANCE_REL * max(1, abs(value))
+            for _ in range(VALIDATION_INSTANCES):
+                other = value_at(program, measure, Instance(random.Random(rng.getrandbits(64))))
+                if not abs(other - value) <= tol:
+                    raise ConstructionRejected("quantity is not invariant")
     except (Degenerate, ValueError, ZeroDivisionError) as exc:
         raise ConstructionRejected(f"degenerate: {exc}") from exc
     return value
@@ -89,70 +116,39 @@ def answer_problems(program, measure, value) -> str | None:
     if kind in ("distance", "point_line_distance", "radius") and any(abs(exact - g) < tol for g in lengths):
         return "answer repeats a stated length"
     if kind == "angle":
-        ctx = mp_context()
-        degrees = value if measure["unit"] == "degrees" else value * 180 / ctx.pi
-        if not MIN_ANGLE <= degrees <= MAX_ANGLE or any(abs(degrees - g) < 1e-12 for g in angles):
-            return "answer repeats a stated angle or is too slim or too straight"
+        with arb_precision() as ctx:
+            degrees = value if measure["unit"] == "degrees" else value * 180 / ctx.pi
+            if not MIN_ANGLE <= degrees <= MAX_ANGLE or any(abs(degrees - g) < 1e-12 for g in angles):
+                return "answer repeats a stated angle or is too slim or too straight"
     if near_rounding_boundary(exact, PLACES):
         return "too close to a rounding boundary"
     return None
 
 
 def draft_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
-    """(program, measure, validation seed) of the first candidate in which every command matters; no
-    high-precision validation yet (``certify_construction``). Raises ConstructionRejected to re-draw."""
+    """(program, measure) of the first screened candidate measure, pruned; nothing more (the relevance
+    test and the high-precision validation are ``certify_construction``'s). Raises ConstructionRejected
+    to re-draw."""
     builder = build_raw_program(rng, family_group, raw_length)
-    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
+    measures = find_measures(builder, rng, family_group, band, 1)
     if not measures:
         raise ConstructionRejected("no invariant quantity in the length band")
-    reasons = []
-    for raw_measure in measures:
-        program, measure = prune_and_relabel(builder.cmds, raw_measure)
-        length = construction_length(program)
-        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
-            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
-        k = irrelevant_command(program, measure, rng)
-        if k is not None:
-            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
-            continue
-        return program, measure, rng.getrandbits(64)
-    raise ConstructionRejected("; ".join(reasons))
+    program, measure = prune_and_relabel(builder.cmds, measures[0])
+    length = construction_length(program)
+    if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
+        raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
+    return program, measure
 
 
-def certify_construction(program, measure, validation_seed: int) -> str:
-    """The 2-place answer of a drafted construction after validation at its seeded instantiations;
-    raises ConstructionRejected when it is not invariant, degenerate or a poor answer."""
+def certify_construction(program, measure, relevance_seed: int, validation_seed: int) -> str:
+    """The 2-place answer of a drafted construction after the relevance test (every counted command
+    matters) and validation at its seeded instantiations; raises ConstructionRejected when a command is
+    decoration, or the quantity is not invariant, degenerate or a poor answer."""
+    k = irrelevant_command(program, measure, random.Random(relevance_seed))
+    if k is not None:
+        raise ConstructionRejected(f"command {k} ({program[k]['op']}) does not affect the quantity")
     value = validated_value(program, measure, random.Random(validation_seed))
     problem = answer_problems(program, measure, value)
     if problem:
         raise ConstructionRejected(problem)
-    return format_decimal(to_fraction(value), PLACES)
-
-
-def build_construction(rng: random.Random, family_group: str, band: tuple[int, int], raw_length: int):
-    """(program, measure, answer) for one drawn instance; raises ConstructionRejected to re-draw."""
-    builder = build_raw_program(rng, family_group, raw_length)
-    measures = find_measures(builder, rng, family_group, band, CANDIDATES_PER_PROGRAM)
-    if not measures:
-        raise ConstructionRejected("no invariant quantity in the length band")
-    reasons = []
-    for raw_measure in measures:
-        program, measure = prune_and_relabel(builder.cmds, raw_measure)
-        length = construction_length(program)
-        if not band[0] <= length <= band[1]:  # the screening counted the same commands; enforce anyway
-            raise AssertionError(f"pruned length {length} outside {band} (screening miscounted)")
-        k = irrelevant_command(program, measure, rng)
-        if k is not None:
-            reasons.append(f"command {k} ({program[k]['op']}) does not affect the quantity")
-            continue
-        try:
-            value = validated_value(program, measure, rng)
-        except ConstructionRejected as exc:
-            reasons.append(str(exc))
-            continue
-        problem = answer_problems(program, measure, value)
-        if problem:
-            reasons.append(problem)
-            continue
-        return program, measure, format_decimal(to_fraction(value), PLACES)
-    raise ConstructionRejected("; ".join(reasons))
+    return certain_answer(value)

@@ -138,6 +138,23 @@ class ProgramBuilder:
                 return False
         return True
 
+    def _duplicate(self, etype: str, eid: str) -> bool:
+        """Whether element ``eid`` is the same as an earlier element of its type (:meth:`_same`), with a cheap
+        necessary condition at the first instance tried first."""
+        env0 = self.envs[0]
+        x = env0[eid]
+        for old in self.by_type[etype]:
+            y = env0[old]
+            if etype == POINT:
+                near = abs(x[0] - y[0]) <= SAME_TOL and abs(x[1] - y[1]) <= SAME_TOL
+            elif etype == LINE:
+                near = abs(x[2] * y[3] - x[3] * y[2]) <= SAME_TOL
+            else:
+                near = abs(x[2] - y[2]) <= SAME_TOL and abs(x[0] - y[0]) <= SAME_TOL
+            if near and self._same(etype, eid, old):
+                return True
+        return False
+
     # -- adding a command
     def add(self, op: str, args: list[str], nums: list[int] | None = None, pick: list[str] | None = None) -> list[str] | None:
         """Screen and append one command; returns its output ids, or None when it was dropped."""
@@ -156,7 +173,7 @@ class ProgramBuilder:
             return None
         types = [spec.out] + [POINT] * nverts
         for eid, etype in zip(out, types):
-            if etype in (POINT, LINE, CIRCLE) and any(self._same(etype, eid, old) for old in self.by_type[etype]):
+            if etype in (POINT, LINE, CIRCLE) and self._duplicate(etype, eid):
                 self._rollback(out)
                 return None
         index = len(self.cmds)

@@ -1,9 +1,9 @@
 """The planar arrangement of diagonals inside a regular polygon, built from coordinates and traced face by
 face (the ``solve`` side of the polygon region families).
 
-Construction at 60 significant digits (mpmath): every pair of diagonals is intersected as two segments;
-crossings strictly inside both segments become interior points, and points closer than 1e-30 are merged
-(concurrent diagonals). Each diagonal is cut at its interior points, the polygon sides join consecutive
+Construction at 60 significant digits (arb balls, python-flint; a comparison holds only when it is
+certain): every pair of diagonals is intersected as two segments; crossings strictly inside both segments
+become interior points, and points closer than 1e-30 are merged (concurrent diagonals). Each diagonal is cut at its interior points, the polygon sides join consecutive
 vertices, and the faces are traced with half-edges (at every node the outgoing edges are ordered by angle;
 after arriving along u->v the walk leaves v along the edge just clockwise of v->u, which keeps the face on
 the left). A face's number of sides is the number of changes of supporting line around its boundary, so
@@ -11,13 +11,16 @@ collinear boundary pieces always merge into one side.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import mpmath
+from flint import arb, fmpq
 
-from generators.geometry.polygon_common import PRECISION_DIGITS, Chord, vertex_point
+from generators.geometry.construct_numbers import arb_precision
+from generators.geometry.polygon_common import PRECISION_DIGITS, Chord
 
 MERGE_TOLERANCE_EXPONENT = -30
 
@@ -41,10 +44,27 @@ def _cross(ax, ay, bx, by):
 
 
 def build_arrangement(n: int, diagonals: Iterable[Chord]) -> Arrangement:
-    diags = sorted(set(diagonals))
-    with mpmath.workdps(PRECISION_DIGITS):
-        tol = mpmath.mpf(10) ** MERGE_TOLERANCE_EXPONENT
-        verts = [vertex_point(k, n) for k in range(1, n + 1)]
+    """The arrangement of ``diagonals`` in the regular n-gon (a fresh copy of a memoised result: generate
+    and solve of the same item ask for the same figure)."""
+    cached = _cached_arrangement(n, tuple(sorted(set(diagonals))))
+    return Arrangement(face_sides=list(cached.face_sides), interior_points=list(cached.interior_points))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_arrangement(n: int, diags: tuple[Chord, ...]) -> Arrangement:
+    return _build_arrangement(n, list(diags))
+
+
+def _vertex_ball(k: int, n: int) -> tuple[arb, arb]:
+    """Vertex ``k`` of the unit regular n-gon (angle 2*pi*(k-1)/n) as arb balls at the current precision."""
+    sin, cos = arb.sin_cos_pi_fmpq(fmpq(2 * (k - 1), n))
+    return cos, sin
+
+
+def _build_arrangement(n: int, diags: list[Chord]) -> Arrangement:
+    with arb_precision(mpmath.libmp.dps_to_prec(PRECISION_DIGITS)):
+        tol = arb(10) ** MERGE_TOLERANCE_EXPONENT
+        verts = [_vertex_ball(k, n) for k in range(1, n + 1)]
 
         # 1. pairwise segment intersections strictly inside both diagonals
         raw: list[tuple] = []  # (x, y, line a, t on a, line b, t on b)
@@ -82,7 +102,7 @@ def build_arrangement(n: int, diagonals: Iterable[Chord]) -> Arrangement:
         cluster_id: dict[int, int] = {}
         node_xy: list[tuple[float, float]] = [(float(x), float(y)) for x, y in verts]
         members: dict[int, set[int]] = {}
-        on_line: list[dict[int, mpmath.mpf]] = [dict() for _ in diags]  # line -> {node: t}
+        on_line: list[dict[int, arb]] = [dict() for _ in diags]  # line -> {node: t}
         for i, (x, y, ia, t, ib, u) in enumerate(raw):
             root = find(i)
             if root not in cluster_id:

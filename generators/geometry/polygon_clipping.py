@@ -3,21 +3,23 @@ the polygon region families; independent of the half-edge tracing in ``polygon_a
 
 A diagonal's segment is exactly the part of its line inside the (convex) polygon, so cutting every current
 face by the full line of each diagonal in turn yields the faces of the arrangement. Faces stay convex.
-Points carry 60-digit mpmath coordinates; the side of a point relative to a line is read from a float
-estimate when that is clearly non-zero (|value| > 1e-9) and recomputed in mpmath otherwise (zero below
-1e-30). A face's corners are its points after dropping near-duplicates and points on a straight angle.
+Points carry 60-digit coordinates (arb balls, python-flint); the side of a point relative to a line is
+read from a float estimate when that is clearly non-zero (|value| > 1e-9) and recomputed from the balls
+otherwise (zero when certainly below 1e-30). A face's corners are its points after dropping near-duplicates and points on a straight angle.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import mpmath
+from flint import arb, fmpq
 
-from generators.geometry.polygon_common import PRECISION_DIGITS, Chord, vertex_point
+from generators.geometry.construct_numbers import arb_precision
+from generators.geometry.polygon_common import PRECISION_DIGITS, Chord
 
 _FLOAT_SAFE = 1e-9
 
-Point = tuple  # (mpf x, mpf y, float x, float y)
+Point = tuple  # (arb x, arb y, float x, float y)
 
 
 def _point(x, y) -> Point:
@@ -72,11 +74,17 @@ def _corners(face: list[Point], tol) -> int:
     return sum(1 for i in range(count) if abs(_orient_mp(pts[i - 1], pts[i], pts[(i + 1) % count])) >= tol)
 
 
+def _vertex(k: int, n: int) -> Point:
+    """Vertex ``k`` of the unit regular n-gon (angle 2*pi*(k-1)/n) at the current arb precision."""
+    sin, cos = arb.sin_cos_pi_fmpq(fmpq(2 * (k - 1), n))
+    return _point(cos, sin)
+
+
 def face_corner_counts(n: int, diagonals: Iterable[Chord]) -> list[int]:
     """Number of corners of every face of the n-gon cut by ``diagonals`` (duplicates ignored)."""
-    with mpmath.workdps(PRECISION_DIGITS):
-        tol = mpmath.mpf(10) ** -30
-        verts = [_point(*vertex_point(k, n)) for k in range(1, n + 1)]
+    with arb_precision(mpmath.libmp.dps_to_prec(PRECISION_DIGITS)):
+        tol = arb(10) ** -30
+        verts = [_vertex(k, n) for k in range(1, n + 1)]
         faces = [verts]
         for i, j in sorted(set(diagonals)):
             a, b = verts[i - 1], verts[j - 1]

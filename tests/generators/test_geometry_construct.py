@@ -12,7 +12,7 @@ import pytest
 from generators import registry
 from generators.geometry.construct_complex import evaluate_complex, measure_complex
 from generators.geometry.construct_eval import Degenerate, evaluate, measure_value
-from generators.geometry.construct_numbers import FloatContext, Instance, MPContext
+from generators.geometry.construct_numbers import FloatContext, Instance, MPContext, arb_precision
 from generators.geometry.construct_pipeline import (
     ConstructionRejected,
     answer_problems,
@@ -298,8 +298,26 @@ def test_invariant_program_is_accepted_and_matches_canonical():
     program = seg(d=7) + [cmd("rotate", ["B", "A"], [60], ["C"]), cmd("midpoint", ["B", "C"], out=["D"])]
     measure = {"kind": "distance", "args": ["A", "D"], "unit": None}
     v = validated_value(program, measure, random.Random(2))
-    assert v == canonical_value(program, measure)
+    canonical = canonical_value(program, measure)
+    assert v.mid() == canonical.mid() and v.rad() == canonical.rad()
+    assert v.rad() < 1e-35
     assert float(v) == pytest.approx(7 * math.sqrt(3) / 2, rel=1e-15)
+
+
+@pytest.mark.parametrize("case", range(len(KNOWN)))
+def test_arb_validation_evaluator_encloses_the_mpmath_value(case):
+    """validated_value checks the other instantiations in arb balls: same evaluator, same numbers, so each
+    ball must contain the 40-digit mpmath value at that instantiation and be narrow."""
+    import flint
+
+    program, measure, _ = KNOWN[case]
+    before = flint.ctx.prec
+    mp_value = measure_value(MPContext(), measure, evaluate(MPContext(), Instance(random.Random(11)), program))
+    with arb_precision() as actx:
+        ball = measure_value(actx, measure, evaluate(actx, Instance(random.Random(11)), program))
+        assert ball.contains(actx.from_mpf(mp_value))
+        assert ball.rad() < 1e-30
+    assert flint.ctx.prec == before
 
 
 def test_degenerate_configurations_raise():
@@ -380,3 +398,4 @@ def test_solve_agrees_with_check_200(name, level):
     lo, hi = BANDS[level]
     assert len(recs) == 200
     assert all(lo <= r.params["length"] <= hi and ANSWER.match(r.answer) for r in recs)
+
