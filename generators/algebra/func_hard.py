@@ -100,15 +100,56 @@ def _step(c: dict[str, Any], v: Fraction) -> tuple[Fraction, Fraction | None] | 
     return None
 
 
+def _value_pq(c: dict[str, Any], p: int, q: int) -> tuple[int, int] | None:
+    """The cheap integer form of ``_step``'s acceptance in ``_free``: c(p/q) as an unreduced (N, D), D > 0,
+    for a component differentiable at v = p/q (q > 0) with a nonzero (possibly irrational) derivative;
+    None where ``_step`` gives None or a zero derivative. Sine / cosine need ``c["c"] == 0``."""
+    k = c["kind"]
+    if k == "lin":
+        return c["a"] * p + c["b"] * q, q
+    if k == "quad":
+        a, b = c["a"], c["b"]
+        if 2 * a * p + b * q == 0:
+            return None
+        return (a * p + b * q) * p + c["c"] * q * q, q * q
+    if k == "abs":
+        w = p - c["b"] * q
+        if w == 0:
+            return None
+        return c["a"] * abs(w) + c["c"] * q, q
+    if k == "rat":
+        den = c["c"] * p + c["d"] * q  # the derivative (ad - bc)/den^2 is nonzero: ad != bc
+        if den == 0:
+            return None
+        num = c["a"] * p + c["b"] * q
+        return (num, den) if den > 0 else (-num, -den)
+    if k in ("sin", "cos"):
+        t = 2 * c["b"] * p
+        if t % q:
+            return None
+        n = (t // q) % 4  # argument = n * pi / 2
+        if (n % 2 == 1) == (k == "sin"):  # a crest: the derivative vanishes
+            return None
+        return c["a"] * ((0, 1, 0, -1)[n] if k == "sin" else (1, 0, -1, 0)[n]) + c["d"], 1
+    if k == "exp":
+        return (c["a"] + c["c"], 1) if p == 0 else None
+    return None
+
+
 def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
-    """A component of ``kind`` differentiable at v with a nonzero derivative and a rational value."""
+    """A component of ``kind`` differentiable at v with a nonzero derivative and a rational value.
+
+    Draws exactly as before; each candidate is screened in integers (``_value_pq``), and only the kept
+    one becomes a Fraction (equal to ``_step(c, v)[0]``)."""
+    p, q = v.numerator, v.denominator
+    trig = kind in ("sin", "cos")
     for _ in range(20):
         c = draw_component(rng, kind)
-        if kind in ("sin", "cos"):
+        if trig:
             c["c"] = 0
-        out = _step(c, v)
-        if out is not None and out[1] != 0 and abs(out[0]) <= VALUE_BOUND:
-            return c, out[0]
+        out = _value_pq(c, p, q)
+        if out is not None and abs(out[0]) <= VALUE_BOUND * out[1]:
+            return c, Fraction(out[0], out[1])
     return None
 
 
@@ -130,39 +171,42 @@ def _critical(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fractio
 
 
 def _solve_last(rng: random.Random, kind: str, v: Fraction, target: int) -> dict | None:
-    """The outermost component with c(v) = target and c'(v) != 0, its constant solved (integer, bounded)."""
+    """The outermost component with c(v) = target and c'(v) != 0, its constant solved (integer, bounded).
+
+    Integer arithmetic on v = p/q (no Fractions in the loop); draws exactly as the Fraction form did."""
+    p, q = v.numerator, v.denominator
     for _ in range(20):
         c = draw_component(rng, kind)
         if kind == "lin":
-            key, rest = "b", c["a"] * v
+            key, num, den = "b", target * q - c["a"] * p, q  # a v + b = target
         elif kind == "quad":
-            key, rest = "c", c["a"] * v * v + c["b"] * v
+            if 2 * c["a"] * p + c["b"] * q == 0:
+                continue  # a vertex at v: the derivative vanishes
+            key, num, den = "c", target * q * q - (c["a"] * p + c["b"] * q) * p, q * q
         elif kind == "abs":
-            if v == c["b"]:
+            w = p - c["b"] * q
+            if w == 0:
                 continue
-            key, rest = "c", c["a"] * abs(v - c["b"])
+            key, num, den = "c", target * q - c["a"] * abs(w), q
         elif kind == "rat":
-            den = c["c"] * v + c["d"]
-            b = target * den - c["a"] * v  # (a v + b) / den = target
-            if den == 0 or b.denominator != 1 or abs(b) > CONST_BOUND:
+            d = c["c"] * p + c["d"] * q  # den = d / q
+            num = target * d - c["a"] * p  # b = num / q makes (a v + b) / den = target
+            if d == 0 or num % q or abs(num // q) > CONST_BOUND:
                 continue
-            c["b"] = int(b)
+            c["b"] = num // q
             if c["a"] * c["d"] - c["b"] * c["c"] == 0:
                 continue
             return c
         else:  # sin with c = 0 at a zero of sin(b pi v): value d, derivative nonzero
             c["c"] = 0
-            if (c["b"] * v).denominator != 1:
+            if (c["b"] * p) % q:
                 continue
             c["d"] = target
             return c
-        const = target - rest
-        if const.denominator != 1 or abs(const) > CONST_BOUND:
+        if num % den or abs(num // den) > CONST_BOUND:
             continue
-        c[key] = int(const)
-        out = _step(c, v)
-        if out is not None and out[1] != 0:
-            return c
+        c[key] = num // den
+        return c
     return None
 
 

@@ -29,26 +29,34 @@ def _nonzero(rng: random.Random, lo: int, hi: int) -> int:
     return rng.choice([v for v in range(lo, hi + 1) if v != 0])
 
 
+# Precomputed choice tables: ``rng.choice(range(lo, hi + 1))`` draws exactly what ``rng.randint(lo, hi)``
+# draws (both are ``lo + rng._randbelow(hi - lo + 1)``), and a tuple of the nonzero values what
+# ``_nonzero`` draws, without rebuilding a list per call (drawing is a hot loop of the hard cases).
+_R3, _R5 = range(-3, 4), range(-5, 6)
+_NZ3 = tuple(v for v in _R3 if v)
+_NZ5 = tuple(v for v in _R5 if v)
+_B13 = range(1, 4)
+_EXP_B = (-2, -1, 1, 2)
+
+
 def draw_component(rng: random.Random, kind: str) -> dict[str, Any]:
     """One component of ``kind`` with integer coefficients in the spec's small ranges."""
+    choice = rng.choice
     if kind == "lin":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5)}
-    if kind == "quad":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5), "c": rng.randint(-5, 5)}
-    if kind == "abs":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5), "c": rng.randint(-5, 5)}
+        return {"kind": kind, "a": choice(_NZ5), "b": choice(_R5)}
+    if kind == "quad" or kind == "abs":
+        return {"kind": kind, "a": choice(_NZ5), "b": choice(_R5), "c": choice(_R5)}
     if kind == "rat":
         for _ in range(100):
-            a, b, d = (rng.randint(-3, 3) for _ in range(3))
-            c = _nonzero(rng, -3, 3)
+            a, b, d = choice(_R3), choice(_R3), choice(_R3)
+            c = choice(_NZ3)
             if a * d - b * c != 0:
                 return {"kind": kind, "a": a, "b": b, "c": c, "d": d}
         raise RuntimeError("could not draw a non-degenerate rational component in 100 tries")
     if kind in ("sin", "cos"):
-        return {"kind": kind, "a": _nonzero(rng, -3, 3), "b": rng.randint(1, 3), "c": rng.randint(-3, 3),
-                "d": rng.randint(-3, 3)}
+        return {"kind": kind, "a": choice(_NZ3), "b": choice(_B13), "c": choice(_R3), "d": choice(_R3)}
     if kind == "exp":
-        return {"kind": kind, "a": _nonzero(rng, -3, 3), "b": rng.choice([-2, -1, 1, 2]), "c": rng.randint(-3, 3)}
+        return {"kind": kind, "a": choice(_NZ3), "b": choice(_EXP_B), "c": choice(_R3)}
     raise ValueError(f"unknown component kind {kind!r}")
 
 
