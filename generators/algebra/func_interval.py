@@ -33,16 +33,26 @@ def quiet():
     return np.errstate(all="ignore")
 
 
+_NEG_INF, _POS_INF = np.float64(-INF), np.float64(INF)  # numpy scalars: no conversion per call
+_nextafter, _isnan, _sum = np.nextafter, np.isnan, np.add.reduce
+
+
 def _dn(a: np.ndarray) -> np.ndarray:
-    return np.nextafter(a, -INF)
+    return _nextafter(a, _NEG_INF)
 
 
 def _up(a: np.ndarray) -> np.ndarray:
-    return np.nextafter(a, INF)
+    return _nextafter(a, _POS_INF)
 
 
 def _clean(lo: np.ndarray, hi: np.ndarray) -> Iv:
-    bad = np.isnan(lo) | np.isnan(hi)
+    """NaN bounds (from inf - inf or 0 * inf) become the whole real line.
+
+    Fast path: a sum without NaN proves that neither array holds one (a NaN propagates through a sum;
+    +inf and -inf together also give NaN, which only sends the call to the exact per-element test)."""
+    if not math.isnan(_sum(lo) + _sum(hi)):
+        return lo, hi
+    bad = _isnan(lo) | _isnan(hi)
     if bad.any():
         lo = np.where(bad, -INF, lo)
         hi = np.where(bad, INF, hi)
@@ -99,7 +109,9 @@ def mul(a: Iv, b: Iv) -> Iv:
 def scale(k: int, a: Iv) -> Iv:
     """Multiply by an exact integer."""
     lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
-    return _clean(_dn(lo), _up(hi))
+    if k == 0:  # 0 * inf is NaN; for k != 0 a NaN-free input (every operation's output) gives none
+        return _clean(_dn(lo), _up(hi))
+    return _dn(lo), _up(hi)
 
 
 def shift(a: Iv, q: Fraction | int) -> Iv:
@@ -111,7 +123,7 @@ def sqr(a: Iv) -> Iv:
     l2, h2 = lo * lo, hi * hi
     rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
     rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
-    return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
+    return np.maximum(_dn(rlo), 0.0), _up(rhi)  # squares of NaN-free bounds hold no NaN
 
 
 def recip(a: Iv) -> Iv:
@@ -166,7 +178,7 @@ def icos(a: Iv) -> Iv:
 def iexp(a: Iv) -> Iv:
     lo = np.exp(a[0]) * (1 - _EXP_REL)
     hi = np.exp(a[1]) * (1 + _EXP_REL)
-    return _clean(np.maximum(_dn(lo), 0.0), _up(hi))
+    return np.maximum(_dn(lo), 0.0), _up(hi)  # exp of NaN-free bounds holds no NaN
 
 
 _PI = (np.float64(_PI_LO), np.float64(_PI_HI))
@@ -260,8 +272,7 @@ def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: 
     ``order`` < 2 skips the higher derivatives (returned as None); the enclosures that are computed are
     the same floats either way.
     """
-    lo = np.asarray(lo, dtype=float)
-    hi = np.asarray(hi, dtype=float)
+    lo, hi = _clean(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))  # the operations keep NaN out
     z = np.zeros_like(lo)
     jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
     with quiet():

@@ -78,9 +78,10 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
         if a.size > MAX_CELLS:
             raise Uncertain("root isolation needs too many cells")
         n = a.size
-        v, d = evalf(a, b)  # the cells (with the derivative) ...
-        e, _ = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)  # ... and their end points
-        sa, sb = _sign((e[0][:n], e[1][:n])), _sign((e[0][n:], e[1][n:]))
+        # the cells (with the derivative) and their end points in one call: every enclosure is elementwise
+        vv, dd = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))
+        v, d = (vv[0][:n], vv[1][:n]), (dd[0][:n], dd[1][:n])
+        sa, sb = _sign((vv[0][n:2 * n], vv[1][n:2 * n])), _sign((vv[0][2 * n:], vv[1][2 * n:]))
         excl = (v[0] > 0) | (v[1] < 0)
         mono = ~excl & ((d[0] > 0) | (d[1] < 0))
         # a monotone cell ending in a proved exact zero at the domain end holds no other root
@@ -117,19 +118,24 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
     B = np.array([p[1] for p in brackets])
     live = np.ones(A.size, dtype=bool)
     halve = np.zeros(A.size, dtype=bool)  # after a one-sided secant step, the next step bisects
+    m_all = A.size
+    # enclosures of the function at the bracket ends, kept as the ends move to probed points (each
+    # enclosure is elementwise, so a kept one is the one a fresh evaluation would give)
+    e0 = evalf(np.concatenate([A, B]), np.concatenate([A, B]), False)[0]
+    ALO, AHI, BLO, BHI = e0[0][:m_all].copy(), e0[1][:m_all].copy(), e0[0][m_all:].copy(), e0[1][m_all:].copy()
     for _ in range(rounds):
         live &= B - A > rel_width * np.maximum(1.0, np.abs(A))
         if not live.any():
             break
         idx = np.nonzero(live)[0]
         a, b = A[idx], B[idx]
+        alo, ahi, blo, bhi = ALO[idx], AHI[idx], BLO[idx], BHI[idx]
         n = a.size
         w = b - a
         tol = rel_width * np.maximum(1.0, np.abs(a))
-        va = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)[0]
-        fa = 0.5 * (va[0][:n] + va[1][:n])
-        fb = 0.5 * (va[0][n:] + va[1][n:])
-        sa = _sign((va[0][:n], va[1][:n]))
+        fa = 0.5 * (alo + ahi)
+        fb = 0.5 * (blo + bhi)
+        sa = _sign((alo, ahi))
         with np.errstate(all="ignore"):
             m = a - fa * w / (fb - fa)
         m = np.where(np.isfinite(m) & ~halve[idx], m, a + 0.5 * w)
@@ -138,14 +144,19 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         p = np.maximum(m - eps, a + 0.001 * w)
         q = np.minimum(m + eps, b - 0.001 * w)
         vp = evalf(np.concatenate([p, q]), np.concatenate([p, q]), False)[0]
-        sp_ = _sign((vp[0][:n], vp[1][:n]))
-        sq = _sign((vp[0][n:], vp[1][n:]))
+        plo, phi, qlo, qhi = vp[0][:n], vp[1][:n], vp[0][n:], vp[1][n:]
+        sp_ = _sign((plo, phi))
+        sq = _sign((qlo, qhi))
         both = (sp_ == sa) & (sq == -sa) & (sa != 0)
         left = ~both & (sp_ == -sa) & (sa != 0)
         right = ~both & ~left & (sq == sa) & (sp_ == sa) & (sa != 0)
         moved = both | left | right
         A[idx] = np.where(both, p, np.where(right, q, a))
         B[idx] = np.where(both, q, np.where(left, p, b))
+        ALO[idx] = np.where(both, plo, np.where(right, qlo, alo))
+        AHI[idx] = np.where(both, phi, np.where(right, qhi, ahi))
+        BLO[idx] = np.where(both, qlo, np.where(left, plo, blo))
+        BHI[idx] = np.where(both, qhi, np.where(left, phi, bhi))
         live[idx] = moved
         halve[idx] = ~both & ~halve[idx]  # bisect once after a failed secant step, then try the secant again
     a, b = A, B
