@@ -108,6 +108,73 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
     return out
 
 
+def isolate_pieces(evalf: Evaluator, parts: list[tuple[float, float]], *, zero_at_lo: float | None = None,
+                   zero_at_hi: float | None = None, init_cells: int = 64,
+                   min_width: float = 1e-11) -> list[tuple[float, float]]:
+    """``isolate`` on every piece of ``parts`` at once (one enclosure call per round for all pieces).
+
+    The result is ``[br for p, q in parts for br in isolate(evalf, p, q, ...)]``, with the same floats:
+    every cell is treated exactly as ``isolate`` treats it (all enclosures are elementwise), and each
+    piece keeps its own cell limit, width floor and end tests. ``zero_at_lo`` / ``zero_at_hi`` name the
+    end point (a piece's lo / hi) where the function is proved exactly 0, or None. Any piece that
+    ``isolate`` could not certify raises :class:`Uncertain` here too.
+    """
+    k = init_cells
+    t = (np.arange(1, k) - EDGE_SHIFT) / k
+    cells_a, cells_b, owner, los, his, zl, zh, floor = [], [], [], [], [], [], [], []
+    live_parts = [(i, p, q) for i, (p, q) in enumerate(parts) if q > p]
+    for j, (_, lo, hi) in enumerate(live_parts):
+        edges = np.concatenate([[lo], lo + (hi - lo) * t, [hi]])
+        cells_a.append(edges[:-1])
+        cells_b.append(edges[1:])
+        owner.append(np.full(k, j))
+        los.append(lo)
+        his.append(hi)
+        zl.append(zero_at_lo is not None and lo == zero_at_lo)
+        zh.append(zero_at_hi is not None and hi == zero_at_hi)
+        floor.append(min_width * max(1.0, abs(lo), abs(hi)))
+    if not live_parts:
+        return []
+    a, b, own = np.concatenate(cells_a), np.concatenate(cells_b), np.concatenate(owner)
+    LO, HI, ZL, ZH, FLOOR = np.array(los), np.array(his), np.array(zl), np.array(zh), np.array(floor)
+    npart = len(live_parts)
+    out: list[list[tuple[float, float]]] = [[] for _ in range(npart)]
+    for _ in range(MAX_ROUNDS):
+        if a.size == 0:
+            break
+        if (np.bincount(own, minlength=npart) > MAX_CELLS).any():
+            raise Uncertain("root isolation needs too many cells")
+        n = a.size
+        vv, dd = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))
+        v, d = (vv[0][:n], vv[1][:n]), (dd[0][:n], dd[1][:n])
+        sa, sb = _sign((vv[0][n:2 * n], vv[1][n:2 * n])), _sign((vv[0][2 * n:], vv[1][2 * n:]))
+        at_lo, at_hi = a == LO[own], b == HI[own]
+        excl = (v[0] > 0) | (v[1] < 0)
+        mono = ~excl & ((d[0] > 0) | (d[1] < 0))
+        known = mono & ((ZL[own] & at_lo & (sa == 0)) | (ZH[own] & at_hi & (sb == 0)))
+        ok = mono & (sa != 0) & (sb != 0)
+        stuck_end = mono & ~ok & ~known & ((at_lo & (sa == 0)) | (at_hi & (sb == 0)))
+        if stuck_end.any():
+            raise Uncertain("a root lies at or too near an end of the interval")
+        root = ok & (sa != sb)
+        for j, x, y in zip(own[root].tolist(), a[root].tolist(), b[root].tolist()):
+            out[j].append((x, y))
+        rest = ~(excl | ok | known)
+        if not rest.any():
+            a = a[:0]
+            break
+        ra, rb, ro = a[rest], b[rest], own[rest]
+        if (rb - ra < FLOOR[ro]).any():
+            raise Uncertain("cannot separate roots (double root or tangency)")
+        m = ra + SPLIT * (rb - ra)
+        a = np.concatenate([ra, m])
+        b = np.concatenate([m, rb])
+        own = np.concatenate([ro, ro])
+    if a.size:
+        raise Uncertain("root isolation did not finish")
+    return [br for got in out for br in sorted(got)]
+
+
 def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int = 80,
             rel_width: float = 1e-10) -> list[tuple[float, float]]:
     """Shrink certified brackets (all at once) with safeguarded secant steps whose signs are certified:
@@ -234,7 +301,7 @@ def chain_breakpoints(chain: Chain, lo: float, hi: float, chain_id: int = 0) -> 
         if _point_has_zero(evalf, lo) or _point_has_zero(evalf, hi):
             raise Uncertain("a breakpoint at the end of the interval")
         _exclude_in_corners(evalf, breaks, "two breakpoints coincide")
-        found = [br for p, q in pieces(breaks, lo, hi) for br in isolate(evalf, p, q)]
+        found = isolate_pieces(evalf, pieces(breaks, lo, hi))
         new = [Bracket(a, b, "corner" if kind == "abs" else "pole", stage=k, chain=chain_id)
                for a, b in tighten(evalf, found)]
         breaks = sorted(breaks + new, key=lambda br: br.lo)
@@ -334,14 +401,14 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
                 if not exact_value_is_zero(chains, signs, end):
                     raise Uncertain("a zero too near an end point")
                 setattr(res, attr, True)
-        found = [br for p, q in parts for br in isolate(vf, p, q, zero_at_lo=res.zero_at_lo and p == lo,
-                                                           zero_at_hi=res.zero_at_hi and q == hi)]
+        found = isolate_pieces(vf, parts, zero_at_lo=lo if res.zero_at_lo else None,
+                               zero_at_hi=hi if res.zero_at_hi else None)
         res.zeros = [Bracket(a, b, "zero") for a, b in tighten(vf, found, rel_width=1e-8)]
     if crits:
         df = derivative_evaluator(chains, signs)
         if _point_has_zero(df, lo) or _point_has_zero(df, hi):
             raise Uncertain("a critical point at an end point")
-        found = [br for p, q in parts for br in isolate(df, p, q)]
+        found = isolate_pieces(df, parts)
         res.crits = [Bracket(a, b, "crit") for a, b in tighten(df, found, rel_width=1e-8)]
         res.events = sorted(res.crits + breaks, key=lambda br: br.lo)
         cuts = [lo] + [x for e in res.events for x in (e.lo, e.hi)] + [hi]
