@@ -119,11 +119,12 @@ def shift(a: Iv, q: Fraction | int) -> Iv:
 
 
 def sqr(a: Iv) -> Iv:
+    """[lo, hi]^2 (lo <= hi): the least |t| on the interval is max(lo, -hi, 0), the largest max(-lo, hi);
+    rounding is monotone, so squaring those gives the same floats as taking the min / max of the squares."""
     lo, hi = a
-    l2, h2 = lo * lo, hi * hi
-    rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
-    rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
-    return np.maximum(_dn(rlo), 0.0), _up(rhi)  # squares of NaN-free bounds hold no NaN
+    m = np.maximum(np.maximum(lo, -hi), 0.0)
+    big = np.maximum(-lo, hi)
+    return np.maximum(_dn(m * m), 0.0), _up(big * big)  # squares of NaN-free bounds hold no NaN
 
 
 def recip(a: Iv) -> Iv:
@@ -194,6 +195,18 @@ def pi_times(k: int, a: Iv) -> Iv:
 Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
 
 
+@lru_cache(maxsize=4096)
+def _quad_consts(a: int, b: int, c: int) -> tuple[Iv, Iv]:
+    """const(b / 2a) and const(c - b^2 / 4a): a u^2 + b u + c = a (u + b/2a)^2 + (c - b^2/4a)."""
+    return const(Fraction(b, 2 * a)), const(Fraction(c) - Fraction(b * b, 4 * a))
+
+
+@lru_cache(maxsize=4096)
+def _rat_consts(a: int, b: int, c: int, d: int) -> tuple[Iv, Iv]:
+    """const(a / c) and const((bc - ad) / c): (a u + b)/(c u + d) = a/c + ((bc - ad)/c) / (c u + d)."""
+    return const(Fraction(a, c)), const(Fraction(b * c - a * d, c))
+
+
 def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
     """One component applied to a jet; derivatives above ``order`` are not computed (left as None)."""
     v, d1, d2 = jet
@@ -204,8 +217,8 @@ def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
                 scale(a, d2) if order >= 2 else None)
     if k == "quad":
         a, b, c = comp["a"], comp["b"], comp["c"]
-        s = Fraction(b, 2 * a)
-        val = shift(scale(a, sqr(shift(v, s))), Fraction(c) - Fraction(b * b, 4 * a))  # a(u+s)^2 + t: tight
+        s, t = _quad_consts(a, b, c)
+        val = add(scale(a, sqr(add(v, s))), t)  # a(u+s)^2 + t: tight
         if order == 0:
             return val, None, None
         g = shift(scale(2 * a, v), b)  # 2au + b
@@ -230,7 +243,8 @@ def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
         a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
         det = a * d - b * c
         r = recip(shift(scale(c, v), d))  # 1/(cu + d)
-        val = add(const(Fraction(a, c)), mul(const(Fraction(b * c - a * d, c)), r))
+        ac, rc = _rat_consts(a, b, c, d)
+        val = add(ac, mul(rc, r))
         if order == 0:
             return val, None, None
         r2 = sqr(r)
