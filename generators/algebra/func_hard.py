@@ -153,20 +153,40 @@ def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] |
     return None
 
 
+def _sample_all(rng: random.Random, seq: tuple) -> list:
+    """``rng.sample(seq, len(seq))`` for a short sequence, drawn exactly as CPython's ``sample`` draws it
+    (its pool method: one ``randrange`` per pick, the vacancy filled from the end), without its per-call
+    set-size and type checks (this runs tens of thousands of times per hard draw)."""
+    pool = list(seq)
+    n = len(pool)
+    out = []
+    for i in range(n):
+        j = rng.randrange(n - i)
+        out.append(pool[j])
+        pool[j] = pool[n - i - 1]
+    return out
+
+
+_QUAD_A = (1, -1, 2, -2, 3, -3)
+_TRIG_B = (1, 2, 3)
+_TRIG_A = (-3, -2, -1, 1, 2, 3)
+
+
 def _critical(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
     """A component with a nondegenerate critical point at its input v (quadratic vertex, sine/cosine crest)."""
+    p, q = v.numerator, v.denominator
     if kind == "quad":
-        for a in rng.sample([1, -1, 2, -2, 3, -3], 6):
-            b = -2 * a * v
-            if b.denominator == 1 and abs(b) <= 20:
-                c = {"kind": "quad", "a": a, "b": int(b), "c": rng.randint(-5, 5)}
+        for a in _sample_all(rng, _QUAD_A):
+            t = -2 * a * p  # b = t / q
+            if t % q == 0 and abs(t // q) <= 20:
+                c = {"kind": "quad", "a": a, "b": t // q, "c": rng.randint(-5, 5)}
                 return c, _step(c, v)[0]
         return None
-    for b in rng.sample([1, 2, 3], 3):
-        c = {"kind": kind, "a": rng.choice([-3, -2, -1, 1, 2, 3]), "b": b, "c": 0, "d": rng.randint(-3, 3)}
-        out = _step(c, v)
-        if out is not None and out[1] == 0:
-            return c, out[0]
+    for b in _sample_all(rng, _TRIG_B):
+        c = {"kind": kind, "a": rng.choice(_TRIG_A), "b": b, "c": 0, "d": rng.randint(-3, 3)}
+        t = 2 * b * p  # a crest needs 2 b v an integer n with sin / cos of n pi/2 = 0 for the derivative
+        if t % q == 0 and ((t // q) % 2 == (1 if kind == "sin" else 0)):
+            return c, _step(c, v)[0]
     return None
 
 
@@ -390,7 +410,6 @@ def touch_zeros(chains: list[Chain], signs: tuple[int, ...], sc: scan.Scan) -> l
     h = scan.mp_function(chains, signs)
     dh = scan.mp_derivative(chains, signs)
     parts = [scan.mp_function([ch], (1,)) for ch in chains]
-    expr = None
     for j, k, _ in scan.extremum_cells(sc):
         if sc.value_sign[j] == 0 or sc.value_sign[j] != sc.value_sign[k]:
             continue
@@ -403,9 +422,8 @@ def touch_zeros(chains: list[Chain], signs: tuple[int, ...], sc: scan.Scan) -> l
             if abs(h(xc)) > mpmath.mpf(10) ** -30 * (1 + sum(abs(g(xc)) for g in parts)):
                 continue
             r = Fraction(mpmath.nstr(xc, 40, min_fixed=-99, max_fixed=99)).limit_denominator(10**4)
-        if expr is None:
-            expr = sp.Add(*[s * chain_expr(ch) for ch, s in zip(chains, signs)])
-        at = expr.subs(X, sp.Rational(r.numerator, r.denominator))
+        xr = sp.Rational(r.numerator, r.denominator)  # h(r) built directly at r (no symbolic h to substitute)
+        at = sp.Add(*[s * chain_expr(ch, xr) for ch, s in zip(chains, signs)])
         if at.is_zero is not True and sp.simplify(at).is_zero is not True:
             return None
         out.append(r)
