@@ -193,6 +193,7 @@ def pi_times(k: int, a: Iv) -> Iv:
 # ---------------------------------------------------------------- chain enclosures with derivatives
 
 Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
+SMALL_CELLS = 8  # up to this many cells ``enclose`` runs the scalar twin (func_interval_small), same floats
 
 
 @lru_cache(maxsize=4096)
@@ -286,10 +287,14 @@ def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: 
     ``order`` < 2 skips the higher derivatives (returned as None); the enclosures that are computed are
     the same floats either way.
     """
-    lo, hi = _clean(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))  # the operations keep NaN out
-    z = np.zeros_like(lo)
-    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     with quiet():
+        if lo.size <= SMALL_CELLS and lo.ndim == 1 and hi.shape == lo.shape:  # numpy's call overhead would
+            from generators.algebra.func_interval_small import enclose_cells  # dominate: plain floats
+            return enclose_cells(chain, lo.tolist(), hi.tolist(), order)
+        lo, hi = _clean(lo, hi)  # the operations keep NaN out
+        z = np.zeros_like(lo)
+        jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
         for comp in chain:
             jet = _apply(comp, jet, order)
     return jet
