@@ -31,17 +31,39 @@ def _nonzero(rng: random.Random, lo: int, hi: int) -> int:
 
 # Precomputed choice tables: ``rng.choice(range(lo, hi + 1))`` draws exactly what ``rng.randint(lo, hi)``
 # draws (both are ``lo + rng._randbelow(hi - lo + 1)``), and a tuple of the nonzero values what
-# ``_nonzero`` draws, without rebuilding a list per call (drawing is a hot loop of the hard cases).
-_R3, _R5 = range(-3, 4), range(-5, 6)
-_NZ3 = tuple(v for v in _R3 if v)
-_NZ5 = tuple(v for v in _R5 if v)
-_B13 = range(1, 4)
-_EXP_B = (-2, -1, 1, 2)
+# ``_nonzero`` draws. For a plain ``random.Random`` the pick is CPython's ``_randbelow`` inlined
+# (``getrandbits(n.bit_length())`` until below n), which is what ``choice`` does, without its two calls:
+# drawing components is the hot loop of the certified hard cases (tests compare it with ``choice``).
+def _table(values) -> tuple[tuple[int, ...], int, int]:
+    seq = tuple(values)
+    return seq, len(seq), len(seq).bit_length()
+
+
+_R3, _R5 = _table(range(-3, 4)), _table(range(-5, 6))
+_NZ3 = _table(v for v in range(-3, 4) if v)
+_NZ5 = _table(v for v in range(-5, 6) if v)
+_B13 = _table(range(1, 4))
+_EXP_B = _table((-2, -1, 1, 2))
+
+
+def _picker(rng: random.Random):
+    """pick(table) == rng.choice(table[0]), drawn identically."""
+    if type(rng) is not random.Random:
+        return lambda t: rng.choice(t[0])
+    getrandbits = rng.getrandbits
+
+    def pick(t: tuple[tuple[int, ...], int, int]) -> int:
+        seq, n, k = t
+        r = getrandbits(k)
+        while r >= n:
+            r = getrandbits(k)
+        return seq[r]
+    return pick
 
 
 def draw_component(rng: random.Random, kind: str) -> dict[str, Any]:
     """One component of ``kind`` with integer coefficients in the spec's small ranges."""
-    choice = rng.choice
+    choice = _picker(rng)
     if kind == "lin":
         return {"kind": kind, "a": choice(_NZ5), "b": choice(_R5)}
     if kind == "quad" or kind == "abs":

@@ -173,3 +173,31 @@ def test_integer_screening_draws_what_the_fraction_forms_drew():
         if kind in ("quad", "sin", "cos"):
             assert hard._critical(a, kind, v) == _critical_fraction(b, kind, v)
             assert a.random() == b.random()
+
+
+def _draw_component_plain(rng: random.Random, kind: str) -> dict:
+    """The draw as first written (randint / choice on a fresh list)."""
+    def nonzero(lo, hi):
+        return rng.choice([v for v in range(lo, hi + 1) if v != 0])
+    if kind == "lin":
+        return {"kind": kind, "a": nonzero(-5, 5), "b": rng.randint(-5, 5)}
+    if kind in ("quad", "abs"):
+        return {"kind": kind, "a": nonzero(-5, 5), "b": rng.randint(-5, 5), "c": rng.randint(-5, 5)}
+    if kind == "rat":
+        while True:
+            a, b, d = (rng.randint(-3, 3) for _ in range(3))
+            c = nonzero(-3, 3)
+            if a * d - b * c != 0:
+                return {"kind": kind, "a": a, "b": b, "c": c, "d": d}
+    if kind in ("sin", "cos"):
+        return {"kind": kind, "a": nonzero(-3, 3), "b": rng.randint(1, 3), "c": rng.randint(-3, 3),
+                "d": rng.randint(-3, 3)}
+    return {"kind": kind, "a": nonzero(-3, 3), "b": rng.choice([-2, -1, 1, 2]), "c": rng.randint(-3, 3)}
+
+
+def test_fast_component_draws_equal_the_plain_draws():
+    for seed in range(200):
+        a, b = random.Random(seed), random.Random(seed)
+        for kind in KINDS * 3:
+            assert draw_component(a, kind) == _draw_component_plain(b, kind)
+        assert a.random() == b.random()
