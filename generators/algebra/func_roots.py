@@ -181,6 +181,8 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
     two probes straddle the secant estimate; a bracket only ever moves to a certified sign change."""
     if not brackets:
         return []
+    if len(brackets) <= SMALL_TIGHTEN:
+        return _tighten_scalar(evalf, brackets, rounds, rel_width)
     A = np.array([p[0] for p in brackets])
     B = np.array([p[1] for p in brackets])
     live = np.ones(A.size, dtype=bool)
@@ -228,6 +230,71 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         halve[idx] = ~both & ~halve[idx]  # bisect once after a failed secant step, then try the secant again
     a, b = A, B
     return list(zip(a.tolist(), b.tolist()))
+
+
+SMALL_TIGHTEN = 12  # up to this many brackets ``tighten`` runs in plain floats (numpy overhead dominates)
+
+
+def _s(lo: float, hi: float) -> int:
+    return 1 if lo > 0 else (-1 if hi < 0 else 0)
+
+
+def _tighten_scalar(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int,
+                    rel_width: float) -> list[tuple[float, float]]:
+    """``tighten`` in Python floats, step for step the same IEEE operations as the array form (a zero
+    secant denominator, which numpy turns into a non-finite estimate, takes the bisection branch as there)."""
+    A = [float(p[0]) for p in brackets]
+    B = [float(p[1]) for p in brackets]
+    n_all = len(A)
+    live = [True] * n_all
+    halve = [False] * n_all
+    e0 = evalf(np.array(A + B), np.array(A + B), False)[0]
+    lo0, hi0 = e0[0].tolist(), e0[1].tolist()
+    ALO, AHI, BLO, BHI = lo0[:n_all], hi0[:n_all], lo0[n_all:], hi0[n_all:]
+    isfinite = math.isfinite
+    for _ in range(rounds):
+        for i in range(n_all):
+            if live[i]:
+                live[i] = B[i] - A[i] > rel_width * max(1.0, abs(A[i]))
+        idx = [i for i in range(n_all) if live[i]]
+        if not idx:
+            break
+        P, Q, SA = [], [], []
+        for i in idx:
+            a, b = A[i], B[i]
+            w = b - a
+            tol = rel_width * max(1.0, abs(a))
+            fa = 0.5 * (ALO[i] + AHI[i])
+            fb = 0.5 * (BLO[i] + BHI[i])
+            den = fb - fa
+            m = a - fa * w / den if den != 0 else math.inf
+            if not isfinite(m) or halve[i]:
+                m = a + 0.5 * w
+            m = min(max(m, a + 0.01 * w), b - 0.01 * w)
+            eps = max(0.01 * w, tol / 4)
+            P.append(max(m - eps, a + 0.001 * w))
+            Q.append(min(m + eps, b - 0.001 * w))
+            SA.append(_s(ALO[i], AHI[i]))
+        n = len(idx)
+        vp = evalf(np.array(P + Q), np.array(P + Q), False)[0]
+        vlo, vhi = vp[0].tolist(), vp[1].tolist()
+        for j, i in enumerate(idx):
+            sa, p, q = SA[j], P[j], Q[j]
+            plo, phi, qlo, qhi = vlo[j], vhi[j], vlo[n + j], vhi[n + j]
+            sp_, sq = _s(plo, phi), _s(qlo, qhi)
+            both = sp_ == sa and sq == -sa and sa != 0
+            left = not both and sp_ == -sa and sa != 0
+            right = not both and not left and sq == sa and sp_ == sa and sa != 0
+            if both:
+                A[i], ALO[i], AHI[i] = p, plo, phi
+                B[i], BLO[i], BHI[i] = q, qlo, qhi
+            elif right:
+                A[i], ALO[i], AHI[i] = q, qlo, qhi
+            elif left:
+                B[i], BLO[i], BHI[i] = p, plo, phi
+            live[i] = both or left or right
+            halve[i] = not both and not halve[i]
+    return list(zip(A, B))
 
 
 # ---------------------------------------------------------------- evaluators

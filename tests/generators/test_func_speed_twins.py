@@ -201,3 +201,28 @@ def test_fast_component_draws_equal_the_plain_draws():
         for kind in KINDS * 3:
             assert draw_component(a, kind) == _draw_component_plain(b, kind)
         assert a.random() == b.random()
+
+
+def test_scalar_tighten_equals_the_array_form():
+    from generators.algebra import func_roots as fr
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(150):
+        chain = draw_chain(rng, rng.randint(2, 3), 0.5)
+        f = value_evaluator([chain], (1,))
+        try:
+            found = isolate_pieces(f, [(-6.0, 6.0)])
+        except Uncertain:
+            continue
+        if not found:
+            continue
+        for rel in (1e-8, 1e-10):
+            saved = fr.SMALL_TIGHTEN
+            fr.SMALL_TIGHTEN = -1
+            try:
+                expected = fr.tighten(f, found, rel_width=rel)
+            finally:
+                fr.SMALL_TIGHTEN = saved
+            assert fr._tighten_scalar(f, found, 80, rel) == expected
+        checked += 1
+    assert checked > 15
