@@ -100,69 +100,133 @@ def _step(c: dict[str, Any], v: Fraction) -> tuple[Fraction, Fraction | None] | 
     return None
 
 
+def _value_pq(c: dict[str, Any], p: int, q: int) -> tuple[int, int] | None:
+    """The cheap integer form of ``_step``'s acceptance in ``_free``: c(p/q) as an unreduced (N, D), D > 0,
+    for a component differentiable at v = p/q (q > 0) with a nonzero (possibly irrational) derivative;
+    None where ``_step`` gives None or a zero derivative. Sine / cosine need ``c["c"] == 0``."""
+    k = c["kind"]
+    if k == "lin":
+        return c["a"] * p + c["b"] * q, q
+    if k == "quad":
+        a, b = c["a"], c["b"]
+        if 2 * a * p + b * q == 0:
+            return None
+        return (a * p + b * q) * p + c["c"] * q * q, q * q
+    if k == "abs":
+        w = p - c["b"] * q
+        if w == 0:
+            return None
+        return c["a"] * abs(w) + c["c"] * q, q
+    if k == "rat":
+        den = c["c"] * p + c["d"] * q  # the derivative (ad - bc)/den^2 is nonzero: ad != bc
+        if den == 0:
+            return None
+        num = c["a"] * p + c["b"] * q
+        return (num, den) if den > 0 else (-num, -den)
+    if k in ("sin", "cos"):
+        t = 2 * c["b"] * p
+        if t % q:
+            return None
+        n = (t // q) % 4  # argument = n * pi / 2
+        if (n % 2 == 1) == (k == "sin"):  # a crest: the derivative vanishes
+            return None
+        return c["a"] * ((0, 1, 0, -1)[n] if k == "sin" else (1, 0, -1, 0)[n]) + c["d"], 1
+    if k == "exp":
+        return (c["a"] + c["c"], 1) if p == 0 else None
+    return None
+
+
 def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
-    """A component of ``kind`` differentiable at v with a nonzero derivative and a rational value."""
+    """A component of ``kind`` differentiable at v with a nonzero derivative and a rational value.
+
+    Draws exactly as before; each candidate is screened in integers (``_value_pq``), and only the kept
+    one becomes a Fraction (equal to ``_step(c, v)[0]``)."""
+    p, q = v.numerator, v.denominator
+    trig = kind in ("sin", "cos")
     for _ in range(20):
         c = draw_component(rng, kind)
-        if kind in ("sin", "cos"):
+        if trig:
             c["c"] = 0
-        out = _step(c, v)
-        if out is not None and out[1] != 0 and abs(out[0]) <= VALUE_BOUND:
-            return c, out[0]
+        out = _value_pq(c, p, q)
+        if out is not None and abs(out[0]) <= VALUE_BOUND * out[1]:
+            return c, Fraction(out[0], out[1])
     return None
+
+
+def _sample_all(rng: random.Random, seq: tuple) -> list:
+    """``rng.sample(seq, len(seq))`` for a short sequence, drawn exactly as CPython's ``sample`` draws it
+    (its pool method: one ``randrange`` per pick, the vacancy filled from the end), without its per-call
+    set-size and type checks (this runs tens of thousands of times per hard draw)."""
+    pool = list(seq)
+    n = len(pool)
+    out = []
+    for i in range(n):
+        j = rng.randrange(n - i)
+        out.append(pool[j])
+        pool[j] = pool[n - i - 1]
+    return out
+
+
+_QUAD_A = (1, -1, 2, -2, 3, -3)
+_TRIG_B = (1, 2, 3)
+_TRIG_A = (-3, -2, -1, 1, 2, 3)
 
 
 def _critical(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
     """A component with a nondegenerate critical point at its input v (quadratic vertex, sine/cosine crest)."""
+    p, q = v.numerator, v.denominator
     if kind == "quad":
-        for a in rng.sample([1, -1, 2, -2, 3, -3], 6):
-            b = -2 * a * v
-            if b.denominator == 1 and abs(b) <= 20:
-                c = {"kind": "quad", "a": a, "b": int(b), "c": rng.randint(-5, 5)}
+        for a in _sample_all(rng, _QUAD_A):
+            t = -2 * a * p  # b = t / q
+            if t % q == 0 and abs(t // q) <= 20:
+                c = {"kind": "quad", "a": a, "b": t // q, "c": rng.randint(-5, 5)}
                 return c, _step(c, v)[0]
         return None
-    for b in rng.sample([1, 2, 3], 3):
-        c = {"kind": kind, "a": rng.choice([-3, -2, -1, 1, 2, 3]), "b": b, "c": 0, "d": rng.randint(-3, 3)}
-        out = _step(c, v)
-        if out is not None and out[1] == 0:
-            return c, out[0]
+    for b in _sample_all(rng, _TRIG_B):
+        c = {"kind": kind, "a": rng.choice(_TRIG_A), "b": b, "c": 0, "d": rng.randint(-3, 3)}
+        t = 2 * b * p  # a crest needs 2 b v an integer n with sin / cos of n pi/2 = 0 for the derivative
+        if t % q == 0 and ((t // q) % 2 == (1 if kind == "sin" else 0)):
+            return c, _step(c, v)[0]
     return None
 
 
 def _solve_last(rng: random.Random, kind: str, v: Fraction, target: int) -> dict | None:
-    """The outermost component with c(v) = target and c'(v) != 0, its constant solved (integer, bounded)."""
+    """The outermost component with c(v) = target and c'(v) != 0, its constant solved (integer, bounded).
+
+    Integer arithmetic on v = p/q (no Fractions in the loop); draws exactly as the Fraction form did."""
+    p, q = v.numerator, v.denominator
     for _ in range(20):
         c = draw_component(rng, kind)
         if kind == "lin":
-            key, rest = "b", c["a"] * v
+            key, num, den = "b", target * q - c["a"] * p, q  # a v + b = target
         elif kind == "quad":
-            key, rest = "c", c["a"] * v * v + c["b"] * v
+            if 2 * c["a"] * p + c["b"] * q == 0:
+                continue  # a vertex at v: the derivative vanishes
+            key, num, den = "c", target * q * q - (c["a"] * p + c["b"] * q) * p, q * q
         elif kind == "abs":
-            if v == c["b"]:
+            w = p - c["b"] * q
+            if w == 0:
                 continue
-            key, rest = "c", c["a"] * abs(v - c["b"])
+            key, num, den = "c", target * q - c["a"] * abs(w), q
         elif kind == "rat":
-            den = c["c"] * v + c["d"]
-            b = target * den - c["a"] * v  # (a v + b) / den = target
-            if den == 0 or b.denominator != 1 or abs(b) > CONST_BOUND:
+            d = c["c"] * p + c["d"] * q  # den = d / q
+            num = target * d - c["a"] * p  # b = num / q makes (a v + b) / den = target
+            if d == 0 or num % q or abs(num // q) > CONST_BOUND:
                 continue
-            c["b"] = int(b)
+            c["b"] = num // q
             if c["a"] * c["d"] - c["b"] * c["c"] == 0:
                 continue
             return c
         else:  # sin with c = 0 at a zero of sin(b pi v): value d, derivative nonzero
             c["c"] = 0
-            if (c["b"] * v).denominator != 1:
+            if (c["b"] * p) % q:
                 continue
             c["d"] = target
             return c
-        const = target - rest
-        if const.denominator != 1 or abs(const) > CONST_BOUND:
+        if num % den or abs(num // den) > CONST_BOUND:
             continue
-        c[key] = int(const)
-        out = _step(c, v)
-        if out is not None and out[1] != 0:
-            return c
+        c[key] = num // den
+        return c
     return None
 
 
@@ -346,7 +410,6 @@ def touch_zeros(chains: list[Chain], signs: tuple[int, ...], sc: scan.Scan) -> l
     h = scan.mp_function(chains, signs)
     dh = scan.mp_derivative(chains, signs)
     parts = [scan.mp_function([ch], (1,)) for ch in chains]
-    expr = None
     for j, k, _ in scan.extremum_cells(sc):
         if sc.value_sign[j] == 0 or sc.value_sign[j] != sc.value_sign[k]:
             continue
@@ -359,9 +422,8 @@ def touch_zeros(chains: list[Chain], signs: tuple[int, ...], sc: scan.Scan) -> l
             if abs(h(xc)) > mpmath.mpf(10) ** -30 * (1 + sum(abs(g(xc)) for g in parts)):
                 continue
             r = Fraction(mpmath.nstr(xc, 40, min_fixed=-99, max_fixed=99)).limit_denominator(10**4)
-        if expr is None:
-            expr = sp.Add(*[s * chain_expr(ch) for ch, s in zip(chains, signs)])
-        at = expr.subs(X, sp.Rational(r.numerator, r.denominator))
+        xr = sp.Rational(r.numerator, r.denominator)  # h(r) built directly at r (no symbolic h to substitute)
+        at = sp.Add(*[s * chain_expr(ch, xr) for ch, s in zip(chains, signs)])
         if at.is_zero is not True and sp.simplify(at).is_zero is not True:
             return None
         out.append(r)

@@ -9,6 +9,11 @@ isolation in ``func_roots``.
 Overflow and inf - inf are expected (they widen a bound to the real line); the operations do not set
 numpy's error state each (that costs more than the arithmetic on small arrays): ``enclose`` and the
 callers in ``func_roots`` run them under ``quiet()``.
+
+Speed (issue 18): every operation keeps its outputs NaN-free (a NaN only arises from inf - inf or
+0 * inf, which ``add`` and ``mul`` / ``scale`` by 0 turn into the real line), so the other operations skip
+the NaN test; a batch of at most ``SMALL_CELLS`` cells runs in the scalar twin ``func_interval_small``,
+which gives the same floats without numpy's per-call overhead.
 """
 from __future__ import annotations
 
@@ -33,16 +38,26 @@ def quiet():
     return np.errstate(all="ignore")
 
 
+_NEG_INF, _POS_INF = np.float64(-INF), np.float64(INF)  # numpy scalars: no conversion per call
+_nextafter, _isnan, _sum = np.nextafter, np.isnan, np.add.reduce
+
+
 def _dn(a: np.ndarray) -> np.ndarray:
-    return np.nextafter(a, -INF)
+    return _nextafter(a, _NEG_INF)
 
 
 def _up(a: np.ndarray) -> np.ndarray:
-    return np.nextafter(a, INF)
+    return _nextafter(a, _POS_INF)
 
 
 def _clean(lo: np.ndarray, hi: np.ndarray) -> Iv:
-    bad = np.isnan(lo) | np.isnan(hi)
+    """NaN bounds (from inf - inf or 0 * inf) become the whole real line.
+
+    Fast path: a sum without NaN proves that neither array holds one (a NaN propagates through a sum;
+    +inf and -inf together also give NaN, which only sends the call to the exact per-element test)."""
+    if not math.isnan(_sum(lo) + _sum(hi)):
+        return lo, hi
+    bad = _isnan(lo) | _isnan(hi)
     if bad.any():
         lo = np.where(bad, -INF, lo)
         hi = np.where(bad, INF, hi)
@@ -99,7 +114,9 @@ def mul(a: Iv, b: Iv) -> Iv:
 def scale(k: int, a: Iv) -> Iv:
     """Multiply by an exact integer."""
     lo, hi = (k * a[0], k * a[1]) if k >= 0 else (k * a[1], k * a[0])
-    return _clean(_dn(lo), _up(hi))
+    if k == 0:  # 0 * inf is NaN; for k != 0 a NaN-free input (every operation's output) gives none
+        return _clean(_dn(lo), _up(hi))
+    return _dn(lo), _up(hi)
 
 
 def shift(a: Iv, q: Fraction | int) -> Iv:
@@ -107,11 +124,12 @@ def shift(a: Iv, q: Fraction | int) -> Iv:
 
 
 def sqr(a: Iv) -> Iv:
+    """[lo, hi]^2 (lo <= hi): the least |t| on the interval is max(lo, -hi, 0), the largest max(-lo, hi);
+    rounding is monotone, so squaring those gives the same floats as taking the min / max of the squares."""
     lo, hi = a
-    l2, h2 = lo * lo, hi * hi
-    rlo = np.where(lo >= 0, l2, np.where(hi <= 0, h2, 0.0))
-    rhi = np.where(lo >= 0, h2, np.where(hi <= 0, l2, np.maximum(l2, h2)))
-    return _clean(np.maximum(_dn(rlo), 0.0), _up(rhi))
+    m = np.maximum(np.maximum(lo, -hi), 0.0)
+    big = np.maximum(-lo, hi)
+    return np.maximum(_dn(m * m), 0.0), _up(big * big)  # squares of NaN-free bounds hold no NaN
 
 
 def recip(a: Iv) -> Iv:
@@ -166,7 +184,7 @@ def icos(a: Iv) -> Iv:
 def iexp(a: Iv) -> Iv:
     lo = np.exp(a[0]) * (1 - _EXP_REL)
     hi = np.exp(a[1]) * (1 + _EXP_REL)
-    return _clean(np.maximum(_dn(lo), 0.0), _up(hi))
+    return np.maximum(_dn(lo), 0.0), _up(hi)  # exp of NaN-free bounds holds no NaN
 
 
 _PI = (np.float64(_PI_LO), np.float64(_PI_HI))
@@ -180,6 +198,19 @@ def pi_times(k: int, a: Iv) -> Iv:
 # ---------------------------------------------------------------- chain enclosures with derivatives
 
 Jet = tuple[Iv, Iv, Iv]  # (value, first derivative, second derivative) enclosures
+SMALL_CELLS = 8  # up to this many cells ``enclose`` runs the scalar twin (func_interval_small), same floats
+
+
+@lru_cache(maxsize=4096)
+def _quad_consts(a: int, b: int, c: int) -> tuple[Iv, Iv]:
+    """const(b / 2a) and const(c - b^2 / 4a): a u^2 + b u + c = a (u + b/2a)^2 + (c - b^2/4a)."""
+    return const(Fraction(b, 2 * a)), const(Fraction(c) - Fraction(b * b, 4 * a))
+
+
+@lru_cache(maxsize=4096)
+def _rat_consts(a: int, b: int, c: int, d: int) -> tuple[Iv, Iv]:
+    """const(a / c) and const((bc - ad) / c): (a u + b)/(c u + d) = a/c + ((bc - ad)/c) / (c u + d)."""
+    return const(Fraction(a, c)), const(Fraction(b * c - a * d, c))
 
 
 def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
@@ -192,8 +223,8 @@ def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
                 scale(a, d2) if order >= 2 else None)
     if k == "quad":
         a, b, c = comp["a"], comp["b"], comp["c"]
-        s = Fraction(b, 2 * a)
-        val = shift(scale(a, sqr(shift(v, s))), Fraction(c) - Fraction(b * b, 4 * a))  # a(u+s)^2 + t: tight
+        s, t = _quad_consts(a, b, c)
+        val = add(scale(a, sqr(add(v, s))), t)  # a(u+s)^2 + t: tight
         if order == 0:
             return val, None, None
         g = shift(scale(2 * a, v), b)  # 2au + b
@@ -218,7 +249,8 @@ def _apply(comp: dict[str, Any], jet: Jet, order: int = 2) -> Jet:
         a, b, c, d = comp["a"], comp["b"], comp["c"], comp["d"]
         det = a * d - b * c
         r = recip(shift(scale(c, v), d))  # 1/(cu + d)
-        val = add(const(Fraction(a, c)), mul(const(Fraction(b * c - a * d, c)), r))
+        ac, rc = _rat_consts(a, b, c, d)
+        val = add(ac, mul(rc, r))
         if order == 0:
             return val, None, None
         r2 = sqr(r)
@@ -260,11 +292,14 @@ def enclose(chain: list[dict[str, Any]], lo: np.ndarray, hi: np.ndarray, order: 
     ``order`` < 2 skips the higher derivatives (returned as None); the enclosures that are computed are
     the same floats either way.
     """
-    lo = np.asarray(lo, dtype=float)
-    hi = np.asarray(hi, dtype=float)
-    z = np.zeros_like(lo)
-    jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     with quiet():
+        if lo.size <= SMALL_CELLS and lo.ndim == 1 and hi.shape == lo.shape:  # numpy's call overhead would
+            from generators.algebra.func_interval_small import enclose_cells  # dominate: plain floats
+            return enclose_cells(chain, lo.tolist(), hi.tolist(), order)
+        lo, hi = _clean(lo, hi)  # the operations keep NaN out
+        z = np.zeros_like(lo)
+        jet: Jet = ((lo, hi), (z + 1.0, z + 1.0) if order >= 1 else None, (z, z) if order >= 2 else None)
         for comp in chain:
             jet = _apply(comp, jet, order)
     return jet

@@ -29,26 +29,56 @@ def _nonzero(rng: random.Random, lo: int, hi: int) -> int:
     return rng.choice([v for v in range(lo, hi + 1) if v != 0])
 
 
+# Precomputed choice tables: ``rng.choice(range(lo, hi + 1))`` draws exactly what ``rng.randint(lo, hi)``
+# draws (both are ``lo + rng._randbelow(hi - lo + 1)``), and a tuple of the nonzero values what
+# ``_nonzero`` draws. For a plain ``random.Random`` the pick is CPython's ``_randbelow`` inlined
+# (``getrandbits(n.bit_length())`` until below n), which is what ``choice`` does, without its two calls:
+# drawing components is the hot loop of the certified hard cases (tests compare it with ``choice``).
+def _table(values) -> tuple[tuple[int, ...], int, int]:
+    seq = tuple(values)
+    return seq, len(seq), len(seq).bit_length()
+
+
+_R3, _R5 = _table(range(-3, 4)), _table(range(-5, 6))
+_NZ3 = _table(v for v in range(-3, 4) if v)
+_NZ5 = _table(v for v in range(-5, 6) if v)
+_B13 = _table(range(1, 4))
+_EXP_B = _table((-2, -1, 1, 2))
+
+
+def _picker(rng: random.Random):
+    """pick(table) == rng.choice(table[0]), drawn identically."""
+    if type(rng) is not random.Random:
+        return lambda t: rng.choice(t[0])
+    getrandbits = rng.getrandbits
+
+    def pick(t: tuple[tuple[int, ...], int, int]) -> int:
+        seq, n, k = t
+        r = getrandbits(k)
+        while r >= n:
+            r = getrandbits(k)
+        return seq[r]
+    return pick
+
+
 def draw_component(rng: random.Random, kind: str) -> dict[str, Any]:
     """One component of ``kind`` with integer coefficients in the spec's small ranges."""
+    choice = _picker(rng)
     if kind == "lin":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5)}
-    if kind == "quad":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5), "c": rng.randint(-5, 5)}
-    if kind == "abs":
-        return {"kind": kind, "a": _nonzero(rng, -5, 5), "b": rng.randint(-5, 5), "c": rng.randint(-5, 5)}
+        return {"kind": kind, "a": choice(_NZ5), "b": choice(_R5)}
+    if kind == "quad" or kind == "abs":
+        return {"kind": kind, "a": choice(_NZ5), "b": choice(_R5), "c": choice(_R5)}
     if kind == "rat":
         for _ in range(100):
-            a, b, d = (rng.randint(-3, 3) for _ in range(3))
-            c = _nonzero(rng, -3, 3)
+            a, b, d = choice(_R3), choice(_R3), choice(_R3)
+            c = choice(_NZ3)
             if a * d - b * c != 0:
                 return {"kind": kind, "a": a, "b": b, "c": c, "d": d}
         raise RuntimeError("could not draw a non-degenerate rational component in 100 tries")
     if kind in ("sin", "cos"):
-        return {"kind": kind, "a": _nonzero(rng, -3, 3), "b": rng.randint(1, 3), "c": rng.randint(-3, 3),
-                "d": rng.randint(-3, 3)}
+        return {"kind": kind, "a": choice(_NZ3), "b": choice(_B13), "c": choice(_R3), "d": choice(_R3)}
     if kind == "exp":
-        return {"kind": kind, "a": _nonzero(rng, -3, 3), "b": rng.choice([-2, -1, 1, 2]), "c": rng.randint(-3, 3)}
+        return {"kind": kind, "a": choice(_NZ3), "b": choice(_EXP_B), "c": choice(_R3)}
     raise ValueError(f"unknown component kind {kind!r}")
 
 

@@ -78,9 +78,10 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
         if a.size > MAX_CELLS:
             raise Uncertain("root isolation needs too many cells")
         n = a.size
-        v, d = evalf(a, b)  # the cells (with the derivative) ...
-        e, _ = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)  # ... and their end points
-        sa, sb = _sign((e[0][:n], e[1][:n])), _sign((e[0][n:], e[1][n:]))
+        # the cells (with the derivative) and their end points in one call: every enclosure is elementwise
+        vv, dd = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))
+        v, d = (vv[0][:n], vv[1][:n]), (dd[0][:n], dd[1][:n])
+        sa, sb = _sign((vv[0][n:2 * n], vv[1][n:2 * n])), _sign((vv[0][2 * n:], vv[1][2 * n:]))
         excl = (v[0] > 0) | (v[1] < 0)
         mono = ~excl & ((d[0] > 0) | (d[1] < 0))
         # a monotone cell ending in a proved exact zero at the domain end holds no other root
@@ -107,29 +108,103 @@ def isolate(evalf: Evaluator, lo: float, hi: float, *, zero_at_lo: bool = False,
     return out
 
 
+def isolate_pieces(evalf: Evaluator, parts: list[tuple[float, float]], *, zero_at_lo: float | None = None,
+                   zero_at_hi: float | None = None, init_cells: int = 64,
+                   min_width: float = 1e-11) -> list[tuple[float, float]]:
+    """``isolate`` on every piece of ``parts`` at once (one enclosure call per round for all pieces).
+
+    The result is ``[br for p, q in parts for br in isolate(evalf, p, q, ...)]``, with the same floats:
+    every cell is treated exactly as ``isolate`` treats it (all enclosures are elementwise), and each
+    piece keeps its own cell limit, width floor and end tests. ``zero_at_lo`` / ``zero_at_hi`` name the
+    end point (a piece's lo / hi) where the function is proved exactly 0, or None. Any piece that
+    ``isolate`` could not certify raises :class:`Uncertain` here too.
+    """
+    k = init_cells
+    t = (np.arange(1, k) - EDGE_SHIFT) / k
+    cells_a, cells_b, owner, los, his, zl, zh, floor = [], [], [], [], [], [], [], []
+    live_parts = [(i, p, q) for i, (p, q) in enumerate(parts) if q > p]
+    for j, (_, lo, hi) in enumerate(live_parts):
+        edges = np.concatenate([[lo], lo + (hi - lo) * t, [hi]])
+        cells_a.append(edges[:-1])
+        cells_b.append(edges[1:])
+        owner.append(np.full(k, j))
+        los.append(lo)
+        his.append(hi)
+        zl.append(zero_at_lo is not None and lo == zero_at_lo)
+        zh.append(zero_at_hi is not None and hi == zero_at_hi)
+        floor.append(min_width * max(1.0, abs(lo), abs(hi)))
+    if not live_parts:
+        return []
+    a, b, own = np.concatenate(cells_a), np.concatenate(cells_b), np.concatenate(owner)
+    LO, HI, ZL, ZH, FLOOR = np.array(los), np.array(his), np.array(zl), np.array(zh), np.array(floor)
+    npart = len(live_parts)
+    out: list[list[tuple[float, float]]] = [[] for _ in range(npart)]
+    for _ in range(MAX_ROUNDS):
+        if a.size == 0:
+            break
+        if (np.bincount(own, minlength=npart) > MAX_CELLS).any():
+            raise Uncertain("root isolation needs too many cells")
+        n = a.size
+        vv, dd = evalf(np.concatenate([a, a, b]), np.concatenate([b, a, b]))
+        v, d = (vv[0][:n], vv[1][:n]), (dd[0][:n], dd[1][:n])
+        sa, sb = _sign((vv[0][n:2 * n], vv[1][n:2 * n])), _sign((vv[0][2 * n:], vv[1][2 * n:]))
+        at_lo, at_hi = a == LO[own], b == HI[own]
+        excl = (v[0] > 0) | (v[1] < 0)
+        mono = ~excl & ((d[0] > 0) | (d[1] < 0))
+        known = mono & ((ZL[own] & at_lo & (sa == 0)) | (ZH[own] & at_hi & (sb == 0)))
+        ok = mono & (sa != 0) & (sb != 0)
+        stuck_end = mono & ~ok & ~known & ((at_lo & (sa == 0)) | (at_hi & (sb == 0)))
+        if stuck_end.any():
+            raise Uncertain("a root lies at or too near an end of the interval")
+        root = ok & (sa != sb)
+        for j, x, y in zip(own[root].tolist(), a[root].tolist(), b[root].tolist()):
+            out[j].append((x, y))
+        rest = ~(excl | ok | known)
+        if not rest.any():
+            a = a[:0]
+            break
+        ra, rb, ro = a[rest], b[rest], own[rest]
+        if (rb - ra < FLOOR[ro]).any():
+            raise Uncertain("cannot separate roots (double root or tangency)")
+        m = ra + SPLIT * (rb - ra)
+        a = np.concatenate([ra, m])
+        b = np.concatenate([m, rb])
+        own = np.concatenate([ro, ro])
+    if a.size:
+        raise Uncertain("root isolation did not finish")
+    return [br for got in out for br in sorted(got)]
+
+
 def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int = 80,
             rel_width: float = 1e-10) -> list[tuple[float, float]]:
     """Shrink certified brackets (all at once) with safeguarded secant steps whose signs are certified:
     two probes straddle the secant estimate; a bracket only ever moves to a certified sign change."""
     if not brackets:
         return []
+    if len(brackets) <= SMALL_TIGHTEN:
+        return _tighten_scalar(evalf, brackets, rounds, rel_width)
     A = np.array([p[0] for p in brackets])
     B = np.array([p[1] for p in brackets])
     live = np.ones(A.size, dtype=bool)
     halve = np.zeros(A.size, dtype=bool)  # after a one-sided secant step, the next step bisects
+    m_all = A.size
+    # enclosures of the function at the bracket ends, kept as the ends move to probed points (each
+    # enclosure is elementwise, so a kept one is the one a fresh evaluation would give)
+    e0 = evalf(np.concatenate([A, B]), np.concatenate([A, B]), False)[0]
+    ALO, AHI, BLO, BHI = e0[0][:m_all].copy(), e0[1][:m_all].copy(), e0[0][m_all:].copy(), e0[1][m_all:].copy()
     for _ in range(rounds):
         live &= B - A > rel_width * np.maximum(1.0, np.abs(A))
         if not live.any():
             break
         idx = np.nonzero(live)[0]
         a, b = A[idx], B[idx]
+        alo, ahi, blo, bhi = ALO[idx], AHI[idx], BLO[idx], BHI[idx]
         n = a.size
         w = b - a
         tol = rel_width * np.maximum(1.0, np.abs(a))
-        va = evalf(np.concatenate([a, b]), np.concatenate([a, b]), False)[0]
-        fa = 0.5 * (va[0][:n] + va[1][:n])
-        fb = 0.5 * (va[0][n:] + va[1][n:])
-        sa = _sign((va[0][:n], va[1][:n]))
+        fa = 0.5 * (alo + ahi)
+        fb = 0.5 * (blo + bhi)
+        sa = _sign((alo, ahi))
         with np.errstate(all="ignore"):
             m = a - fa * w / (fb - fa)
         m = np.where(np.isfinite(m) & ~halve[idx], m, a + 0.5 * w)
@@ -138,18 +213,88 @@ def tighten(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int =
         p = np.maximum(m - eps, a + 0.001 * w)
         q = np.minimum(m + eps, b - 0.001 * w)
         vp = evalf(np.concatenate([p, q]), np.concatenate([p, q]), False)[0]
-        sp_ = _sign((vp[0][:n], vp[1][:n]))
-        sq = _sign((vp[0][n:], vp[1][n:]))
+        plo, phi, qlo, qhi = vp[0][:n], vp[1][:n], vp[0][n:], vp[1][n:]
+        sp_ = _sign((plo, phi))
+        sq = _sign((qlo, qhi))
         both = (sp_ == sa) & (sq == -sa) & (sa != 0)
         left = ~both & (sp_ == -sa) & (sa != 0)
         right = ~both & ~left & (sq == sa) & (sp_ == sa) & (sa != 0)
         moved = both | left | right
         A[idx] = np.where(both, p, np.where(right, q, a))
         B[idx] = np.where(both, q, np.where(left, p, b))
+        ALO[idx] = np.where(both, plo, np.where(right, qlo, alo))
+        AHI[idx] = np.where(both, phi, np.where(right, qhi, ahi))
+        BLO[idx] = np.where(both, qlo, np.where(left, plo, blo))
+        BHI[idx] = np.where(both, qhi, np.where(left, phi, bhi))
         live[idx] = moved
         halve[idx] = ~both & ~halve[idx]  # bisect once after a failed secant step, then try the secant again
     a, b = A, B
     return list(zip(a.tolist(), b.tolist()))
+
+
+SMALL_TIGHTEN = 12  # up to this many brackets ``tighten`` runs in plain floats (numpy overhead dominates)
+
+
+def _s(lo: float, hi: float) -> int:
+    return 1 if lo > 0 else (-1 if hi < 0 else 0)
+
+
+def _tighten_scalar(evalf: Evaluator, brackets: list[tuple[float, float]], rounds: int,
+                    rel_width: float) -> list[tuple[float, float]]:
+    """``tighten`` in Python floats, step for step the same IEEE operations as the array form (a zero
+    secant denominator, which numpy turns into a non-finite estimate, takes the bisection branch as there)."""
+    A = [float(p[0]) for p in brackets]
+    B = [float(p[1]) for p in brackets]
+    n_all = len(A)
+    live = [True] * n_all
+    halve = [False] * n_all
+    e0 = evalf(np.array(A + B), np.array(A + B), False)[0]
+    lo0, hi0 = e0[0].tolist(), e0[1].tolist()
+    ALO, AHI, BLO, BHI = lo0[:n_all], hi0[:n_all], lo0[n_all:], hi0[n_all:]
+    isfinite = math.isfinite
+    for _ in range(rounds):
+        for i in range(n_all):
+            if live[i]:
+                live[i] = B[i] - A[i] > rel_width * max(1.0, abs(A[i]))
+        idx = [i for i in range(n_all) if live[i]]
+        if not idx:
+            break
+        P, Q, SA = [], [], []
+        for i in idx:
+            a, b = A[i], B[i]
+            w = b - a
+            tol = rel_width * max(1.0, abs(a))
+            fa = 0.5 * (ALO[i] + AHI[i])
+            fb = 0.5 * (BLO[i] + BHI[i])
+            den = fb - fa
+            m = a - fa * w / den if den != 0 else math.inf
+            if not isfinite(m) or halve[i]:
+                m = a + 0.5 * w
+            m = min(max(m, a + 0.01 * w), b - 0.01 * w)
+            eps = max(0.01 * w, tol / 4)
+            P.append(max(m - eps, a + 0.001 * w))
+            Q.append(min(m + eps, b - 0.001 * w))
+            SA.append(_s(ALO[i], AHI[i]))
+        n = len(idx)
+        vp = evalf(np.array(P + Q), np.array(P + Q), False)[0]
+        vlo, vhi = vp[0].tolist(), vp[1].tolist()
+        for j, i in enumerate(idx):
+            sa, p, q = SA[j], P[j], Q[j]
+            plo, phi, qlo, qhi = vlo[j], vhi[j], vlo[n + j], vhi[n + j]
+            sp_, sq = _s(plo, phi), _s(qlo, qhi)
+            both = sp_ == sa and sq == -sa and sa != 0
+            left = not both and sp_ == -sa and sa != 0
+            right = not both and not left and sq == sa and sp_ == sa and sa != 0
+            if both:
+                A[i], ALO[i], AHI[i] = p, plo, phi
+                B[i], BLO[i], BHI[i] = q, qlo, qhi
+            elif right:
+                A[i], ALO[i], AHI[i] = q, qlo, qhi
+            elif left:
+                B[i], BLO[i], BHI[i] = p, plo, phi
+            live[i] = both or left or right
+            halve[i] = not both and not halve[i]
+    return list(zip(A, B))
 
 
 # ---------------------------------------------------------------- evaluators
@@ -223,7 +368,7 @@ def chain_breakpoints(chain: Chain, lo: float, hi: float, chain_id: int = 0) -> 
         if _point_has_zero(evalf, lo) or _point_has_zero(evalf, hi):
             raise Uncertain("a breakpoint at the end of the interval")
         _exclude_in_corners(evalf, breaks, "two breakpoints coincide")
-        found = [br for p, q in pieces(breaks, lo, hi) for br in isolate(evalf, p, q)]
+        found = isolate_pieces(evalf, pieces(breaks, lo, hi))
         new = [Bracket(a, b, "corner" if kind == "abs" else "pole", stage=k, chain=chain_id)
                for a, b in tighten(evalf, found)]
         breaks = sorted(breaks + new, key=lambda br: br.lo)
@@ -323,14 +468,14 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
                 if not exact_value_is_zero(chains, signs, end):
                     raise Uncertain("a zero too near an end point")
                 setattr(res, attr, True)
-        found = [br for p, q in parts for br in isolate(vf, p, q, zero_at_lo=res.zero_at_lo and p == lo,
-                                                           zero_at_hi=res.zero_at_hi and q == hi)]
+        found = isolate_pieces(vf, parts, zero_at_lo=lo if res.zero_at_lo else None,
+                               zero_at_hi=hi if res.zero_at_hi else None)
         res.zeros = [Bracket(a, b, "zero") for a, b in tighten(vf, found, rel_width=1e-8)]
     if crits:
         df = derivative_evaluator(chains, signs)
         if _point_has_zero(df, lo) or _point_has_zero(df, hi):
             raise Uncertain("a critical point at an end point")
-        found = [br for p, q in parts for br in isolate(df, p, q)]
+        found = isolate_pieces(df, parts)
         res.crits = [Bracket(a, b, "crit") for a, b in tighten(df, found, rel_width=1e-8)]
         res.events = sorted(res.crits + breaks, key=lambda br: br.lo)
         cuts = [lo] + [x for e in res.events for x in (e.lo, e.hi)] + [hi]

@@ -190,12 +190,36 @@ def _mp_chain(ch: Chain, x, upto: int | None = None):
 
 
 def mp_function(chains: list[Chain], signs: tuple[int, ...], upto: int | None = None) -> Callable:
-    """x -> h(x) in mpmath (``upto`` stops the single chain after that many components)."""
-    return lambda x: sum(s * _mp_chain(ch, x, upto)[0] for ch, s in zip(chains, signs))
+    """x -> h(x) in mpmath (``upto`` stops the single chain after that many components).
+
+    The components' mpmath functions are built once per call of ``mp_function`` (root finders evaluate
+    the result many times); only values are computed (``_mp_chain`` also carries the derivative)."""
+    stages = [[_mp_component(c)[0] for c in ch[: upto if upto is not None else len(ch)]] for ch in chains]
+
+    def value(x):
+        total = 0
+        for fns, s in zip(stages, signs):
+            u = x
+            for fn in fns:
+                u = fn(u)
+            total = total + s * u
+        return total
+    return value
 
 
 def mp_derivative(chains: list[Chain], signs: tuple[int, ...]) -> Callable:
-    return lambda x: sum(s * _mp_chain(ch, x)[1] for ch, s in zip(chains, signs))
+    """x -> h'(x) in mpmath, by the chain rule over the components (built once, as in ``mp_function``)."""
+    stages = [[_mp_component(c) for c in ch] for ch in chains]
+
+    def slope(x):
+        total = 0
+        for fns, s in zip(stages, signs):
+            u, du = x, mpmath.mpf(1)
+            for fn, dfn in fns:
+                u, du = fn(u), dfn(u) * du
+            total = total + s * du
+        return total
+    return slope
 
 
 def root_in(func: Callable, a: float, b: float, dps: int = 30) -> mpmath.mpf:
