@@ -128,7 +128,9 @@ def suite_jobs(suite_name: str, seed: int | None) -> list[Job]:
 
 def _load_registry() -> None:
     from generators import registry
+    from omegactl.common.allocator import tune_allocator
 
+    tune_allocator()  # as the CLI's generation workers do
     registry.load_all()
 
 

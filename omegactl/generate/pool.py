@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from generators.record import ProblemRecord
 from generators.settings import Setting
+from omegactl.common.allocator import tune_allocator
 
 CHUNK_MAX = 16  # items per task; small enough to balance slow families across workers
 IN_FLIGHT_PER_WORKER = 16  # tasks queued ahead per worker (a slow chunk at the head must not idle the others)
@@ -92,6 +93,7 @@ def iter_records(specs: list[JobSpec], *, workers: int | None = None,
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers must be >= 1 (got {workers})")
+    tune_allocator()  # this process generates too when workers == 1 (and settles items otherwise)
     for spec in specs:
         resolve(spec).validate(spec.split, spec.levels)
     if workers == 1 or sum(item_count(s) for s in specs) < MIN_PARALLEL_ITEMS:
@@ -122,7 +124,8 @@ def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, 
 
     from generators.settings import settle_item
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=tune_allocator)
     queue: deque = deque()
     tasks = _tasks(specs, workers)
     seen: dict[int, set[str]] = {}
