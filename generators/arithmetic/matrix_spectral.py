@@ -9,7 +9,8 @@ a quantity rounded to the nearest integer. The value is computed twice by unrela
   only when the ball holds one integer (:func:`round_ball`). This is what ``solve`` uses.
 * ``np_*``: LAPACK through numpy in float64 (``eigvalsh``, ``svd``); used by ``check``.
 * ``mp_*``: pure-Python mpmath at 30 significant digits (Householder tridiagonalisation + implicit QL, one-
-  sided bidiagonal SVD), in a private context; kept as a third route for tests (about 10× slower than arb on 2×2 to 6×6 matrices).
+  sided bidiagonal SVD), in a private context; kept as a third route for tests (about 10× slower than arb on
+  2×2 to 6×6 matrices).
 
 ``generate`` screens instances cheaply with the float64 route and re-draws any whose value lies within
 ``FLOAT_SCREEN_MARGIN`` (1e-6) of a .5 boundary. float64 errs by about 1e-12 on these sizes, so every kept
