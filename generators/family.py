@@ -37,6 +37,14 @@ class Problem:
     draft_state: Any = field(default=None, repr=False, compare=False)  # what ``draft`` hands ``complete``; never written out
 
 
+def _holds(knob: Any, value: Any) -> bool:
+    if isinstance(knob, tuple) and len(knob) == 2:
+        return knob[0] <= value <= knob[1]
+    if isinstance(knob, tuple) and len(knob) == 1:
+        return value == knob[0]
+    return knob is not None and value == knob
+
+
 class Family(ABC):
     """A problem family. Subclasses set the class attributes and implement the three methods."""
 
@@ -97,6 +105,26 @@ class Family(ABC):
     def dedupe_key(self, problem: Problem) -> str:
         """The key of a drawn problem: its :meth:`instance_key` (kept for families that need the Problem)."""
         return self.instance_key(problem.params)
+
+    def instance_level(self, params: dict[str, Any]) -> int | None:
+        """The level of an instance when the instance itself shows it, else None (the default).
+
+        Override only where the levels draw disjoint sizes (houses, matrix order, grid side, components) and
+        read the size from what :meth:`instance_key` keeps, so that every instance with one key has one
+        level. The split rule then gives test_out most of the key space at the levels only test_out draws
+        (``generators.settings.instance_bucket``); splits stay disjoint because the bucket is still a
+        function of the instance. The framework checks the returned level against the drawing level.
+        """
+        return None
+
+    def level_with(self, **values: Any) -> int | None:
+        """The one level whose knobs hold every given value, else None (a helper for :meth:`instance_level`).
+
+        A knob holds a value when it equals it, or, as an inclusive ``(lo, hi)`` range (or a one-value
+        tuple), contains it.
+        """
+        found = [lv for lv, knobs in self.levels.items() if all(_holds(knobs.get(k), v) for k, v in values.items())]
+        return found[0] if len(found) == 1 else None
 
     # -- derived
     @property

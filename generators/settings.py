@@ -7,7 +7,9 @@
 Splits never share an instance: an exploratory item is kept only when the hash of its family's canonical
 instance key (``Family.instance_key``, computed from params, invariant under wording, renaming, symmetric
 order and scaling; never the question text) falls in its split's bucket, so splits are disjoint even when
-generated separately, and a split is de-duplicated within itself by the same key. Every item runs the
+generated separately, and a split is de-duplicated within itself by the same key. The buckets are equal
+thirds, except at the levels only test_out draws of a family whose instances show their own level
+(``Family.instance_level``): there test_out holds ten twelfths (``instance_bucket``). Every item runs the
 family's independent ``check`` before it is returned.
 """
 from __future__ import annotations
@@ -25,6 +27,9 @@ from generators.seeding import item_rng
 
 # Exploratory splits partition instance-key space by hash, so they can never overlap.
 SPLIT_BUCKETS = {"train": 0, "test_in": 1, "test_out": 2}
+# The version of the rule that assigns instances to splits (part of the suite cache key): 2 gives test_out
+# ten twelfths of the key space at the levels only it draws (``instance_bucket``).
+SPLIT_RULE_VERSION = "2"
 
 
 def key_bucket(key: str, buckets: int = 3) -> int:
@@ -33,6 +38,27 @@ def key_bucket(key: str, buckets: int = 3) -> int:
 
 
 question_bucket = key_bucket  # older name
+
+# At a level only test_out draws by default, of a family whose instances show their level
+# (``Family.instance_level``), test_out holds 10 of 12 shares of the key space (train and test_in one each), so
+# test_out throws away one draft in six instead of two in three. A key's share depends only on the key and on
+# the instance's own level, so an instance has one split wherever it was drawn.
+OOD_SHARES = 12
+
+
+def instance_bucket(family: Family, key: str, params: dict[str, Any], level: int) -> int:
+    """The split bucket (``SPLIT_BUCKETS``) of a drawn instance with key ``key``, drawn at ``level``."""
+    own = family.instance_level(params)
+    if own is None:
+        return key_bucket(key)
+    if own != level:
+        raise VerificationError(
+            f"{family.name}: an instance drawn at level {level} shows level {own} (instance_level); "
+            f"this is a bug in the family, nothing was written"
+        )
+    if own in family.default_ood_levels() and own not in family.default_train_levels():
+        return min(int(content_hash(key)[:12], 16) % OOD_SHARES, SPLIT_BUCKETS["test_out"])
+    return key_bucket(key)
 
 
 def seen_key(family: Family, key: str) -> str:
@@ -138,7 +164,7 @@ def draw_item(
             rejected += 1
             continue
         key = family.dedupe_key(problem)
-        if bucket is not None and key_bucket(key) != bucket:
+        if bucket is not None and instance_bucket(family, key, problem.params, level) != bucket:
             buckets_missed += 1
             continue
         try:
@@ -440,7 +466,9 @@ __all__ = [
     "parse_levels",
     "question_bucket",
     "key_bucket",
+    "instance_bucket",
     "seen_key",
     "record_id",
     "SPLIT_BUCKETS",
+    "SPLIT_RULE_VERSION",
 ]

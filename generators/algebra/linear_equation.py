@@ -155,6 +155,11 @@ class AlgebraLinearEquation(Family):
                                         *self.key_ignored_params),
                           system=system_normal_form(params["matrix"], params["rhs"], params["ask"]))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint number of unknownss (in the instance key), so the instance shows its level."""
+        return self.level_with(unknowns=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         inv = fraction_inverse(params["matrix"])
         value = sum(c * v for c, v in zip(inv[params["ask"]], params["rhs"]))

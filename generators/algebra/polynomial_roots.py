@@ -183,6 +183,11 @@ class AlgebraPolynomialRoots(Family):
                                          *self.key_ignored_params),
                           polynomial=primitive_polynomial(params["coefficients"]))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint degrees (in the instance key), so the instance shows its level."""
+        return self.level_with(degree=len(params["coefficients"]) - 1)
+
     def solve(self, params: dict) -> int:
         x = sympy.Symbol("x")
         coeffs = [sympy.Rational(c) for c in params["coefficients"]]

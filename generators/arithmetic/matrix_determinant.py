@@ -80,6 +80,11 @@ class ArithmeticMatrixDeterminant(Family):
         permutation on rows and columns; a full normal form, see ``generators.canonical_form``)."""
         return params_key(params, drop=self.key_ignored_params, matrix=square_matrix_key(params["matrix"]))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         return bareiss_det(params["matrix"]) % params["modulus"]
 

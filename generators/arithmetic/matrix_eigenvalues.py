@@ -80,6 +80,11 @@ class ArithmeticMatrixEigenvalues(Family):
         return params_key(params, drop=self.key_ignored_params,
                           matrix=square_matrix_key(params["matrix"], transpose_too=False))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         quantity = params["quantity"]
         return round_ball(lambda m: arb_eigen_quantity(arb_symmetric_eigenvalues(m), quantity), params["matrix"])

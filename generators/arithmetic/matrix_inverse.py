@@ -80,6 +80,11 @@ class ArithmeticMatrixInverse(Family):
         question = rng.choice(_WORDINGS).format(kind=KIND_WORDS[kind], n=n, m=format_matrix(m), s=scale, stat=stat)
         return Problem(question=question, params=params)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         inverse = fmpz_mat([list(row) for row in params["matrix"]]).inv()  # exact, over Q
         exact = [[Fraction(int(x.p), int(x.q)) for x in row] for row in inverse.tolist()]

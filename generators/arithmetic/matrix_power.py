@@ -68,6 +68,11 @@ class ArithmeticMatrixPower(Family):
         question = rng.choice(_WORDINGS).format(kind=KIND_WORDS[kind], n=n, m=format_matrix(m), p=p, stat=stat)
         return Problem(question=question, params=params)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         result = mat_pow(params["matrix"], params["power"])
         return int(matrix_statistic(result, params["statistic"], params.get("row", 0), params.get("col", 0)))

@@ -68,6 +68,11 @@ class ArithmeticMatrixRank(Family):
         return params_key(params, drop=("inner_dimension", *self.key_ignored_params),
                           matrix=matrix_lines_key(params["matrix"]))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         return exact_rank(params["matrix"])
 

@@ -74,6 +74,11 @@ class ArithmeticMatrixSvd(Family):
         matrix up to those (a full normal form over permutations, see ``generators.canonical_form``)."""
         return params_key(params, drop=self.key_ignored_params, matrix=matrix_lines_key(params["matrix"]))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint matrix orders (in the instance key), so the instance shows its level."""
+        return self.level_with(n=len(params["matrix"]))
+
     def solve(self, params: dict) -> int:
         quantity = params["quantity"]
         return round_ball(lambda m: arb_singular_quantity(arb_singular_values(m), quantity), params["matrix"])

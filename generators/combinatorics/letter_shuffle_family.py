@@ -88,6 +88,11 @@ class LetterShuffleProbability(Family):
         params = {"letters": letters, "length": knobs["length"], "event": event}
         return Problem(question=question, params=params)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint word lengths (in the instance key), so the instance shows its level."""
+        return self.level_with(length=params["length"])
+
     def solve(self, params: dict[str, Any]) -> int:
         p = probability_by_permutations(params["letters"], params["length"], params["event"])
         return answer_from_probability(p)

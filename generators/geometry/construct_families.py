@@ -95,6 +95,11 @@ class _ConstructionFamily(Family):
             raise Reject(str(exc)) from exc
         return problem
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint pruned construction lengths (in the instance key), so the instance shows its level."""
+        return self.level_with(length=construction_length(params["program"]))
+
     def solve(self, params: dict[str, Any]) -> str:
         try:
             return certain_answer(canonical_value(params["program"], params["measure"]))

@@ -107,6 +107,11 @@ class GeometryPolygonRotation(Family):
         n, r = params["n"], params["r"]
         return params_key(params, diagonals=canonical_chords(n, params["diagonals"]), r=min(r, n - r))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint number of diagonalss (in the instance key), so the instance shows its level."""
+        return self.level_with(diagonals=len(params["diagonals"]))
+
     def solve(self, params: dict) -> int:
         n = params["n"]
         drawn = superimposed_diagonals(n, chords_from_params(params["diagonals"]), params["r"])

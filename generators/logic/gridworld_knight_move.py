@@ -158,6 +158,12 @@ class LogicGridworldKnightMove(Family):
         return params_key(params, drop=("width", "height", "target", "a", "b", *self.key_ignored_params),
                           leaper=sorted([params["a"], params["b"]]), board=board)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw both grid sides from disjoint ranges (in the instance key), so the instance shows its level."""
+        level = self.level_with(size=params["width"])
+        return level if level == self.level_with(size=params["height"]) else None
+
     def solve(self, params: dict) -> int:
         target = (params["target"][0], params["target"][1])
         dist = bfs_distance(params["width"], params["height"], params["a"], params["b"], target)

@@ -167,6 +167,12 @@ class LogicGridworldRookmove(Family):
         w, h, cells = canonical_grid_cells(params["width"], params["height"], params["blocked"])
         return params_key(params, drop=self.key_ignored_params, width=w, height=h, blocked=cells)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw both grid sides from disjoint ranges (in the instance key), so the instance shows its level."""
+        level = self.level_with(size=params["width"])
+        return level if level == self.level_with(size=params["height"]) else None
+
     def solve(self, params: dict) -> int:
         moves = fewest_moves_dp(params["width"], params["height"], cells_from_params(params["blocked"]))
         if moves is None:

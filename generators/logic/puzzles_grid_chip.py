@@ -234,6 +234,11 @@ class LogicPuzzlesGridChip(Family):
         return params_key(params, drop=("chips", "target", *self.key_ignored_params),
                           chips=chips_normal_form(params["side"], params["chips"], params.get("target")))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint board sides (in the instance key), so the instance shows its level."""
+        return self.level_with(side=params["side"])
+
     def solve(self, params: dict) -> int:
         if params["variant"] == "max":
             return max_chips_formula(params["side"], params["chips"], params["target"])

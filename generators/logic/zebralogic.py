@@ -249,6 +249,11 @@ class LogicZebralogic(Family):
         return params_key({"houses": n, "ask": params.get("ask"), "shape": [len(v) for v in params["values"]]},
                           puzzle=graph_key(colours, edges))
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint houses and attributess (in the instance key), so the instance shows its level."""
+        return self.level_with(houses=params["houses"], categories=len(params["values"]))
+
     def solve(self, params: dict) -> int:
         n, m = params["houses"], len(params["categories"])
         found = solve_by_propagation(params["clues"], n, m, limit=2, max_nodes=10**7)

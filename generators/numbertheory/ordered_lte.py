@@ -198,6 +198,11 @@ class NumberTheoryOrderedLte(Family):
             return params_key(params, drop=self.key_ignored_params, coeffs=sorted(params["coeffs"]))
         return params_key(params, drop=self.key_ignored_params)
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint band of the true counts (in the instance key), so the instance shows its level."""
+        return self.level_with(band=true_count(params))
+
     def solve(self, params: dict[str, Any]) -> int:
         return true_count(params) % 1000
 

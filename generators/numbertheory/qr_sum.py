@@ -144,6 +144,11 @@ class NumberTheoryQrSum(Family):
                 return Problem(question=_question(params), params=params)
         raise Reject(f"{template}: no k-th hit within {MAX_SCAN} candidates in {INNER_TRIES} draws")
 
+
+    def instance_level(self, params) -> int | None:
+        """Levels draw disjoint digit counts (in the instance key), so the instance shows its level."""
+        return self.level_with(digits=params["d"])
+
     def solve(self, params: dict[str, Any]) -> int:
         n = find_kth(params)
         if n is None:

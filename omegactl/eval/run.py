@@ -25,6 +25,7 @@ import numpy as np
 
 from generators.record import ProblemRecord
 from generators.seeding import derive_seed
+from generators.settings import SPLIT_RULE_VERSION
 from omegactl import __version__
 from omegactl.common.hashing import id_hash
 from omegactl.runs.problem_stream import ProblemFile, Todo, contains, done_keys, file_sha256, mix, stage
@@ -362,6 +363,7 @@ class EvalRun:
                     "platform": platform.platform(),
                     "verifier": VERIFIER_VERSION,
                     "generators": sorted(problems.index().generator_versions),
+                    "split_rule": SPLIT_RULE_VERSION,
                 },
                 "verifier_version": VERIFIER_VERSION,
                 "git_hash": git_hash(),

@@ -3,8 +3,8 @@
 Files live under ``OMEGACTL_CACHE_DIR`` (default: the platform's user cache directory + ``/omegactl``), as
 ``suites/<suite>-<key>.jsonl`` (the records' exact JSON lines) beside ``<suite>-<key>.json`` (the sha256
 and line count of those bytes). The key hashes the suite's resolved entries, the seed, the record schema,
-and the name@version of every registered family and setting, so a generator change that bumps its version
-never reads a stale suite. A file whose bytes do not match the stored hash is ignored (and rebuilt);
+the name@version of every registered family and setting and the version of the split rule, so a generator
+or split change that bumps its version never reads a stale suite. A file whose bytes do not match the stored hash is ignored (and rebuilt);
 both files are written atomically (temp file + rename), the data before its hash, so a reader never sees
 a torn entry. Records are written only if each line parses back to the identical bytes, so a cache hit
 yields exactly what a cold build yields.
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from generators.record import RECORD_SCHEMA_VERSION, ProblemRecord
+from generators.settings import SPLIT_RULE_VERSION
 from omegactl.common.atomic import atomic_open
 from omegactl.common.errors import UserError
 
@@ -61,6 +62,7 @@ def suite_key(name: str, seed: int) -> str:
             "definition": get_suite(name).describe(),
             "seed": seed,
             "generators": generator_versions(),
+            "split_rule": SPLIT_RULE_VERSION,
         },
         sort_keys=True,
         default=str,
