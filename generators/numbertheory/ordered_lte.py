@@ -20,7 +20,8 @@ so the search for the least solution runs longer (the test's proxy: the answer).
 from __future__ import annotations
 
 import random
-from functools import reduce
+import json
+from functools import lru_cache, reduce
 from math import gcd
 from typing import Any
 
@@ -79,6 +80,16 @@ def true_count(params: dict[str, Any]) -> int:
     if t == "coprime_power_sum":
         return count_coprime_tuples(params["coeffs"], params["exponent"], params["base"] ** params["q"], params["hi"])
     raise ValueError(f"unknown template {t!r}")
+
+
+def drawn_count(params: dict[str, Any]) -> int:
+    """``true_count``, remembered for the last draws: ``generate`` and ``instance_level`` both need it."""
+    return _remembered_count(json.dumps(params, sort_keys=True))
+
+
+@lru_cache(maxsize=64)
+def _remembered_count(text: str) -> int:
+    return true_count(json.loads(text))
 
 
 def independent_count(params: dict[str, Any]) -> int:
@@ -149,7 +160,7 @@ class NumberTheoryOrderedLte(Family):
                 params, question = self._draw_coprime(rng)
             else:
                 params, question = self._draw_tuple(rng, {"pairs": 2, "triples": 3, "quadruples": 4}[kind])
-            if params is not None and low <= true_count(params) <= high:
+            if params is not None and low <= drawn_count(params) <= high:
                 return Problem(question=f"{question} {rng.choice(_ASKS)}", params=params)
         raise Reject(f"{kind}: no count in the level band [{low}, {high}] after {INNER_TRIES} draws")
 
@@ -201,7 +212,7 @@ class NumberTheoryOrderedLte(Family):
 
     def instance_level(self, params) -> int | None:
         """Levels draw disjoint band of the true counts (in the instance key), so the instance shows its level."""
-        return self.level_with(band=true_count(params))
+        return self.level_with(band=drawn_count(params))
 
     def solve(self, params: dict[str, Any]) -> int:
         return true_count(params) % 1000
