@@ -87,8 +87,7 @@ def generate_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: every CPU); the output bytes do not depend on it."),
 ) -> None:
     """Write seeded problem sets: train / test_in / test_out (or test) splits."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
+    from omegactl.common.item_bar import ItemBar
     from omegactl.generate import datasets as gen
 
     if fresh_seed:
@@ -102,14 +101,8 @@ def generate_cmd(
             "allow_identity": True if allow_identity else None, "rotation_directions": ("cw", "ccw") if ccw else None}
     jobs = gen.plan(names or [], axis, split, levels, n, carc_options=carc)
     total = sum(job.setting.count(job.split, job.levels, n) for job in jobs)
-    progress = Progress(
-        TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=err_console, transient=True, disable=total < 200,
-    )
-    with progress:
-        task = progress.add_task("gen", total=total)
-        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=lambda: progress.advance(task),
-                          workers=workers)
+    with ItemBar("generating", total, err_console, enabled=total >= 200) as bar:
+        written = gen.run(jobs, n=n, seed=seed, out=out, fmt=fmt, on_item=bar.tick, workers=workers)
     for path, count in written:
         console.print(f"wrote {count:>6} problems → {path}")
 

@@ -137,25 +137,21 @@ def _job_specs(name: str, suite: Suite, seed: int) -> list:
 
 def _generate(name: str, specs: list, *, progress: bool, workers: int | None) -> list[ProblemRecord]:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from generators.family import GenerationError
+    from omegactl.common.item_bar import ItemBar
     from omegactl.generate.pool import item_count, iter_records
 
     try:
         total = sum(item_count(s) for s in specs)
     except GenerationError as exc:
         raise UserError(f"suite {name!r}: {exc}") from None
-    bar = Progress(
-        TextColumn(f"building suite {name} (once; cached)"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=True, disable=not progress or total < 200,
-    )
     records: list[ProblemRecord] = []
     seen: set[str] = set()
-    with bar:
-        task = bar.add_task("suite", total=total)
+    with ItemBar(f"building suite {name} (once; cached)", total, Console(stderr=True),
+                 enabled=progress and total >= 200) as bar:
         try:
-            for _, rec in iter_records(specs, workers=workers, on_item=lambda: bar.advance(task)):
+            for _, rec in iter_records(specs, workers=workers, on_item=bar.tick):
                 if rec.id not in seen:
                     seen.add(rec.id)
                     records.append(rec)

@@ -1,6 +1,8 @@
 """Suites are built once (cache hit == cold build, byte for byte) and on all cores (== one process)."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from generators import registry
@@ -70,6 +72,56 @@ def test_pool_output_is_identical_to_one_process(monkeypatch):
     # and one process equals Setting.records, the reference
     s = registry.get_setting("combinatory_probability_no_fixed_points")
     assert [r for j, r in serial if j == 0] == [r.to_json() for r in s.records("train", n=30, seed=1)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_forked_and_spawned_workers_give_identical_records(monkeypatch):
+    specs = [JobSpec("combinatory_probability_no_fixed_points", "train", 20, 2),
+             JobSpec("logic_gridworld_knight_move", "test_out", 6, 2)]
+    monkeypatch.setattr(generate_pool, "MIN_PARALLEL_ITEMS", 0)
+    got = {}
+    for method in ("fork", "spawn"):
+        monkeypatch.setattr(generate_pool, "START_METHOD", method)
+        got[method] = [(j, r.to_json()) for j, r in iter_records(specs, workers=2)]
+    assert got["fork"] == got["spawn"] and len(got["fork"]) == 20 * 2 + 6 * 3
+
+
+def test_workers_fork_only_from_a_single_threaded_linux_process(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(generate_pool, "START_METHOD", None)
+    expected = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+    assert generate_pool.start_method() == expected
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert generate_pool.start_method() == "spawn"  # another thread could hold a lock the child inherits
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _sigterm_action():
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_a_forked_worker_takes_the_default_sigterm_action(monkeypatch):
+    """The CLI turns SIGTERM into a clean stop in the parent; a worker must simply die (as a spawned one does)."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    previous = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=generate_pool._start_worker) as pool:
+            assert pool.submit(_sigterm_action).result() is True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def test_generate_workers_flag_gives_identical_files(tmp_path, capsys):
