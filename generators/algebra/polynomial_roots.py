@@ -29,6 +29,7 @@ import random
 from fractions import Fraction
 
 import sympy
+from flint import fmpz_poly
 from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
@@ -189,12 +190,7 @@ class AlgebraPolynomialRoots(Family):
         return self.level_with(degree=len(params["coefficients"]) - 1)
 
     def solve(self, params: dict) -> int:
-        x = sympy.Symbol("x")
-        coeffs = [sympy.Rational(c) for c in params["coefficients"]]
-        found = sympy.roots(sympy.Poly(coeffs, x))
-        if sum(found.values()) != len(coeffs) - 1 or not all(r.is_Rational for r in found):
-            raise ValueError("polynomial does not split into rational roots")
-        return second_largest_answer([Fraction(int(r.p), int(r.q)) for r in found])
+        return second_largest_answer(rational_roots(params["coefficients"]))
 
     def check(self, params: dict, answer: int) -> bool:
         x = sympy.Symbol(params["variable"])
@@ -208,6 +204,17 @@ class AlgebraPolynomialRoots(Family):
         if [Fraction(int(c.p), int(c.q)) for c in got] != expected:
             return False
         return isinstance(answer, int) and answer == second_largest_answer(roots)
+
+
+def rational_roots(coefficients: list) -> list[Fraction]:
+    """The distinct roots of the polynomial (coefficients from the highest power down), by FLINT's exact
+    factorisation over the integers; ValueError unless it splits into linear factors."""
+    coeffs = [Fraction(c) for c in coefficients]
+    scale = math.lcm(*(c.denominator for c in coeffs))
+    _, factors = fmpz_poly([int(c * scale) for c in reversed(coeffs)]).factor()
+    if sum(f.degree() * m for f, m in factors) != len(coeffs) - 1 or any(f.degree() != 1 for f, _ in factors):
+        raise ValueError("polynomial does not split into rational roots")
+    return [Fraction(-int(f[0]), int(f[1])) for f, _ in factors]
 
 
 def _frac_str(value: Fraction) -> str | int:
