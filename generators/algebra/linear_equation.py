@@ -7,8 +7,9 @@ and composed modules: with m modules, m−1 of the shown coefficients or constan
 defined first ("Let k = …" / "Suppose 3*k + 4 = 19."). OMEGA's entropy budget is replaced by explicit
 bounds on the coefficients and on the solution, both growing with the level.
 
-solve: Gauss–Jordan over Fractions on the stored (A, b). check: sympy re-reads the question's own text
-(definitions and equations) and ``linsolve`` must return a unique solution with the same value.
+solve: Gauss–Jordan over Fractions on the stored (A, b). check: the question's own text (definitions and
+equations) is re-read exactly (``poly_text``; every equation must be linear) and FLINT's exact solver must
+find a unique solution with the same value.
 
 Ladder: level L+1 has one more unknown (2..6) with larger coefficients and more named sub-steps, so
 elimination takes more steps (the test's proxy: the number of unknowns).
@@ -20,10 +21,10 @@ from fractions import Fraction
 from itertools import product
 from math import gcd
 
-import sympy
-from sympy.parsing.sympy_parser import parse_expr
+from flint import fmpq, fmpq_mat
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
+from generators.algebra.poly_text import read_equation
 from generators.arithmetic.expression_tree import VARIABLE_NAMES
 from generators.arithmetic.matrix_common import bareiss_det, fraction_inverse
 from generators.canonical_form import CanonicalFormTooHard, matrix_up_to_row_and_column_permutations
@@ -36,6 +37,11 @@ _WORDINGS = (
     "{defs}Given {eqs}, find the value of {ask}.",
     "{defs}The unknowns {vars} satisfy {eqs}. Determine {ask}.",
 )
+
+
+def _fmpq(value) -> fmpq:
+    value = Fraction(value)
+    return fmpq(value.numerator, value.denominator)
 
 
 def render_side(terms: list[tuple[int | str, str | None]]) -> str:
@@ -168,16 +174,21 @@ class AlgebraLinearEquation(Family):
         return int(value)
 
     def check(self, params: dict, answer: int) -> bool:
-        local: dict = {d["name"]: value_from_text(d) for d in params["definitions"]}
-        symbols = [sympy.Symbol(u) for u in params["unknowns"]]
-        local.update(zip(params["unknowns"], symbols))
-        # one parse for the whole system: [(lhs1) - (rhs1), (lhs2) - (rhs2), ...]
-        differences = ", ".join("({}) - ({})".format(*text.split("=")) for text in params["equations"])
-        eqs = list(parse_expr(f"[{differences}]", local_dict=local))
-        solutions = sympy.linsolve(eqs, symbols)
-        if len(solutions) != 1:
+        unknowns = params["unknowns"]
+        k = len(unknowns)
+        constants = {d["name"]: value_from_text(d) for d in params["definitions"]}
+        try:
+            shown = [read_equation(text, unknowns, constants) for text in params["equations"]]
+        except (ValueError, ZeroDivisionError):
             return False
-        (sol,) = solutions
-        if any(s.free_symbols for s in sol):
-            return False  # not a unique solution
-        return isinstance(answer, int) and sol[params["ask"]] == answer
+        if len(shown) != k or any(sum(m) > 1 for eq in shown for m in eq):
+            return False  # not k linear equations
+        columns = [tuple(int(i == j) for j in range(k)) for i in range(k)]
+        const = (0,) * k
+        a = fmpq_mat(k, k, [_fmpq(eq.get(col, 0)) for eq in shown for col in columns])
+        b = fmpq_mat(k, 1, [_fmpq(-eq.get(const, 0)) for eq in shown])
+        try:
+            solution = a.solve(b)  # FLINT's exact solver; singular (no unique solution) raises
+        except ZeroDivisionError:
+            return False
+        return isinstance(answer, int) and solution[params["ask"], 0] == answer

@@ -5,15 +5,15 @@ as an arithmetic expression ("Let k = 3 * (-4) + 19.") or by a one-variable line
 ("Suppose 4*k - 7 = 21."). A definition is JSON data:
 ``{"name", "kind": "expr" | "equation", "text", "value"}``; ``text`` is exactly what the question shows.
 
-``value_from_text`` re-reads a definition with sympy (used by checks), independently of how it was built.
+``value_from_text`` re-reads a definition from its text (used by checks), independently of how it was built.
 """
 from __future__ import annotations
 
 import random
 
-import sympy
-from sympy.parsing.sympy_parser import parse_expr
+from fractions import Fraction
 
+from generators.algebra.poly_text import read_equation, read_polynomial, univariate_coefficients
 from generators.arithmetic.expression_tree import evaluate, random_leaf, random_tree, render
 
 
@@ -40,14 +40,13 @@ def sentence(defn: dict) -> str:
     return f"Suppose {defn['text']}."
 
 
-def value_from_text(defn: dict) -> sympy.Rational:
-    """The definition's value re-derived by sympy from its text alone."""
+def value_from_text(defn: dict) -> Fraction:
+    """The definition's value re-read from its text alone (an exact parse, see ``poly_text``)."""
     if defn["kind"] == "expr":
-        return sympy.Rational(parse_expr(defn["text"]))
-    lhs, rhs = defn["text"].split("=")
-    sym = sympy.Symbol(defn["name"])
-    poly = sympy.Poly(parse_expr(lhs, local_dict={defn["name"]: sym}) - parse_expr(rhs), sym)
-    if poly.degree() != 1:
+        poly = read_polynomial(defn["text"], [])
+        return poly.get((), Fraction(0))
+    coeffs = univariate_coefficients(read_equation(defn["text"], [defn["name"]]))
+    if len(coeffs) != 2:
         raise ValueError(f"definition {defn['text']!r} is not a linear equation in {defn['name']}")
-    c1, c0 = poly.all_coeffs()
-    return sympy.Rational(-c0, c1)
+    c1, c0 = coeffs
+    return -c0 / c1

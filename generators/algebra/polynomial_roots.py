@@ -18,9 +18,10 @@ a 24% guess, so level 1 keeps only a share of the draws with the over-common sum
 Ladder: level L+1 has a higher degree (3..7) and a larger digit budget, so more roots to find and larger
 numerators and denominators; the test proxy is the mean of |n| + m over the roots (answer magnitude).
 
-solve: ``sympy.roots`` on the stored expanded coefficients. check: sympy re-reads the question's text
-(definitions, both sides), and the resulting polynomial must equal scale·∏(q·x − p) for the stored roots
-exactly, which proves the root multiset; the answer is then recomputed from those roots.
+solve: FLINT's factorisation over the integers of the stored expanded coefficients (all factors linear).
+check: the question's text (definitions, both sides) is re-read exactly (``poly_text``), and the resulting
+polynomial must equal scale·∏(q·x − p) for the stored roots exactly, which proves the root multiset; the
+answer is then recomputed from those roots.
 """
 from __future__ import annotations
 
@@ -28,11 +29,10 @@ import math
 import random
 from fractions import Fraction
 
-import sympy
 from flint import fmpz_poly
-from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
 
 from generators.algebra.named_constants import define_constant, sentence, value_from_text
+from generators.algebra.poly_text import read_equation, univariate_coefficients
 from generators.balance import thin
 from generators.family import Family, Problem, Reject
 from generators.instance_key import params_key, primitive_polynomial
@@ -41,7 +41,6 @@ from generators.registration import register_family
 _VARIABLES = ("x", "y", "z", "t", "w", "u", "v")
 # n and m are taken by the answer form, so constants never use them
 _CONSTANT_NAMES = ("a", "b", "c", "d", "f", "g", "h", "k", "p", "q", "r", "s")
-_TRANSFORMS = standard_transformations + (convert_xor,)
 _FORM = (" Write the second-largest distinct root as n/m in lowest terms with m > 0 (for an integer root, "
          "m = 1). What is n + m?")
 _WORDINGS = (
@@ -193,15 +192,14 @@ class AlgebraPolynomialRoots(Family):
         return second_largest_answer(rational_roots(params["coefficients"]))
 
     def check(self, params: dict, answer: int) -> bool:
-        x = sympy.Symbol(params["variable"])
-        local = {d["name"]: value_from_text(d) for d in params["definitions"]}
-        local[params["variable"]] = x
-        lhs, rhs = params["equation"].split("=")
-        shown = parse_expr(f"({lhs}) - ({rhs})", local_dict=local, transformations=_TRANSFORMS)
+        constants = {d["name"]: value_from_text(d) for d in params["definitions"]}
+        try:
+            shown = read_equation(params["equation"], [params["variable"]], constants)
+        except (ValueError, ZeroDivisionError):
+            return False
         roots = [Fraction(r) for r in params["roots"]]
         expected = poly_from_roots(roots, Fraction(params["scale"]))
-        got = sympy.Poly(shown, x).all_coeffs()
-        if [Fraction(int(c.p), int(c.q)) for c in got] != expected:
+        if univariate_coefficients(shown) != expected:
             return False
         return isinstance(answer, int) and answer == second_largest_answer(roots)
 
