@@ -137,12 +137,35 @@ def start_method() -> str:
 
 
 def _start_worker() -> None:
-    """Worker initializer: the default SIGTERM action (a forked worker inherits the CLI's handler, which
-    would turn a stop into a traceback) and the allocator settings."""
+    """Worker initializer: the signal handlers a spawned worker has (a forked one inherits the parent's,
+    and the CLI's SIGTERM handler would turn a stop into a traceback) and the allocator settings."""
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     tune_allocator()
+
+
+def _launch(top_up: Callable[[], None], method: str) -> None:
+    """The first submissions, which start the workers. A fork runs at-fork handlers (logging's among them)
+    that swallow any exception, so a stop signal handled then would be lost (and numpy's BLAS threads can
+    take the signal, so blocking it in this thread does not help): while forking, a stop signal is only
+    noted, and afterwards it is sent again to the handlers that were there before."""
+    import signal
+
+    if method != "fork" or threading.current_thread() is not threading.main_thread():
+        top_up()
+        return
+    caught: list[int] = []
+    stops = [signal.SIGTERM, signal.SIGINT]
+    previous = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum)) for sig in stops}
+    try:
+        top_up()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(caught):
+            os.kill(os.getpid(), signum)  # handled now, by the handler that was there before
 
 
 def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, ProblemRecord]]:
@@ -156,7 +179,8 @@ def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, 
             stream.flush()
         except (AttributeError, OSError, ValueError):
             pass
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(start_method()),
+    method = start_method()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker)
     queue: deque = deque()
     tasks = _tasks(specs, workers)
@@ -172,7 +196,7 @@ def _pooled(specs: list[JobSpec], workers: int, on_item) -> Iterator[tuple[int, 
                 fut = pool.submit(_whole_job, specs[j]) if kind == "whole" else pool.submit(_draw_chunk, specs[j], payload)
                 queue.append((j, kind, payload, fut))
 
-        top_up()
+        _launch(top_up, method)
         while queue:
             j, kind, payload, fut = queue.popleft()
             result = fut.result()

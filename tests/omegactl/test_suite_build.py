@@ -124,6 +124,47 @@ def test_a_forked_worker_takes_the_default_sigterm_action(monkeypatch):
         signal.signal(signal.SIGTERM, previous)
 
 
+_ARMED = []
+
+
+def _kill_self_once() -> None:
+    import os
+    import signal
+
+    if _ARMED:
+        _ARMED.clear()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_a_stop_signal_arriving_during_the_fork_is_not_lost(monkeypatch):
+    """At-fork handlers swallow exceptions, so the CLI's SIGTERM handler must not run inside them: the pool
+    holds stop signals back while it forks, and the stop then happens as usual."""
+    import os
+    import signal
+
+    class Stop(Exception):
+        pass
+
+    def on_sigterm(*_):
+        raise Stop()
+
+    if not getattr(test_a_stop_signal_arriving_during_the_fork_is_not_lost, "hooked", False):
+        os.register_at_fork(before=_kill_self_once)  # cannot be removed: it acts only while armed
+        test_a_stop_signal_arriving_during_the_fork_is_not_lost.hooked = True
+    monkeypatch.setattr(generate_pool, "MIN_PARALLEL_ITEMS", 0)
+    monkeypatch.setattr(generate_pool, "START_METHOD", "fork")
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        _ARMED.append(1)
+        with pytest.raises(Stop):
+            for _ in iter_records([JobSpec("arithmetic_gcd", "train", 400, 1)], workers=2):
+                pass
+    finally:
+        _ARMED.clear()
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_generate_workers_flag_gives_identical_files(tmp_path, capsys):
     outs = []
     for w in ("1", "2"):
