@@ -5,7 +5,7 @@ each cut refined to 60 digits inside its certified bracket. On each piece the in
 every component is linear, quadratic or |.| the piece is an exact integer polynomial (the sign of each
 |.| argument is fixed on the piece) and is integrated exactly by sympy; otherwise the piece's integrand
 (every |.| replaced by its fixed sign, so it is holomorphic near the piece) is integrated in arb ball
-arithmetic (python-flint's ``acb.integral``, 128 bits): the result is a rigorous enclosure, and its
+arithmetic (python-flint's ``acb.integral``, 128 bits, error goal 2^-70): the result is a rigorous enclosure, and its
 radius must be below 1e-15 of the value, else the instance is uncertain.
 """
 from __future__ import annotations
@@ -20,6 +20,9 @@ from generators.algebra.func_roots import Analysis, Uncertain, mp_jet, mp_value,
 POLY_KINDS = frozenset({"lin", "quad", "abs"})
 QUAD_TOL = mpmath.mpf("1e-15")
 ARB_PREC = 128  # bits of the ball arithmetic
+# arb's error goal for the integral (its default is 2^-ARB_PREC): far below QUAD_TOL, which the enclosure's
+# radius must still pass; the answer is a 2-place decimal rejected within 1e-6 of a rounding boundary
+TOL_GOAL = arb(2) ** -70
 _X = sp.Symbol("x")
 
 
@@ -85,7 +88,7 @@ def _quad(chains: list[Chain], signs: tuple[int, ...], a: mpmath.mpf, b: mpmath.
                 total += s * _arb_chain(ch, sg, x, pi)
             return total
 
-        res = acb.integral(h, acb(_arb(a)), acb(_arb(b)))
+        res = acb.integral(h, acb(_arb(a)), acb(_arb(b)), rel_tol=TOL_GOAL, abs_tol=TOL_GOAL)
         val, rad = res.real.mid(), res.real.rad()
     finally:
         ctx.prec = old
