@@ -5,8 +5,8 @@ each cut refined to 60 digits inside its certified bracket. On each piece the in
 every component is linear, quadratic or |.| the piece is an exact integer polynomial (the sign of each
 |.| argument is fixed on the piece) and is integrated exactly by sympy; otherwise the piece's integrand
 (every |.| replaced by its fixed sign, so it is holomorphic near the piece) is integrated in arb ball
-arithmetic (python-flint's ``acb.integral``, 128 bits, error goal 2^-70): the result is a rigorous enclosure, and its
-radius must be below 1e-15 of the value, else the instance is uncertain.
+arithmetic (python-flint's ``acb.integral``, 128 bits, error goal 2^-70): the result is a rigorous
+enclosure, and its radius must be below 1e-15 of the value, else the instance is uncertain.
 """
 from __future__ import annotations
 
