@@ -458,6 +458,9 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
     for i, ch in enumerate(chains):
         breaks += chain_breakpoints(ch, lo, hi, chain_id=i)
     breaks.sort(key=lambda br: br.lo)
+    # the final separation test covers the breakpoints too, and more features only narrow the gaps:
+    # breakpoints already too close fail it whatever the zero / critical-point searches find (skip those)
+    _check_separation(breaks, lo, hi, delta)
     res = Analysis(lo, hi, breaks)
     parts = pieces(breaks, lo, hi)
     if zeros:
