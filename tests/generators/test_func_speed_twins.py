@@ -226,3 +226,48 @@ def test_scalar_tighten_equals_the_array_form():
             assert fr._tighten_scalar(f, found, 80, rel) == expected
         checked += 1
     assert checked > 15
+
+
+def _quiet(fn, *args):
+    with iv.quiet():
+        return fn(*args)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_value_list_twins_match_the_array_evaluators_bit_for_bit(seed):
+    """``combine_values`` / ``argument_values`` (the plain-float ``values`` of the evaluators, used by the
+    bracket tightening and the end-point tests) give the floats of the numpy evaluators, any cell count."""
+    from generators.algebra import func_roots as fr
+    rng = random.Random(seed)
+    for _ in range(40):
+        chains = [draw_chain(rng, rng.randint(1, 5), 0.7) for _ in range(rng.randint(1, 2))]
+        signs = (1, -1)[: len(chains)]
+        lo, hi = _cells(rng, rng.randint(1, 30))
+        f = fr.value_evaluator(chains, signs)
+        big = f(np.array(lo), np.array(hi), False)[0]
+        assert _same(fr._values(f, lo) if lo == hi else _quiet(f.values, lo, hi), (big[0].tolist(), big[1].tolist()))
+        chain = chains[0]
+        for k, comp in enumerate(chain):
+            if comp["kind"] in ("abs", "rat"):
+                g = fr._argument_evaluator(chain[:k], comp)
+                big = g(np.array(lo), np.array(hi), False)[0]
+                assert _same(_quiet(g.values, lo, hi), (big[0].tolist(), big[1].tolist())), (chain, k, lo, hi)
+
+
+def test_tighten_through_the_value_twin_equals_the_array_evaluator():
+    from generators.algebra import func_roots as fr
+    rng = random.Random(9)
+    checked = 0
+    for _ in range(120):
+        f_chain, g_chain = draw_chain(rng, rng.randint(2, 4), 0.5), draw_chain(rng, rng.randint(1, 3), 0.5)
+        f = fr.value_evaluator([f_chain, g_chain], (1, -1))
+        try:
+            found = isolate_pieces(f, [(-6.0, 6.0)])
+        except Uncertain:
+            continue
+        if not found:
+            continue
+        plain = lambda a, b, deriv=True: f(a, b, deriv)  # noqa: E731  (no ``values``: the array form)
+        assert fr._tighten_scalar(f, found, 80, 1e-10) == fr._tighten_scalar(plain, found, 80, 1e-10)
+        checked += 1
+    assert checked > 15
