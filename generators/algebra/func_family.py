@@ -201,6 +201,12 @@ class FuncFamily(Family):
         answer-thinning coin is tossed on it, before the certified work (the coin is tossed again on the
         certified answer, so an item is kept only when both pass; they agree whenever the estimate is right)."""
 
+    def instance_level(self, params: dict[str, Any]) -> int | None:
+        """The level an instance shows: at level L, f composes L + 1 components (the certified hard draws
+        too) and g, where there is one, L; f is the longer of an unordered pair. For the split rule's
+        level-aware buckets (``Family.instance_level``, where the framework has it)."""
+        return max(len(params[k]) for k in ("f", "g") if k in params) - 1
+
     # -- shared
     def draw_chain(self, rng: random.Random, level: int, fewer: int = 0) -> Chain:
         knobs = self.levels[level]
