@@ -29,6 +29,7 @@ import random
 from abc import abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 
@@ -116,6 +117,14 @@ class Sampled:
         return int(starts.sum())
 
 
+@lru_cache(maxsize=512)
+def _sample_points(lo: float, hi: float, points: int) -> np.ndarray:
+    """``np.linspace(lo, hi, points)``, read-only and shared (the screen samples a few hundred intervals)."""
+    x = np.linspace(lo, hi, points)
+    x.flags.writeable = False
+    return x
+
+
 def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, min_count: int = 0,
               points: int = 4001, area: tuple[float, float, bool] | None = None) -> Sampled:
     """Cheap float screening before the certified analysis (a generation filter, never an answer):
@@ -123,7 +132,7 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
     whose sampled sign changes fall short of ``min_count``, and, with ``area=(low, high, absolute)``,
     draws whose trapezoid estimate of the integral (of |h| when absolute) is far outside [low, high].
     Returns the samples (:class:`Sampled`) for the families' answer estimates."""
-    x = np.linspace(lo, hi, points)
+    x = _sample_points(lo, hi, points)
     pole = np.zeros(points - 1, dtype=bool)
     corner = np.zeros(points - 1, dtype=bool)
     total = np.zeros(points)
