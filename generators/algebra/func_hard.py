@@ -23,7 +23,7 @@ Certification (``certified_touch_zeros``): f(x0) = 0 and f'(x0) = 0 are proved e
 validated enclosure of f'' over [x0 - 1/64, x0 + 1/64] that excludes 0 (and no corner or pole there)
 proves that x0 is the only zero in that neighbourhood and has even multiplicity (no near-miss); the rest
 of [lo, hi] is counted by the usual certified analysis (``func_roots.analyze``), and for piecewise-rational
-functions also exactly by sympy's Sturm counting of distinct roots (``func_exact``), which must agree.
+functions also exactly by a Sturm count of distinct roots (FLINT, ``func_exact``), which must agree.
 Anything not conclusive raises :class:`Uncertain`, so the family redraws; no label is a float guess.
 The pole-outside integrals need nothing new: the arb integration of ``func_integrate`` is rigorous.
 
@@ -686,7 +686,7 @@ def certified_flat_slopes(chain: Chain, lo: int, hi: int, x0: Fraction, delta: f
     Around x0 (a window of half-width 1/64), f' = O'(.) * 4 a1^2 a2 (P(x) - w)^3 * P'(x) exactly, and the
     enclosures of P' on the window and of O' on the range of the inner stages exclude 0: x0 is the only
     critical point there and f' changes sign at it. The rest is the usual certified analysis; for
-    piecewise-rational f the signs are also derived exactly with sympy (``func_exact``) and must agree.
+    piecewise-rational f the signs are also derived exactly (FLINT, ``func_exact``) and must agree.
     """
     from generators.algebra import func_interval as iv
     from generators.algebra.func_exact import exact_slopes

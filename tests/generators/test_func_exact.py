@@ -92,7 +92,8 @@ def test_exact_forms_agree_with_sympy_on_arbitrary_pieces(seed):
     flat = 0
     for i in range(120):
         x0 = Fraction(rng.randint(-12, 12), rng.choice([1, 2, 4]))
-        f = (hard.flat_chain(rng, rng.randint(3, 5), x0, 0.0) if i % 2 else None) or draw_chain(rng, rng.randint(1, 4), 0.0)
+        f = hard.flat_chain(rng, rng.randint(3, 5), x0, 0.0) if i % 2 else None
+        f = f or draw_chain(rng, rng.randint(1, 4), 0.0)
         lo, hi = rng.randint(-10, 0), rng.randint(1, 10)
         breaks = [Bracket(c, c + 1e-7, "corner") for c in sorted(rng.uniform(lo, hi) for _ in range(rng.randint(0, 2)))]
         want = _outcome(_sympy_slopes, f, breaks, lo, hi)
