@@ -271,3 +271,53 @@ def test_tighten_through_the_value_twin_equals_the_array_evaluator():
         assert fr._tighten_scalar(f, found, 80, 1e-10) == fr._tighten_scalar(plain, found, 80, 1e-10)
         checked += 1
     assert checked > 15
+
+
+def _scan_plain(chains, signs, lo, hi, spacing):
+    """``func_scan.scan`` as first written: a fresh grid, every stage's non-finite samples tested."""
+    from generators.algebra import func_scan as fs
+    n0 = max(8, int(math.ceil((hi - lo) / spacing)))
+    x = np.concatenate([[lo], lo + (hi - lo) * (np.arange(n0) + fs._SHIFT) / n0, [hi]])
+    n = x.size - 1
+    pole, corner, where = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), []
+    value, slope = np.zeros_like(x), np.zeros_like(x)
+    with np.errstate(all="ignore"):
+        for ci, (ch, s) in enumerate(zip(chains, signs)):
+            u, du = x.copy(), np.ones_like(x)
+            for k, comp in enumerate(ch):
+                if comp["kind"] == "abs":
+                    cells = fs._sign_change(u - comp["b"])
+                    corner |= cells
+                    where += [(int(i), ci, k) for i in np.nonzero(cells)[0]]
+                elif comp["kind"] == "rat":
+                    pole |= fs._sign_change(comp["c"] * u + comp["d"])
+                fn, dfn = fs._np_component(comp)
+                u, du = fn(u), dfn(u) * du
+                bad = ~np.isfinite(u) | ~np.isfinite(du)
+                pole |= bad[:-1] | bad[1:]
+            value += s * u
+            slope += s * du
+    return x, value, slope, pole, corner, where
+
+
+def test_scan_equals_its_plain_form_bit_for_bit():
+    from generators.algebra import func_scan as fs
+    rng = random.Random(21)
+    nonfinite = 0
+    pole_at_lo = [{"kind": "lin", "a": 1, "b": 0}, {"kind": "rat", "a": 1, "b": 1, "c": 2, "d": 15}]  # pole at x = lo
+    overflow = [{"kind": "quad", "a": 5, "b": 0, "c": 0}, {"kind": "exp", "a": 1, "b": 2, "c": 0},
+                {"kind": "lin", "a": -1, "b": 0}]
+    for i in range(40):
+        chains = [draw_chain(rng, rng.randint(1, 5), 0.6) for _ in range(rng.randint(1, 2))]
+        if i < 6:
+            chains[0] = (pole_at_lo, overflow)[i % 2] + chains[0][:2]
+        signs = (1, -1)[: len(chains)]
+        lo, hi = (-7.5, rng.randint(3, 10)) if i < 6 else (rng.randint(-10, -3), rng.randint(3, 10))
+        with np.errstate(invalid="ignore"):
+            sc = fs.scan(chains, signs, lo, hi, 0.01)
+        x, value, slope, pole, corner, where = _scan_plain(chains, signs, lo, hi, 0.01)
+        for got, want in ((sc.x, x), (sc.value, value), (sc.slope, slope)):
+            assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
+        assert np.array_equal(sc.pole_cell, pole) and np.array_equal(sc.corner_cell, corner) and sc.corner_where == where
+        nonfinite += int(not np.isfinite(value).all())
+    assert nonfinite >= 3  # poles and overflows on the grid are exercised
