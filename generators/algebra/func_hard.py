@@ -147,37 +147,54 @@ def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] |
         return _free_plain(rng, kind, v)
     pick = _picker(rng)
     bound = VALUE_BOUND * q
+    # pick(_NZ5) / pick(_R5) inlined (this loop draws most of the random numbers of a hard case)
+    getrandbits = rng.getrandbits
+    nz5, n_nz5, k_nz5 = _NZ5
+    r5, n_r5, k_r5 = _R5
     if kind == "lin":
         for _ in range(20):
-            a = pick(_NZ5)
-            b = pick(_R5)
+            r = getrandbits(k_nz5)
+            while r >= n_nz5:
+                r = getrandbits(k_nz5)
+            a = nz5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            b = r5[r]
             num = a * p + b * q
             if -bound <= num <= bound:
                 return {"kind": kind, "a": a, "b": b}, Fraction(num, q)
         return None
-    if kind == "quad":
-        bound *= q
+    if kind == "quad" or kind == "abs":
+        quad = kind == "quad"
+        if quad:
+            bound *= q
         for _ in range(20):
-            a = pick(_NZ5)
-            b = pick(_R5)
-            c = pick(_R5)
-            if 2 * a * p + b * q == 0:
-                continue
-            num = (a * p + b * q) * p + c * q * q
-            if -bound <= num <= bound:
-                return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q * q)
-        return None
-    if kind == "abs":
-        for _ in range(20):
-            a = pick(_NZ5)
-            b = pick(_R5)
-            c = pick(_R5)
-            w = p - b * q
-            if w == 0:
-                continue
-            num = a * abs(w) + c * q
-            if -bound <= num <= bound:
-                return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q)
+            r = getrandbits(k_nz5)
+            while r >= n_nz5:
+                r = getrandbits(k_nz5)
+            a = nz5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            b = r5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            c = r5[r]
+            if quad:
+                if 2 * a * p + b * q == 0:
+                    continue
+                num = (a * p + b * q) * p + c * q * q
+                if -bound <= num <= bound:
+                    return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q * q)
+            else:
+                w = p - b * q
+                if w == 0:
+                    continue
+                num = a * abs(w) + c * q
+                if -bound <= num <= bound:
+                    return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q)
         return None
     if kind == "rat":
         for _ in range(20):
