@@ -141,8 +141,8 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
             u = x
             for comp in ch:
                 if comp["kind"] == "rat":
-                    den = comp["c"] * u + comp["d"]
-                    pole |= (np.sign(den[:-1]) != np.sign(den[1:]))
+                    sg = np.sign(comp["c"] * u + comp["d"])
+                    pole |= sg[:-1] != sg[1:]
                 elif comp["kind"] == "abs":
                     arg = np.sign(u - comp["b"])
                     corner |= arg[:-1] != arg[1:]
