@@ -2,7 +2,7 @@
 
 The set {x : f is differentiable at x and f'(x) > 0} is split by critical points, corners and poles; its
 connected components are counted. Solve: certified events (critical points, corners, poles) and a certified
-sign of f' on each gap between them (for piecewise-rational f also exactly with sympy). Check: independent
+sign of f' on each gap between them (for piecewise-rational f also exactly, FLINT). Check: independent
 scan of the sampled f' sign with corner and pole cells read off the stage arguments.
 
 Ladder: level L+1 nests one more component. At levels 4 and 5 a share of items (27-57 % measured at 30

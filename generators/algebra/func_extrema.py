@@ -3,7 +3,7 @@
 Solve: certified critical points (roots of f' isolated with enclosures of f' and f'') plus certified
 corners; an event is an extremum when the certified sign of f' differs on its two sides (poles never
 count, f is undefined there). For piecewise-rational f the signs of f' are also derived exactly with
-sympy (``func_exact``) and must agree. Check: independent scan counting sign changes of the sampled f' (a
+FLINT (``func_exact``) and must agree. Check: independent scan counting sign changes of the sampled f' (a
 chain-rule product of sympy-differentiated components) that do not straddle a pole.
 
 Ladder: level L+1 nests one more component. At levels 4 and 5 a share of items (27-47 % measured at 30

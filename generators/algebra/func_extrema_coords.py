@@ -2,7 +2,7 @@
 
 Asked (decimal to 2 places): the leftmost / rightmost local minimum, maximum or extremum, or the local
 maximum with the largest value / the local minimum with the smallest value. Solve: certified events
-(critical points and corners; exact sympy cross-check of f' signs for piecewise-rational f) refined at 30
+(critical points and corners; exact FLINT cross-check of f' signs for piecewise-rational f) refined at 30
 digits (findroot on f' or on the |.| argument inside the certified bracket). Check: independent scan sign
 changes of f', refined with findroot on the sympy-derived mpmath forms. Rounding-boundary cases (1e-6) and
 near-ties in value (1e-6) are rejected.

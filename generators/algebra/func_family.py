@@ -29,6 +29,7 @@ import random
 from abc import abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 
@@ -116,6 +117,14 @@ class Sampled:
         return int(starts.sum())
 
 
+@lru_cache(maxsize=512)
+def _sample_points(lo: float, hi: float, points: int) -> np.ndarray:
+    """``np.linspace(lo, hi, points)``, read-only and shared (the screen samples a few hundred intervals)."""
+    x = np.linspace(lo, hi, points)
+    x.flags.writeable = False
+    return x
+
+
 def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, min_count: int = 0,
               points: int = 4001, area: tuple[float, float, bool] | None = None) -> Sampled:
     """Cheap float screening before the certified analysis (a generation filter, never an answer):
@@ -123,7 +132,7 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
     whose sampled sign changes fall short of ``min_count``, and, with ``area=(low, high, absolute)``,
     draws whose trapezoid estimate of the integral (of |h| when absolute) is far outside [low, high].
     Returns the samples (:class:`Sampled`) for the families' answer estimates."""
-    x = np.linspace(lo, hi, points)
+    x = _sample_points(lo, hi, points)
     pole = np.zeros(points - 1, dtype=bool)
     corner = np.zeros(points - 1, dtype=bool)
     total = np.zeros(points)
@@ -132,8 +141,8 @@ def prefilter(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float,
             u = x
             for comp in ch:
                 if comp["kind"] == "rat":
-                    den = comp["c"] * u + comp["d"]
-                    pole |= (np.sign(den[:-1]) != np.sign(den[1:]))
+                    sg = np.sign(comp["c"] * u + comp["d"])
+                    pole |= sg[:-1] != sg[1:]
                 elif comp["kind"] == "abs":
                     arg = np.sign(u - comp["b"])
                     corner |= arg[:-1] != arg[1:]
@@ -200,6 +209,12 @@ class FuncFamily(Family):
         a float estimate of its answer: an estimate outside the level's range is rejected, and the
         answer-thinning coin is tossed on it, before the certified work (the coin is tossed again on the
         certified answer, so an item is kept only when both pass; they agree whenever the estimate is right)."""
+
+    def instance_level(self, params: dict[str, Any]) -> int | None:
+        """The level an instance shows: at level L, f composes L + 1 components (the certified hard draws
+        too) and g, where there is one, L; f is the longer of an unordered pair. For the split rule's
+        level-aware buckets (``Family.instance_level``, where the framework has it)."""
+        return max(len(params[k]) for k in ("f", "g") if k in params) - 1
 
     # -- shared
     def draw_chain(self, rng: random.Random, level: int, fewer: int = 0) -> Chain:

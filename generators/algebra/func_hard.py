@@ -23,7 +23,7 @@ Certification (``certified_touch_zeros``): f(x0) = 0 and f'(x0) = 0 are proved e
 validated enclosure of f'' over [x0 - 1/64, x0 + 1/64] that excludes 0 (and no corner or pole there)
 proves that x0 is the only zero in that neighbourhood and has even multiplicity (no near-miss); the rest
 of [lo, hi] is counted by the usual certified analysis (``func_roots.analyze``), and for piecewise-rational
-functions also exactly by sympy's Sturm counting of distinct roots (``func_exact``), which must agree.
+functions also exactly by a Sturm count of distinct roots (FLINT, ``func_exact``), which must agree.
 Anything not conclusive raises :class:`Uncertain`, so the family redraws; no label is a float guess.
 The pole-outside integrals need nothing new: the arb integration of ``func_integrate`` is rigorous.
 
@@ -43,7 +43,7 @@ import sympy as sp
 
 from generators.algebra import func_scan as scan
 from generators.algebra.func_exact import exact_zero_count, is_piecewise_rational
-from generators.algebra.func_model import X, Chain, chain_expr, draw_component
+from generators.algebra.func_model import _NZ3, _NZ5, _R3, _R5, X, Chain, _picker, chain_expr, draw_component
 from generators.algebra.func_roots import Bracket, Uncertain, _jet, analyze, chain_breakpoints, value_evaluator
 from generators.family import Reject, VerificationError
 
@@ -139,8 +139,90 @@ def _value_pq(c: dict[str, Any], p: int, q: int) -> tuple[int, int] | None:
 def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
     """A component of ``kind`` differentiable at v with a nonzero derivative and a rational value.
 
-    Draws exactly as before; each candidate is screened in integers (``_value_pq``), and only the kept
-    one becomes a Fraction (equal to ``_step(c, v)[0]``)."""
+    Draws exactly as before (``draw_component``, up to 20 candidates); each candidate is screened in
+    integers (the tests of ``_value_pq``, inlined per kind on the drawn integers: the hot loop of the
+    hard draws), and only the kept one becomes a dict and a Fraction (equal to ``_step(c, v)[0]``)."""
+    p, q = v.numerator, v.denominator
+    if type(rng) is not random.Random:
+        return _free_plain(rng, kind, v)
+    pick = _picker(rng)
+    bound = VALUE_BOUND * q
+    # pick(_NZ5) / pick(_R5) inlined (this loop draws most of the random numbers of a hard case)
+    getrandbits = rng.getrandbits
+    nz5, n_nz5, k_nz5 = _NZ5
+    r5, n_r5, k_r5 = _R5
+    if kind == "lin":
+        for _ in range(20):
+            r = getrandbits(k_nz5)
+            while r >= n_nz5:
+                r = getrandbits(k_nz5)
+            a = nz5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            b = r5[r]
+            num = a * p + b * q
+            if -bound <= num <= bound:
+                return {"kind": kind, "a": a, "b": b}, Fraction(num, q)
+        return None
+    if kind == "quad" or kind == "abs":
+        quad = kind == "quad"
+        if quad:
+            bound *= q
+        for _ in range(20):
+            r = getrandbits(k_nz5)
+            while r >= n_nz5:
+                r = getrandbits(k_nz5)
+            a = nz5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            b = r5[r]
+            r = getrandbits(k_r5)
+            while r >= n_r5:
+                r = getrandbits(k_r5)
+            c = r5[r]
+            if quad:
+                if 2 * a * p + b * q == 0:
+                    continue
+                num = (a * p + b * q) * p + c * q * q
+                if -bound <= num <= bound:
+                    return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q * q)
+            else:
+                w = p - b * q
+                if w == 0:
+                    continue
+                num = a * abs(w) + c * q
+                if -bound <= num <= bound:
+                    return {"kind": kind, "a": a, "b": b, "c": c}, Fraction(num, q)
+        return None
+    if kind == "rat":
+        for _ in range(20):
+            a, b, c, d = _rat_coeffs(pick)
+            den = c * p + d * q
+            if den == 0:
+                continue
+            num = a * p + b * q
+            if den < 0:
+                num, den = -num, -den
+            if abs(num) <= VALUE_BOUND * den:
+                return {"kind": kind, "a": a, "b": b, "c": c, "d": d}, Fraction(num, den)
+        return None
+    return _free_plain(rng, kind, v)
+
+
+def _rat_coeffs(pick) -> tuple[int, int, int, int]:
+    """``draw_component(rng, "rat")``'s coefficients, drawn identically (``pick`` of ``_picker(rng)``)."""
+    for _ in range(100):
+        a, b, d = pick(_R3), pick(_R3), pick(_R3)
+        c = pick(_NZ3)
+        if a * d - b * c != 0:
+            return a, b, c, d
+    raise RuntimeError("could not draw a non-degenerate rational component in 100 tries")
+
+
+def _free_plain(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] | None:
+    """``_free`` through ``draw_component`` and ``_value_pq`` (the transcendental kinds, other rngs)."""
     p, q = v.numerator, v.denominator
     trig = kind in ("sin", "cos")
     for _ in range(20):
@@ -156,10 +238,22 @@ def _free(rng: random.Random, kind: str, v: Fraction) -> tuple[dict, Fraction] |
 def _sample_all(rng: random.Random, seq: tuple) -> list:
     """``rng.sample(seq, len(seq))`` for a short sequence, drawn exactly as CPython's ``sample`` draws it
     (its pool method: one ``randrange`` per pick, the vacancy filled from the end), without its per-call
-    set-size and type checks (this runs tens of thousands of times per hard draw)."""
+    set-size and type checks (this runs tens of thousands of times per hard draw). For a plain
+    ``random.Random`` the ``randrange(m)`` is CPython's ``_randbelow`` inlined (``getrandbits(m.bit_length())``
+    until below m), which is what ``randrange`` does."""
     pool = list(seq)
     n = len(pool)
     out = []
+    if type(rng) is random.Random:
+        getrandbits = rng.getrandbits
+        for m in range(n, 0, -1):
+            k = m.bit_length()
+            j = getrandbits(k)
+            while j >= m:
+                j = getrandbits(k)
+            out.append(pool[j])
+            pool[j] = pool[m - 1]
+        return out
     for i in range(n):
         j = rng.randrange(n - i)
         out.append(pool[j])
@@ -195,6 +289,8 @@ def _solve_last(rng: random.Random, kind: str, v: Fraction, target: int) -> dict
 
     Integer arithmetic on v = p/q (no Fractions in the loop); draws exactly as the Fraction form did."""
     p, q = v.numerator, v.denominator
+    if type(rng) is random.Random and kind in ("lin", "quad", "abs", "rat"):
+        return _solve_last_fast(rng, kind, p, q, target)
     for _ in range(20):
         c = draw_component(rng, kind)
         if kind == "lin":
@@ -227,6 +323,44 @@ def _solve_last(rng: random.Random, kind: str, v: Fraction, target: int) -> dict
             continue
         c[key] = num // den
         return c
+    return None
+
+
+def _solve_last_fast(rng: random.Random, kind: str, p: int, q: int, target: int) -> dict | None:
+    """``_solve_last`` for the piecewise-rational kinds on the drawn integers (a dict only for the kept
+    candidate); the same draws and the same component."""
+    pick = _picker(rng)
+    for _ in range(20):
+        if kind == "rat":
+            a, b, c, d = _rat_coeffs(pick)
+            den = c * p + d * q
+            num = target * den - a * p
+            if den == 0 or num % q or abs(num // q) > CONST_BOUND:
+                continue
+            b = num // q
+            if a * d - b * c == 0:
+                continue
+            return {"kind": kind, "a": a, "b": b, "c": c, "d": d}
+        a = pick(_NZ5)
+        b = pick(_R5)
+        if kind == "lin":
+            num, den = target * q - a * p, q
+        else:
+            c = pick(_R5)
+            if kind == "quad":
+                if 2 * a * p + b * q == 0:
+                    continue
+                num, den = target * q * q - (a * p + b * q) * p, q * q
+            else:
+                w = p - b * q
+                if w == 0:
+                    continue
+                num, den = target * q - a * abs(w), q
+        if num % den or abs(num // den) > CONST_BOUND:
+            continue
+        if kind == "lin":
+            return {"kind": kind, "a": a, "b": num // den}
+        return {"kind": kind, "a": a, "b": b, "c": num // den}
     return None
 
 
@@ -569,7 +703,7 @@ def certified_flat_slopes(chain: Chain, lo: int, hi: int, x0: Fraction, delta: f
     Around x0 (a window of half-width 1/64), f' = O'(.) * 4 a1^2 a2 (P(x) - w)^3 * P'(x) exactly, and the
     enclosures of P' on the window and of O' on the range of the inner stages exclude 0: x0 is the only
     critical point there and f' changes sign at it. The rest is the usual certified analysis; for
-    piecewise-rational f the signs are also derived exactly with sympy (``func_exact``) and must agree.
+    piecewise-rational f the signs are also derived exactly (FLINT, ``func_exact``) and must agree.
     """
     from generators.algebra import func_interval as iv
     from generators.algebra.func_exact import exact_slopes

@@ -1,7 +1,7 @@
 """algebra_func_intersection: how many times the graphs of two composite functions meet on [lo, hi] inside [-10, 10].
 
 Solve: certified root isolation of f - g between the certified breakpoints of both functions; when both
-are piecewise rational the count is also taken exactly with sympy per piece and both must agree.
+are piecewise rational the count is also taken exactly (FLINT) per piece and both must agree.
 Check: dense independent scan of f - g (sign changes away from poles, exact end-point values, touching
 points verified exactly with sympy, ``func_hard.touch_zeros``).
 

@@ -231,3 +231,42 @@ def enclose_cells(chain: list[dict[str, Any]], lo: list[float], hi: list[float],
         else:
             out.append((np.array(cols[2 * i], dtype=float), np.array(cols[2 * i + 1], dtype=float)))
     return tuple(out)
+
+
+def enclose_values(chain: list[dict[str, Any]], lo: list[float], hi: list[float]) -> tuple[list[float], list[float]]:
+    """The value enclosures of ``enclose_cells(chain, lo, hi, 0)`` as two lists (no arrays at all)."""
+    los: list[float] = []
+    his: list[float] = []
+    for x0, x1 in zip(lo, hi):
+        jet = (_clean(x0, x1), None, None)
+        for comp in chain:
+            jet = _apply(comp, jet, 0)
+        los.append(jet[0][0])
+        his.append(jet[0][1])
+    return los, his
+
+
+def combine_values(chains: list[list[dict[str, Any]]], signs: tuple[int, ...], lo: list[float],
+                   hi: list[float]) -> tuple[list[float], list[float]]:
+    """Value enclosures of sum_i signs[i] * chain_i on the cells, as two lists: the same floats as
+    ``func_roots._jet(chains, signs, lo, hi, 0)[0]`` (negation and outward-rounded sums per cell)."""
+    total: list[Sv] | None = None
+    for ch, s in zip(chains, signs):
+        los, his = enclose_values(ch, lo, hi)
+        part = list(zip(los, his)) if s > 0 else [(-h, -l) for l, h in zip(los, his)]
+        total = part if total is None else [add(t, p) for t, p in zip(total, part)]
+    return [t[0] for t in total], [t[1] for t in total]
+
+
+def argument_values(prefix: list[dict[str, Any]], comp: dict[str, Any], lo: list[float],
+                    hi: list[float]) -> tuple[list[float], list[float]]:
+    """Value enclosures of u - b (``comp`` an |.|) or c u + d (a rational ``comp``), u = prefix(x), as two
+    lists: the same floats as ``func_roots._argument_evaluator(prefix, comp)(lo, hi, False)[0]``."""
+    los, his = enclose_values(prefix, lo, hi)
+    if comp["kind"] == "abs":
+        sh = const(-comp["b"])
+        out = [add((l, h), sh) for l, h in zip(los, his)]
+    else:
+        sh, c = const(comp["d"]), comp["c"]
+        out = [add(scale(c, (l, h)), sh) for l, h in zip(los, his)]
+    return [t[0] for t in out], [t[1] for t in out]

@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from generators.algebra import func_interval as iv
+from generators.algebra import func_interval_small as ivs
 from generators.algebra.func_model import TRANSCENDENTAL_KINDS, Chain, chain_expr
 
 SPLIT = 0.4142135623730951  # cells are split off-centre so that simple rational roots rarely sit on an edge
@@ -248,8 +249,7 @@ def _tighten_scalar(evalf: Evaluator, brackets: list[tuple[float, float]], round
     n_all = len(A)
     live = [True] * n_all
     halve = [False] * n_all
-    e0 = evalf(np.array(A + B), np.array(A + B), False)[0]
-    lo0, hi0 = e0[0].tolist(), e0[1].tolist()
+    lo0, hi0 = _values(evalf, A + B)
     ALO, AHI, BLO, BHI = lo0[:n_all], hi0[:n_all], lo0[n_all:], hi0[n_all:]
     isfinite = math.isfinite
     for _ in range(rounds):
@@ -276,8 +276,7 @@ def _tighten_scalar(evalf: Evaluator, brackets: list[tuple[float, float]], round
             Q.append(min(m + eps, b - 0.001 * w))
             SA.append(_s(ALO[i], AHI[i]))
         n = len(idx)
-        vp = evalf(np.array(P + Q), np.array(P + Q), False)[0]
-        vlo, vhi = vp[0].tolist(), vp[1].tolist()
+        vlo, vhi = _values(evalf, P + Q)
         for j, i in enumerate(idx):
             sa, p, q = SA[j], P[j], Q[j]
             plo, phi, qlo, qhi = vlo[j], vhi[j], vlo[n + j], vhi[n + j]
@@ -318,6 +317,7 @@ def value_evaluator(chains: list[Chain], signs: tuple[int, ...]) -> Evaluator:
     def f(a, b, deriv=True):
         j = _jet(chains, signs, a, b, 1 if deriv else 0)
         return j[0], j[1]
+    f.values = lambda a, b: ivs.combine_values(chains, signs, a, b)  # noqa: E731 (lists; see ``_values``)
     return f
 
 
@@ -336,7 +336,20 @@ def _argument_evaluator(prefix: Chain, comp: dict[str, Any]) -> Evaluator:
             if comp["kind"] == "abs":
                 return iv.shift(v, -comp["b"]), d1
             return iv.shift(iv.scale(comp["c"], v), comp["d"]), iv.scale(comp["c"], d1) if deriv else None
+    f.values = lambda a, b: ivs.argument_values(prefix, comp, a, b)  # noqa: E731 (lists; see ``_values``)
     return f
+
+
+def _values(evalf: Evaluator, xs: list[float]) -> tuple[list[float], list[float]]:
+    """The value enclosures of ``evalf`` at the points ``xs`` as two lists: an evaluator's ``values`` twin
+    (plain floats, ``func_interval_small``: the same floats as its array form, without numpy's per-call
+    overhead on the few points that bracket tightening and end tests ask for), else its array form."""
+    twin = getattr(evalf, "values", None)
+    if twin is not None:
+        with iv.quiet():  # numpy's exp on a scalar may overflow (to inf, as intended)
+            return twin(xs, xs)
+    e = evalf(np.array(xs), np.array(xs), False)[0]
+    return e[0].tolist(), e[1].tolist()
 
 
 # ---------------------------------------------------------------- breakpoints
@@ -386,8 +399,8 @@ def _exclude_in_corners(evalf: Evaluator, breaks: list[Bracket], why: str) -> No
 
 
 def _point_has_zero(evalf: Evaluator, x: float) -> bool:
-    v, _ = evalf(np.array([x]), np.array([x]), False)
-    return bool(v[0][0] <= 0 <= v[1][0])
+    lo, hi = _values(evalf, [float(x)])
+    return bool(lo[0] <= 0 <= hi[0])
 
 
 def _vet_transcendental(prefix: Chain, comp: dict[str, Any], parts: list[tuple[float, float]]) -> None:
@@ -458,6 +471,9 @@ def analyze(chains: list[Chain], signs: tuple[int, ...], lo: int, hi: int, *, ze
     for i, ch in enumerate(chains):
         breaks += chain_breakpoints(ch, lo, hi, chain_id=i)
     breaks.sort(key=lambda br: br.lo)
+    # the final separation test covers the breakpoints too, and more features only narrow the gaps:
+    # breakpoints already too close fail it whatever the zero / critical-point searches find (skip those)
+    _check_separation(breaks, lo, hi, delta)
     res = Analysis(lo, hi, breaks)
     parts = pieces(breaks, lo, hi)
     if zeros:

@@ -61,9 +61,17 @@ def _mp_component(comp: dict[str, Any]) -> tuple[Callable, Callable]:
 
 
 def grid(lo: float, hi: float, spacing: float) -> np.ndarray:
+    """The sample points on [lo, hi] (read-only: shared by every scan of the same interval)."""
+    return _grid(float(lo), float(hi), float(spacing))
+
+
+@lru_cache(maxsize=256)
+def _grid(lo: float, hi: float, spacing: float) -> np.ndarray:
     n = max(8, int(math.ceil((hi - lo) / spacing)))
     inner = lo + (hi - lo) * (np.arange(n) + _SHIFT) / n
-    return np.concatenate([[lo], inner, [hi]])
+    x = np.concatenate([[lo], inner, [hi]])
+    x.flags.writeable = False
+    return x
 
 
 @dataclass
@@ -114,16 +122,21 @@ def _clearly_nonzero(chains: list[Chain], signs: tuple[int, ...], x: int) -> boo
 
 
 def scan(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, spacing: float) -> Scan:
+    """Samples of h and h' on the grid, with the cells holding a pole (a sign change of a denominator, or a
+    non-finite value or slope at either end) or a corner.
+
+    Every stage is ``c(u) + 0 * u`` and ``(c'(u) + 0 * u) * du``, so a non-finite value or slope, once it
+    appears, stays non-finite (nan) through the later stages: the non-finite samples of a chain are those
+    of its last stage, tested once per chain (the same cells as a test after every stage)."""
     x = grid(lo, hi, spacing)
     n = x.size - 1
     pole = np.zeros(n, dtype=bool)
     corner = np.zeros(n, dtype=bool)
     where: list[tuple[int, int, int]] = []
-    value = np.zeros_like(x)
-    slope = np.zeros_like(x)
+    value = slope = None
     with np.errstate(all="ignore"):
         for ci, (ch, s) in enumerate(zip(chains, signs)):
-            u, du = x.copy(), np.ones_like(x)
+            u, du = x, None  # du None: the slope of x, 1 (c'(u) * 1 is c'(u) exactly)
             for k, comp in enumerate(ch):
                 if comp["kind"] == "abs":
                     cells = _sign_change(u - comp["b"])
@@ -131,12 +144,18 @@ def scan(chains: list[Chain], signs: tuple[int, ...], lo: float, hi: float, spac
                     where += [(int(i), ci, k) for i in np.nonzero(cells)[0]]
                 elif comp["kind"] == "rat":
                     pole |= _sign_change(comp["c"] * u + comp["d"])
-                fn, dfn = _np_component(comp)
-                u, du = fn(u), dfn(u) * du
-                bad = ~np.isfinite(u) | ~np.isfinite(du)
-                pole |= bad[:-1] | bad[1:]
-            value += s * u
-            slope += s * du
+                fn, dfn, names = _kind_functions(comp["kind"], "numpy")
+                coeffs = [comp[nm] for nm in names]
+                zero = 0 * u
+                d = dfn(u, *coeffs) + zero
+                u, du = fn(u, *coeffs) + zero, d if du is None else d * du
+            bad = ~(np.isfinite(u) & np.isfinite(du))
+            pole |= bad[:-1] | bad[1:]
+            if value is None:  # 0 + s * u, as a sum from zeros would give (-0.0 becomes 0.0)
+                value, slope = s * u + 0.0, s * du + 0.0
+            else:
+                value += s * u
+                slope += s * du
     vs = np.sign(value).astype(int)
     for idx, end in ((0, lo), (n, hi)):
         if float(end).is_integer() and exact_is_zero(chains, signs, int(end)):

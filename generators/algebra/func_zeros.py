@@ -1,7 +1,7 @@
 """algebra_func_zeros: how many zeros a composite function has on an interval [lo, hi] inside [-10, 10], certified.
 
 Solve: certified breakpoints and zeros by interval root isolation (``func_roots``); for piecewise-rational
-functions the count is also taken exactly with sympy on every piece (``func_exact``) and both must agree.
+functions the count is also taken exactly (FLINT) on every piece (``func_exact``) and both must agree.
 A zero exactly at an end point is decided with exact sympy arithmetic and counted. Check: dense independent scan
 (``func_scan``) counting sign changes away from poles plus exact end-point zeros, plus touching zeros
 (``func_hard.touch_zeros``: a sign change of f' where f keeps its sign, refined, rationalised and verified

@@ -226,3 +226,128 @@ def test_scalar_tighten_equals_the_array_form():
             assert fr._tighten_scalar(f, found, 80, rel) == expected
         checked += 1
     assert checked > 15
+
+
+def _quiet(fn, *args):
+    with iv.quiet():
+        return fn(*args)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_value_list_twins_match_the_array_evaluators_bit_for_bit(seed):
+    """``combine_values`` / ``argument_values`` (the plain-float ``values`` of the evaluators, used by the
+    bracket tightening and the end-point tests) give the floats of the numpy evaluators, any cell count."""
+    from generators.algebra import func_roots as fr
+    rng = random.Random(seed)
+    for _ in range(40):
+        chains = [draw_chain(rng, rng.randint(1, 5), 0.7) for _ in range(rng.randint(1, 2))]
+        signs = (1, -1)[: len(chains)]
+        lo, hi = _cells(rng, rng.randint(1, 30))
+        f = fr.value_evaluator(chains, signs)
+        big = f(np.array(lo), np.array(hi), False)[0]
+        assert _same(fr._values(f, lo) if lo == hi else _quiet(f.values, lo, hi), (big[0].tolist(), big[1].tolist()))
+        chain = chains[0]
+        for k, comp in enumerate(chain):
+            if comp["kind"] in ("abs", "rat"):
+                g = fr._argument_evaluator(chain[:k], comp)
+                big = g(np.array(lo), np.array(hi), False)[0]
+                assert _same(_quiet(g.values, lo, hi), (big[0].tolist(), big[1].tolist())), (chain, k, lo, hi)
+
+
+def test_tighten_through_the_value_twin_equals_the_array_evaluator():
+    from generators.algebra import func_roots as fr
+    rng = random.Random(9)
+    checked = 0
+    for _ in range(120):
+        f_chain, g_chain = draw_chain(rng, rng.randint(2, 4), 0.5), draw_chain(rng, rng.randint(1, 3), 0.5)
+        f = fr.value_evaluator([f_chain, g_chain], (1, -1))
+        try:
+            found = isolate_pieces(f, [(-6.0, 6.0)])
+        except Uncertain:
+            continue
+        if not found:
+            continue
+        plain = lambda a, b, deriv=True: f(a, b, deriv)  # noqa: E731  (no ``values``: the array form)
+        assert fr._tighten_scalar(f, found, 80, 1e-10) == fr._tighten_scalar(plain, found, 80, 1e-10)
+        checked += 1
+    assert checked > 15
+
+
+def _scan_plain(chains, signs, lo, hi, spacing):
+    """``func_scan.scan`` as first written: a fresh grid, every stage's non-finite samples tested."""
+    from generators.algebra import func_scan as fs
+    n0 = max(8, int(math.ceil((hi - lo) / spacing)))
+    x = np.concatenate([[lo], lo + (hi - lo) * (np.arange(n0) + fs._SHIFT) / n0, [hi]])
+    n = x.size - 1
+    pole, corner, where = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), []
+    value, slope = np.zeros_like(x), np.zeros_like(x)
+    with np.errstate(all="ignore"):
+        for ci, (ch, s) in enumerate(zip(chains, signs)):
+            u, du = x.copy(), np.ones_like(x)
+            for k, comp in enumerate(ch):
+                if comp["kind"] == "abs":
+                    cells = fs._sign_change(u - comp["b"])
+                    corner |= cells
+                    where += [(int(i), ci, k) for i in np.nonzero(cells)[0]]
+                elif comp["kind"] == "rat":
+                    pole |= fs._sign_change(comp["c"] * u + comp["d"])
+                fn, dfn = fs._np_component(comp)
+                u, du = fn(u), dfn(u) * du
+                bad = ~np.isfinite(u) | ~np.isfinite(du)
+                pole |= bad[:-1] | bad[1:]
+            value += s * u
+            slope += s * du
+    return x, value, slope, pole, corner, where
+
+
+def test_scan_equals_its_plain_form_bit_for_bit():
+    from generators.algebra import func_scan as fs
+    rng = random.Random(21)
+    nonfinite = 0
+    pole_at_lo = [{"kind": "lin", "a": 1, "b": 0}, {"kind": "rat", "a": 1, "b": 1, "c": 2, "d": 15}]  # pole at x = lo
+    overflow = [{"kind": "quad", "a": 5, "b": 0, "c": 0}, {"kind": "exp", "a": 1, "b": 2, "c": 0},
+                {"kind": "lin", "a": -1, "b": 0}]
+    for i in range(40):
+        chains = [draw_chain(rng, rng.randint(1, 5), 0.6) for _ in range(rng.randint(1, 2))]
+        if i < 6:
+            chains[0] = (pole_at_lo, overflow)[i % 2] + chains[0][:2]
+        signs = (1, -1)[: len(chains)]
+        lo, hi = (-7.5, rng.randint(3, 10)) if i < 6 else (rng.randint(-10, -3), rng.randint(3, 10))
+        with np.errstate(invalid="ignore"):
+            sc = fs.scan(chains, signs, lo, hi, 0.01)
+        x, value, slope, pole, corner, where = _scan_plain(chains, signs, lo, hi, 0.01)
+        for got, want in ((sc.x, x), (sc.value, value), (sc.slope, slope)):
+            assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
+        assert np.array_equal(sc.pole_cell, pole) and np.array_equal(sc.corner_cell, corner) and sc.corner_where == where
+        nonfinite += int(not np.isfinite(value).all())
+    assert nonfinite >= 3  # poles and overflows on the grid are exercised
+
+
+def test_arb_integrand_stages_equal_the_plain_chain():
+    """The integrand's per-component closures (``func_integrate._arb_stages``) give the balls of
+    ``_arb_chain`` exactly (same operations, same order)."""
+    from flint import acb, arb, ctx
+
+    from generators.algebra import func_integrate as fi
+
+    def key(z):
+        return tuple(p.man_exp() for p in (z.real.mid(), z.real.rad(), z.imag.mid(), z.imag.rad()))
+    rng = random.Random(4)
+    old = ctx.prec
+    ctx.prec = fi.ARB_PREC
+    try:
+        pi = acb.pi()
+        for _ in range(200):
+            chain = draw_chain(rng, rng.randint(1, 5), 0.7)
+            signs = [rng.choice((-1, 1)) for c in chain if c["kind"] == "abs"]
+            x = acb(arb(rng.uniform(-2, 2), 2.0 ** -rng.randint(5, 60)), arb(0, 2.0 ** -rng.randint(5, 60)))
+            want = fi._arb_chain(chain, signs, x, pi)
+            got = x
+            for step in fi._arb_stages(chain, signs):
+                got = step(got, pi)
+            if want.is_finite():
+                assert key(got) == key(want), chain
+            else:
+                assert not got.is_finite()
+    finally:
+        ctx.prec = old
