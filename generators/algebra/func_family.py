@@ -247,10 +247,6 @@ class FuncFamily(Family):
         return problem
 
 
-    def instance_level(self, params) -> int | None:
-        """Levels draw disjoint number of components of fs (in the instance key), so the instance shows its level."""
-        return self.level_with(components=len(params["f"]))
-
     def solve(self, params: dict[str, Any]) -> Any:
         key = json.dumps(params, sort_keys=True)
         if key in self._memo:
