@@ -212,8 +212,8 @@ class FuncFamily(Family):
 
     def instance_level(self, params: dict[str, Any]) -> int | None:
         """The level an instance shows: at level L, f composes L + 1 components (the certified hard draws
-        too) and g, where there is one, L; f is the longer of an unordered pair. For the split rule's
-        level-aware buckets (``Family.instance_level``, where the framework has it)."""
+        too) and g, where there is one, L; f is the longer of an unordered pair. Used by the split rule's
+        level-aware buckets (``Family.instance_level``)."""
         return max(len(params[k]) for k in ("f", "g") if k in params) - 1
 
     # -- shared
